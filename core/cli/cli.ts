@@ -1,0 +1,65 @@
+/**
+ * The command tree of `dltx` and the one place where errors become exit codes:
+ * a `UserError` prints its message and exits 1, a usage error exits 2, anything else is a bug
+ * (exit 70, with the stack).
+ *
+ * @module
+ */
+
+import { Command, CommanderError } from "commander";
+import denoJson from "../../deno.json" with { type: "json" };
+import { UserError } from "../errors.ts";
+import type { CliContext } from "./context.ts";
+import { runCommand, type RunCommandOptions } from "./run.ts";
+
+/** Exit codes of the CLI. */
+export const EXIT = { ok: 0, userError: 1, usage: 2, internal: 70 } as const;
+
+/** Parses `ctx.args`, runs the command and returns its exit code. Never exits the process. */
+export async function runCli(ctx: CliContext): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const verbose = ctx.args.includes("--verbose");
+  const program = new Command("dltx")
+    .description("Load data from REST APIs into DuckDB and files, the dlt way.")
+    .version(denoJson.version, "-V, --version")
+    .option("--verbose", "print stack traces of errors")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
+    });
+
+  program.command("run")
+    .description("extract a connector's resources and load them into a destination")
+    .argument("<connector>", "built-in connector name or path to a .ts, .js, .json or .yaml file")
+    .option("--pipeline <name>", "pipeline name (default: <connector>_pipeline)")
+    .option("--dataset <name>", "dataset name (default: <pipeline>_dataset)")
+    .option("--resources <names>", "comma-separated resources to load (default: all selected)")
+    .option("--to <destination>", "destination: duckdb", "duckdb")
+    .option("--verbose", "print stack traces of errors")
+    .action(async (connector: string, options: RunCommandOptions) => {
+      exitCode = await runCommand(ctx, connector, options);
+    });
+
+  try {
+    if (ctx.args.length === 0) {
+      program.outputHelp();
+      return EXIT.usage;
+    }
+    await program.parseAsync(ctx.args, { from: "user" });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander already printed the message (or help/version, which exit 0).
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (err instanceof UserError) {
+      ctx.stderr.write(`error: ${err.message}\n`);
+      if (verbose && err.stack) ctx.stderr.write(`${err.stack}\n`);
+      return EXIT.userError;
+    }
+    const stack = err instanceof Error ? err.stack ?? err.message : String(err);
+    ctx.stderr.write(`internal error, please report: ${stack}\n`);
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * What a CLI command gets from the outside world, passed in rather than read from globals
+ * (as dax's CommandContext), so commands run the same in tests and in the binary.
+ *
+ * @module
+ */
+
+import type { Deps } from "../deps.ts";
+
+/** A text sink (stdout or stderr). */
+export interface Output {
+  write(text: string): void;
+  /** Whether the sink is an interactive terminal. */
+  readonly isTerminal: boolean;
+}
+
+/** The environment of one CLI invocation. */
+export interface CliContext {
+  args: string[];
+  env: Record<string, string | undefined>;
+  cwd: string;
+  stdout: Output;
+  stderr: Output;
+  signal?: AbortSignal;
+  deps: Deps;
+}
+
+/** An `Output` over a Deno file (stdout/stderr); writes synchronously so ordering holds. */
+export function fileOutput(file: typeof Deno.stdout | typeof Deno.stderr): Output {
+  const encoder = new TextEncoder();
+  return {
+    isTerminal: file.isTerminal(),
+    write(text: string) {
+      const bytes = encoder.encode(text);
+      let written = 0;
+      while (written < bytes.length) written += file.writeSync(bytes.subarray(written));
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { equal } from "node:assert/strict";
+import { SecretMasker } from "./secret_masker.ts";
+
+Deno.test("SecretMasker.mask() replaces every occurrence, longest secret first", () => {
+  const masker = new SecretMasker();
+  masker.add("abc");
+  masker.add("abcdef");
+  equal(masker.mask("abcdef and abc and abcdef"), "*** and *** and ***");
+});
+
+Deno.test("SecretMasker.mask() escapes regexp characters in secrets", () => {
+  const masker = new SecretMasker();
+  masker.add("a.b*c$(d)[e]/f-g\\h");
+  equal(masker.mask("x a.b*c$(d)[e]/f-g\\h y axbbc"), "x *** y axbbc");
+});
+
+Deno.test("SecretMasker.add() ignores empty and non-secret values", () => {
+  const masker = new SecretMasker();
+  masker.add("");
+  masker.add(undefined);
+  masker.add(null);
+  masker.add(true);
+  equal(masker.size, 0);
+  equal(masker.mask("nothing to hide"), "nothing to hide");
+});
+
+Deno.test("SecretMasker.add() takes numbers and the string leaves of tables", () => {
+  const masker = new SecretMasker();
+  masker.add(123456);
+  masker.add({ username: "loader", password: "pw-xyz", port: 5432, nested: ["tok-1"] });
+  equal(
+    masker.mask("123456 loader pw-xyz 5432 tok-1"),
+    "*** *** *** 5432 ***",
+  );
+});
+
+Deno.test("SecretMasker.mask() also masks the URL-encoded form of a secret", () => {
+  const masker = new SecretMasker();
+  masker.add("a b+c/d");
+  equal(masker.mask("?key=a%20b%2Bc%2Fd and a b+c/d"), "?key=*** and ***");
+});
+
+Deno.test("SecretMasker masks secrets added after a first mask() call", () => {
+  const masker = new SecretMasker();
+  masker.add("first");
+  equal(masker.mask("first second"), "*** second");
+  masker.add("second");
+  equal(masker.mask("first second"), "*** ***");
+});

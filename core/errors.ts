@@ -1,0 +1,60 @@
+/**
+ * The one error hierarchy of dltx. `UserError`s carry a message meant for the user and are
+ * printed as they are; anything else is a bug and is reported with its stack.
+ *
+ * @module
+ */
+
+/** Base of every error dltx throws on purpose. */
+export class LoaderError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "LoaderError";
+  }
+}
+
+/** The user can fix this. The message is printed as is. */
+export class UserError extends LoaderError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "UserError";
+  }
+}
+
+/** Missing or invalid configuration, connector definitions included. */
+export class ConfigError extends UserError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ConfigError";
+  }
+}
+
+/** An HTTP request failed for good (after retries) or answered with something unusable. */
+export class HttpError extends UserError {
+  /** HTTP status, or 0 when no response arrived (connection error, timeout). */
+  readonly status: number;
+  /** The request URL with secrets masked. */
+  readonly url: string;
+  constructor(message: string, status: number, url: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "HttpError";
+    this.status = status;
+    this.url = url;
+  }
+}
+
+/** Data that cannot be processed as given (malformed JSON, selector matching nothing, ...). */
+export class DataError extends UserError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "DataError";
+  }
+}
+
+/** A bug in our code. It is reported with its stack trace. */
+export class InternalError extends LoaderError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "InternalError";
+  }
+}

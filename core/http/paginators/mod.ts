@@ -1,0 +1,16 @@
+/**
+ * Paginators (dlt's `json_link`, `header_link`, `offset`, `page_number`, `cursor`,
+ * `header_cursor`, `single_page`), the `createPaginator` registry and `detectPaginator`.
+ *
+ * @module
+ */
+
+export * from "./create_paginator.ts";
+export * from "./cursor.ts";
+export * from "./detect.ts";
+export * from "./header_cursor.ts";
+export * from "./header_link.ts";
+export * from "./json_link.ts";
+export * from "./offset.ts";
+export * from "./page_number.ts";
+export * from "./single_page.ts";

@@ -1,0 +1,31 @@
+/**
+ * Logging seam. Library code never writes to the console; it logs through a `Logger` the
+ * caller passes in (the CLI's writes to stderr).
+ *
+ * @module
+ */
+
+/** Where dltx components report what they are doing. */
+export interface Logger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/** A logger that drops everything; the default for library use and unit tests. */
+export const silentLogger: Logger = {
+  debug() {},
+  info() {},
+  warn() {},
+};
+
+/** A logger that records messages, for tests that assert on what was logged. */
+export function memoryLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    debug: (m) => lines.push(`debug: ${m}`),
+    info: (m) => lines.push(`info: ${m}`),
+    warn: (m) => lines.push(`warn: ${m}`),
+  };
+}

@@ -1,0 +1,222 @@
+/**
+ * The job file writer: normalized rows go to per-table newline-delimited JSON files in a load
+ * package's `new_jobs/` folder. This sits on the hot path of every run, so `write()` only
+ * serializes and buffers; the I/O happens in batches in `flush()`.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { InternalError } from "../errors.ts";
+import { formatJobFileName, JOB_FILE_FORMAT, newFileId } from "./_job_file_name.ts";
+
+/** Options of {@linkcode JobWriter}. */
+export interface JobWriterOptions {
+  /**
+   * A job file is closed and a new one (new file id) started before it would grow past this
+   * size. A single row larger than this gets a file of its own.
+   *
+   * @default {32 * 1024 * 1024}
+   */
+  maxFileBytes?: number;
+}
+
+/** A job file the writer produced. */
+export interface JobFileInfo {
+  table: string;
+  fileId: string;
+  /** Path of the file (in the package's `new_jobs/`). */
+  path: string;
+  rows: number;
+  bytes: number;
+}
+
+/** The default {@linkcode JobWriterOptions.maxFileBytes}. */
+export const DEFAULT_MAX_FILE_BYTES = 32 * 1024 * 1024;
+
+const NEWLINE = 10;
+
+interface TableBuffer {
+  table: string;
+  /** Serialized rows not yet on disk; joined with "\n" at flush. */
+  lines: string[];
+  /** Rows written so far, buffered ones included. */
+  rows: number;
+  file?: Deno.FsFile;
+  fileId: string;
+  path: string;
+  fileBytes: number;
+  fileRows: number;
+}
+
+/**
+ * Writes rows to job files, one file series per table. Memory stays bounded as long as the
+ * caller flushes when {@linkcode JobWriter.bufferedBytes} grows (e.g. after each page).
+ *
+ * @example Usage
+ * ```ts ignore
+ * const writer = pkg.jobWriter();
+ * for await (const page of pages) {
+ *   for (const row of page) writer.write("issues", row);
+ *   if (writer.bufferedBytes > 4 * 1024 * 1024) await writer.flush();
+ * }
+ * const files = await writer.close();
+ * ```
+ */
+export class JobWriter {
+  readonly #dir: string;
+  readonly #maxFileBytes: number;
+  readonly #tables = new Map<string, TableBuffer>();
+  readonly #done: JobFileInfo[] = [];
+  readonly #encoder = new TextEncoder();
+  #buffered = 0;
+  #closed = false;
+
+  /**
+   * @param dir the folder job files are created in (a package's `new_jobs/`)
+   * @param options file rotation
+   * @throws {RangeError} when `maxFileBytes` is not a positive integer
+   */
+  constructor(dir: string, options: JobWriterOptions = {}) {
+    const { maxFileBytes = DEFAULT_MAX_FILE_BYTES } = options;
+    if (!Number.isInteger(maxFileBytes) || maxFileBytes <= 0) {
+      throw new RangeError(`maxFileBytes must be a positive integer, got ${maxFileBytes}`);
+    }
+    this.#dir = dir;
+    this.#maxFileBytes = maxFileBytes;
+  }
+
+  /**
+   * Size of the rows buffered since the last flush, in UTF-16 code units (equal to bytes for
+   * ASCII, an underestimate for other text): the caller's cue to `flush()`.
+   */
+  get bufferedBytes(): number {
+    return this.#buffered;
+  }
+
+  /**
+   * Buffers one row of `table`. Synchronous and cheap: one `JSON.stringify`.
+   *
+   * @throws {InternalError} after `close()`
+   */
+  write(table: string, row: Record<string, unknown>): void {
+    if (this.#closed) throw new InternalError(`JobWriter.write("${table}") after close()`);
+    let buf = this.#tables.get(table);
+    if (buf === undefined) {
+      buf = { table, lines: [], rows: 0, fileId: "", path: "", fileBytes: 0, fileRows: 0 };
+      this.#tables.set(table, buf);
+    }
+    const line = JSON.stringify(row);
+    buf.lines.push(line);
+    buf.rows++;
+    this.#buffered += line.length + 1;
+  }
+
+  /** Writes the buffered rows of every table to its current job file, rotating files by size. */
+  async flush(): Promise<void> {
+    for (const buf of this.#tables.values()) {
+      if (buf.lines.length === 0) continue;
+      const rows = buf.lines.length;
+      // The empty last element gives the final row its newline.
+      buf.lines.push("");
+      const bytes = this.#encoder.encode(buf.lines.join("\n"));
+      buf.lines = [];
+      await this.#writeRows(buf, bytes, rows);
+    }
+    this.#buffered = 0;
+  }
+
+  /**
+   * Flushes and closes every file. The writer cannot be used afterwards.
+   *
+   * @returns every job file written, in creation order
+   */
+  async close(): Promise<JobFileInfo[]> {
+    if (!this.#closed) {
+      try {
+        await this.flush();
+      } finally {
+        this.#closed = true;
+        for (const buf of this.#tables.values()) this.#closeFile(buf);
+      }
+    }
+    return [...this.#done];
+  }
+
+  /** Rows written per table so far (buffered rows included). */
+  rowCounts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const buf of this.#tables.values()) counts[buf.table] = buf.rows;
+    return counts;
+  }
+
+  /** Appends whole lines of `bytes` (`rows` rows) to the table's files, splitting at newlines. */
+  async #writeRows(buf: TableBuffer, bytes: Uint8Array, rows: number): Promise<void> {
+    let offset = 0;
+    while (offset < bytes.length) {
+      const room = this.#maxFileBytes - buf.fileBytes;
+      let end = bytes.length;
+      if (bytes.length - offset > room) {
+        // Cut after the last complete line that still fits.
+        const nl = room > 0 ? bytes.lastIndexOf(NEWLINE, offset + room - 1) : -1;
+        if (nl >= offset) {
+          end = nl + 1;
+        } else if (buf.fileBytes > 0) {
+          this.#closeFile(buf);
+          continue;
+        } else {
+          // One row larger than a whole file: it gets a file of its own.
+          end = bytes.indexOf(NEWLINE, offset) + 1;
+        }
+      }
+      const part = bytes.subarray(offset, end);
+      const partRows = end === bytes.length ? rows : countNewlines(part);
+      const file = buf.file ?? await this.#openFile(buf);
+      await writeAll(file, part);
+      buf.fileBytes += part.length;
+      buf.fileRows += partRows;
+      rows -= partRows;
+      offset = end;
+    }
+  }
+
+  async #openFile(buf: TableBuffer): Promise<Deno.FsFile> {
+    buf.fileId = newFileId();
+    const name = formatJobFileName({
+      table: buf.table,
+      fileId: buf.fileId,
+      retry: 0,
+      format: JOB_FILE_FORMAT,
+    });
+    buf.path = join(this.#dir, name);
+    buf.file = await Deno.open(buf.path, { createNew: true, write: true });
+    return buf.file;
+  }
+
+  #closeFile(buf: TableBuffer): void {
+    if (buf.file === undefined) return;
+    buf.file.close();
+    buf.file = undefined;
+    this.#done.push({
+      table: buf.table,
+      fileId: buf.fileId,
+      path: buf.path,
+      rows: buf.fileRows,
+      bytes: buf.fileBytes,
+    });
+    buf.fileBytes = 0;
+    buf.fileRows = 0;
+  }
+}
+
+async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+  for (let written = 0; written < bytes.length;) {
+    written += await file.write(bytes.subarray(written));
+  }
+}
+
+function countNewlines(bytes: Uint8Array): number {
+  let count = 0;
+  for (let i = bytes.indexOf(NEWLINE); i !== -1; i = bytes.indexOf(NEWLINE, i + 1)) count++;
+  return count;
+}

@@ -1,0 +1,16 @@
+/** Writes a file so a reader never sees it half-written: temp file in the same folder, then rename. */
+export async function writeFileAtomic(path: string, text: string): Promise<void> {
+  const tmp = `${path}.${crypto.randomUUID()}.tmp`;
+  await Deno.writeTextFile(tmp, text);
+  await Deno.rename(tmp, path);
+}
+
+/** Reads and parses a JSON file, or returns `undefined` when it does not exist. */
+export async function readJsonIfExists<T>(path: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await Deno.readTextFile(path)) as T;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return undefined;
+    throw err;
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * The contract a destination implements. Core knows only this interface; `destinations/*`
+ * implement it and the CLI wires one in.
+ *
+ * @module
+ */
+
+import type { Schema } from "../schema/types.ts";
+
+/** One job file to load: normalized rows of one table, newline-delimited JSON. */
+export interface LoadJob {
+  table: string;
+  /** Absolute path of the job file. */
+  path: string;
+}
+
+/** The pipeline state row written with a load (`_dlt_pipeline_state`). */
+export interface PipelineStateRow {
+  pipelineName: string;
+  /** The state object; stored as base64(zlib(JSON)) as dlt does. */
+  state: Record<string, unknown>;
+  version: number;
+  versionHash: string;
+}
+
+/** Everything one load needs; the destination applies all of it in one transaction. */
+export interface LoadRequest {
+  datasetName: string;
+  loadId: string;
+  /** The schema after normalization: every table and column the jobs use exist in it. */
+  schema: Schema;
+  jobs: LoadJob[];
+  /** Tables (root and child) to empty before inserting (write disposition `replace`). */
+  replaceTables: string[];
+  state: PipelineStateRow;
+}
+
+/** A place loads go to. */
+export interface Destination {
+  /** Destination type as dlt names it (`duckdb`). */
+  readonly type: string;
+  /** Where data is stored, as load info prints it (`duckdb:/abs/path/x.duckdb`). */
+  readonly location: string;
+  /**
+   * Applies a load atomically: DDL from the schema, job files, system tables, state.
+   * Either all of it commits or nothing does.
+   */
+  load(request: LoadRequest): Promise<void>;
+  /** Releases connections and files. */
+  close(): Promise<void>;
+}

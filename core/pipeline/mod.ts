@@ -1,0 +1,11 @@
+/**
+ * Pipelines: extract -> normalize -> load, state, working folder and load info.
+ *
+ * @module
+ */
+
+export * from "./destination.ts";
+export * from "./load_info.ts";
+export * from "./pipeline.ts";
+export * from "./state.ts";
+export * from "./working_dir.ts";

@@ -1,0 +1,67 @@
+/**
+ * Pipeline state, laid out as dlt's (`_state_version`, `sources.<source>...`), so the row in
+ * `_dlt_pipeline_state` decodes to what a dlt user expects.
+ *
+ * @module
+ */
+
+import { createHash } from "node:crypto";
+
+/** dlt's pipeline state engine version. */
+export const STATE_ENGINE_VERSION = 4;
+
+/** The pipeline state; `_local` never leaves the machine. */
+export interface PipelineState {
+  _state_version: number;
+  _state_engine_version: number;
+  _version_hash: string;
+  pipeline_name: string;
+  dataset_name: string;
+  default_schema_name?: string;
+  schema_names: string[];
+  destination_type?: string;
+  destination_name?: string;
+  /** Per-source state (incremental cursors live here). */
+  sources: Record<string, Record<string, unknown>>;
+  _local: Record<string, unknown>;
+}
+
+/** A fresh state for a pipeline that never ran. */
+export function newPipelineState(pipelineName: string, datasetName: string): PipelineState {
+  const state: PipelineState = {
+    _state_version: 0,
+    _state_engine_version: STATE_ENGINE_VERSION,
+    _version_hash: "",
+    pipeline_name: pipelineName,
+    dataset_name: datasetName,
+    schema_names: [],
+    sources: {},
+    _local: { first_run: true },
+  };
+  state._version_hash = stateHash(state);
+  return state;
+}
+
+/** Content hash of the state without its local part and the hash itself. */
+export function stateHash(state: PipelineState): string {
+  const { _local: _l, _version_hash: _h, _state_version: _v, ...rest } = state;
+  return createHash("sha256").update(JSON.stringify(rest)).digest("base64");
+}
+
+/**
+ * Recomputes the hash and bumps `_state_version` when the content changed.
+ * @returns whether the state changed
+ */
+export function bumpStateVersion(state: PipelineState): boolean {
+  const hash = stateHash(state);
+  if (hash === state._version_hash) return false;
+  state._version_hash = hash;
+  state._state_version += 1;
+  return true;
+}
+
+/** The part of the state stored in the destination (`_local` stripped). */
+export function destinationState(state: PipelineState): Record<string, unknown> {
+  const { _local: _l, ...rest } = state;
+  return rest;
+}

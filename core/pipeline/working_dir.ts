@@ -1,0 +1,64 @@
+/**
+ * A pipeline's working folder: `<pipelines_dir>/<pipeline>/` with `state.json`, `schemas/`,
+ * `load/<load_id>/` packages and `trace.json`.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import type { Schema } from "../schema/types.ts";
+import { readJsonIfExists, writeFileAtomic } from "./_atomic.ts";
+import type { PipelineState } from "./state.ts";
+
+/** Default pipelines dir: `DLTX_PIPELINES_DIR`, else `~/.dltx/pipelines`. */
+export function defaultPipelinesDir(env: Record<string, string | undefined>): string {
+  if (env.DLTX_PIPELINES_DIR) return env.DLTX_PIPELINES_DIR;
+  const home = env.HOME ?? env.USERPROFILE ?? ".";
+  return join(home, ".dltx", "pipelines");
+}
+
+/** Reads and writes the files of one pipeline's working folder. */
+export class WorkingDir {
+  /** Absolute or cwd-relative path of the folder. */
+  readonly root: string;
+  /** Where load packages live. */
+  readonly loadDir: string;
+
+  constructor(pipelinesDir: string, pipelineName: string) {
+    this.root = join(pipelinesDir, pipelineName);
+    this.loadDir = join(this.root, "load");
+  }
+
+  /** Creates the folder tree if missing. */
+  async ensure(): Promise<void> {
+    await Deno.mkdir(this.loadDir, { recursive: true });
+    await Deno.mkdir(join(this.root, "schemas"), { recursive: true });
+  }
+
+  /** The stored state, or `undefined` on a first run. */
+  readState(): Promise<PipelineState | undefined> {
+    return readJsonIfExists<PipelineState>(join(this.root, "state.json"));
+  }
+
+  writeState(state: PipelineState): Promise<void> {
+    return writeFileAtomic(join(this.root, "state.json"), JSON.stringify(state, null, 2));
+  }
+
+  /** The stored schema of a source, or `undefined` if it never ran. */
+  readSchema(name: string): Promise<Schema | undefined> {
+    return readJsonIfExists<Schema>(this.schemaPath(name));
+  }
+
+  writeSchema(schema: Schema): Promise<void> {
+    return writeFileAtomic(this.schemaPath(schema.name), JSON.stringify(schema, null, 2));
+  }
+
+  /** Writes the trace of the last run. */
+  writeTrace(trace: unknown): Promise<void> {
+    return writeFileAtomic(join(this.root, "trace.json"), JSON.stringify(trace, null, 2));
+  }
+
+  private schemaPath(name: string): string {
+    return join(this.root, "schemas", `${name}.schema.json`);
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * The table/column model (laid out like dlt's stored schema), versions, the `_dlt_*` system
+ * columns, parent/child helpers and the diff that drives a destination's DDL.
+ *
+ * @module
+ */
+
+export * from "./types.ts";
+export * from "./dlt_columns.ts";
+export * from "./schema.ts";
+export * from "./version.ts";
+export * from "./diff.ts";
+export * from "./tables.ts";

@@ -1,0 +1,81 @@
+/**
+ * The table/column model, laid out as dlt stores its schema (`tables.<name>.columns.<col>`),
+ * so a stored dltx schema reads like a dlt one.
+ *
+ * @module
+ */
+
+/** Column data types, with dlt's names. */
+export type DataType =
+  | "text"
+  | "bigint"
+  | "double"
+  | "bool"
+  | "timestamp"
+  | "date"
+  | "json"
+  | "decimal";
+
+/** Every data type, in the order variant columns prefer them. */
+export const DATA_TYPES: readonly DataType[] = [
+  "text",
+  "bigint",
+  "double",
+  "bool",
+  "timestamp",
+  "date",
+  "json",
+  "decimal",
+];
+
+/** How a resource's rows are written. */
+export type WriteDisposition = "append" | "replace" | "merge";
+
+/** One column of a table. */
+export interface Column {
+  name: string;
+  data_type: DataType;
+  nullable: boolean;
+  primary_key?: boolean;
+  merge_key?: boolean;
+  unique?: boolean;
+  row_key?: boolean;
+  parent_key?: boolean;
+  /** Set on `_dlt_root_id`: the root row's `_dlt_id` in child tables of merge resources. */
+  root_key?: boolean;
+  /** Set on `<col>__v_<type>` columns that hold values not fitting `<col>`'s type. */
+  variant?: boolean;
+}
+
+/** One table; a child table names its parent. */
+export interface Table {
+  name: string;
+  /** Columns in creation order (object key order is kept). */
+  columns: Record<string, Column>;
+  /** Parent table of a child table (`orders` for `orders__items`). */
+  parent?: string;
+  /** Root tables only: the resource that produces it. */
+  resource?: string;
+  /** Root tables only; child tables follow their root. */
+  write_disposition?: WriteDisposition;
+  description?: string;
+}
+
+/** A schema: the tables of one source, versioned. */
+export interface Schema {
+  name: string;
+  /** Increases by one with every change of the tables. */
+  version: number;
+  /** Content hash of the tables (base64 sha256), changes with every version. */
+  version_hash: string;
+  engine_version: number;
+  tables: Record<string, Table>;
+}
+
+/** dlt's schema engine version that dltx's stored schema corresponds to. */
+export const SCHEMA_ENGINE_VERSION = 11;
+
+/** Names of the destination system tables. */
+export const LOADS_TABLE = "_dlt_loads";
+export const VERSION_TABLE = "_dlt_version";
+export const STATE_TABLE = "_dlt_pipeline_state";

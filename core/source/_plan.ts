@@ -1,0 +1,312 @@
+/**
+ * Turns a validated connector into one plan per resource: defaults merged, parent found,
+ * every template compiled, auth and paginator created. All config mistakes surface here,
+ * before the first request.
+ *
+ * @module
+ */
+
+import type { Deps } from "../deps.ts";
+import { ConfigError } from "../errors.ts";
+import {
+  type Auth,
+  type AuthConfig,
+  createAuth,
+  createPaginator,
+  type HttpClient,
+  type Paginator,
+  type ResponseAction,
+} from "../http/mod.ts";
+import type { Logger } from "../log.ts";
+import { didYouMean } from "./_check.ts";
+import { compileGetter } from "./_path.ts";
+import {
+  effectivePaginator,
+  type ExpandedResource,
+  expandResource,
+  isSingleEntityPath,
+} from "./defaults.ts";
+import {
+  compileTemplate,
+  compileValue,
+  findPlaceholders,
+  type PlaceholderScope,
+  type Renderer,
+  type Template,
+} from "./placeholders.ts";
+import { RecordSelector } from "./selector.ts";
+import type { Connector, ProcessingStep, ResolveParam, ResourceInfo } from "./types.ts";
+
+/** A field copied from the parent record into each child record (`include_from_parent`). */
+export interface IncludedField {
+  /** Key in the child record: `_<parent>_<field>`, dots of a path as `__`. */
+  key: string;
+  field: string;
+  get: (record: unknown) => unknown;
+}
+
+/** Everything needed to request and process one resource. */
+export interface ResourcePlan {
+  name: string;
+  info: ResourceInfo;
+  parent?: string;
+  children: ResourcePlan[];
+  method: "GET" | "POST";
+  baseUrl: string;
+  path: Template;
+  params: Renderer<unknown>;
+  clientHeaders: Record<string, string>;
+  headers: Renderer<unknown>;
+  json?: Renderer<unknown>;
+  data?: Renderer<unknown>;
+  auth?: Auth;
+  /** The configured paginator, cloned per request series; `undefined` means detect it. */
+  paginator?: Paginator;
+  selector: RecordSelector;
+  responseActions?: ResponseAction[];
+  include: IncludedField[];
+  steps: ProcessingStep[];
+}
+
+/** Inputs of {@linkcode planResources}. */
+export interface PlanOptions {
+  config: Record<string, unknown>;
+  logger: Logger;
+  client: HttpClient;
+  deps?: Deps;
+  /** Receives every secret value (auth credentials) so output can mask it. */
+  addSecret: (value: string) => void;
+}
+
+/**
+ * Plans every resource of a connector, in connector order; `children` link each plan to the
+ * resources that depend on it.
+ *
+ * @throws {ConfigError} for unknown placeholders or parents, cycles, and bad paginators.
+ */
+export function planResources(connector: Connector, options: PlanOptions): ResourcePlan[] {
+  const { logger } = options;
+  const expanded = connector.resources.map((r) => expandResource(r, connector.resource_defaults));
+  const names = expanded.map((r) => r.name);
+  const clientScope: PlaceholderScope = { resource: "client", config: options.config };
+  const baseUrl = compileStatic(connector.client.base_url, clientScope, "client.base_url");
+  const clientHeaders = compileValue(connector.client.headers ?? {}, clientScope, "client.headers")
+    .render() as Record<string, string>;
+  const clientAuth = connector.client.auth
+    ? makeAuth(connector.client.auth, clientScope, "client.auth", options)
+    : undefined;
+
+  const plans = expanded.map((resource) => {
+    const parent = findParent(resource, names);
+    return planOne(resource, parent, { ...options, baseUrl, clientHeaders, clientAuth, connector });
+  });
+  const byName = new Map(plans.map((p) => [p.name, p]));
+  for (const plan of plans) {
+    if (plan.parent) byName.get(plan.parent)!.children.push(plan);
+  }
+  checkCycles(plans, byName);
+  logger.debug(`Planned ${plans.length} resource(s): ${names.join(", ")}`);
+  return plans;
+}
+
+interface PlanContext extends PlanOptions {
+  baseUrl: string;
+  clientHeaders: Record<string, string>;
+  clientAuth?: Auth;
+  connector: Connector;
+}
+
+function planOne(
+  resource: ExpandedResource,
+  parent: string | undefined,
+  ctx: PlanContext,
+): ResourcePlan {
+  const { name, endpoint } = resource;
+  const resolve: Record<string, string> = {};
+  const staticParams: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(endpoint.params ?? {})) {
+    if (isResolve(value)) resolve[key] = value.field;
+    else staticParams[key] = value;
+  }
+  const scope: PlaceholderScope = { resource: name, config: ctx.config, parent, resolve };
+
+  // dlt binds `{x}` in the path to a static `params.x` and drops it from the query.
+  const bound: Record<string, Template> = {};
+  for (const [key, value] of Object.entries(staticParams)) {
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
+      bound[key] = compileTemplate(String(value), scope, `endpoint.params.${key}`);
+    }
+  }
+  const used = new Set<string>();
+  const path = compileTemplate(endpoint.path, { ...scope, bound, used }, "endpoint.path");
+  for (const key of Object.keys(resolve)) {
+    if (!used.has(key)) {
+      throw new ConfigError(
+        `Resource "${name}": resolve param "${key}" is not used in endpoint.path ` +
+          `${JSON.stringify(endpoint.path)}; put {${key}} in the path, or use ` +
+          `{resources.<parent>.<field>} to send a parent field as a query param`,
+      );
+    }
+  }
+  for (const key of used) delete staticParams[key];
+
+  const include = (resource.include_from_parent ?? []).map((field) => {
+    if (!parent) {
+      throw new ConfigError(
+        `Resource "${name}" has include_from_parent but no parent; refer to the parent with ` +
+          `{resources.<parent>.<field>} in its endpoint`,
+      );
+    }
+    return includedField(parent, field);
+  });
+
+  // dlt: a path ending in a placeholder asks for one entity: selector `$`, one page.
+  const singleEntity = isSingleEntityPath(endpoint.path);
+  const paginatorConfig = effectivePaginator(endpoint, ctx.connector.client);
+  const dataSelector = endpoint.data_selector ?? (singleEntity ? "$" : undefined);
+  const paginator = endpoint.paginator === undefined && singleEntity
+    ? createPaginator("single_page")
+    : paginatorConfig === undefined
+    ? undefined
+    : createPaginator(paginatorConfig);
+
+  if (endpoint.json !== undefined && endpoint.data !== undefined) {
+    throw new ConfigError(
+      `Resource "${name}": endpoint has both json and data (one may come from resource_defaults); keep one`,
+    );
+  }
+  const method = endpoint.method ?? "GET";
+  if (method === "GET" && (endpoint.json !== undefined || endpoint.data !== undefined)) {
+    throw new ConfigError(
+      `Resource "${name}": endpoint has a ${
+        endpoint.json !== undefined ? "json" : "data"
+      } body but method GET; set endpoint.method to POST`,
+    );
+  }
+  return {
+    name,
+    info: resourceInfo(resource, parent),
+    parent,
+    children: [],
+    method,
+    baseUrl: ctx.baseUrl,
+    path,
+    params: compileValue(staticParams, scope, "endpoint.params"),
+    clientHeaders: ctx.clientHeaders,
+    headers: compileValue(endpoint.headers ?? {}, scope, "endpoint.headers"),
+    json: endpoint.json === undefined
+      ? undefined
+      : compileValue(endpoint.json, scope, "endpoint.json", { preserveTypes: true }),
+    data: endpoint.data === undefined
+      ? undefined
+      : compileValue(endpoint.data, scope, "endpoint.data"),
+    auth: endpoint.auth ? makeAuth(endpoint.auth, scope, "endpoint.auth", ctx) : ctx.clientAuth,
+    paginator,
+    selector: new RecordSelector(dataSelector, { resource: name, logger: ctx.logger }),
+    responseActions: endpoint.response_actions,
+    include,
+    steps: resource.processing_steps ?? [],
+  };
+}
+
+/** The one parent a resource refers to, through placeholders or legacy resolve params. */
+function findParent(resource: ExpandedResource, names: string[]): string | undefined {
+  const { name, endpoint } = resource;
+  const parents = new Set<string>();
+  for (const value of Object.values(endpoint.params ?? {})) {
+    if (isResolve(value)) parents.add(value.resource);
+  }
+  const texts = [endpoint.path, endpoint.params, endpoint.json, endpoint.data, endpoint.headers];
+  for (const placeholder of findPlaceholders(texts)) {
+    const match = placeholder.match(/^resources\.([^.]+)\./);
+    if (match) parents.add(match[1]);
+  }
+  if (parents.size > 1) {
+    throw new ConfigError(
+      `Resource "${name}" refers to more than one parent (${[...parents].join(", ")}); ` +
+        "a resource has one parent",
+    );
+  }
+  const [parent] = parents;
+  if (parent === undefined) return undefined;
+  if (parent === name) throw new ConfigError(`Resource "${name}" refers to itself as its parent`);
+  if (!names.includes(parent)) {
+    throw new ConfigError(
+      `Resource "${name}" refers to unknown parent resource "${parent}"${
+        didYouMean(parent, names)
+      }; resources: ${names.join(", ")}`,
+    );
+  }
+  return parent;
+}
+
+function checkCycles(plans: ResourcePlan[], byName: Map<string, ResourcePlan>): void {
+  for (const plan of plans) {
+    const chain = [plan.name];
+    for (let p = plan.parent; p !== undefined; p = byName.get(p)?.parent) {
+      if (chain.includes(p)) {
+        throw new ConfigError(
+          `Resources depend on each other in a circle: ${[...chain, p].join(" -> ")}`,
+        );
+      }
+      chain.push(p);
+    }
+  }
+}
+
+function includedField(parent: string, field: string): IncludedField {
+  const getPath = compileGetter(field);
+  return {
+    // A top-level key as dlt names it; a nested path keeps its levels apart (`user__login`).
+    key: `_${parent}_${field.replace(/^\$\./, "").split(".").join("__")}`,
+    field,
+    // dlt reads a top-level key; a dotted path reaches into nested objects.
+    get: (record) => {
+      if (record !== null && typeof record === "object" && field in record) {
+        return (record as Record<string, unknown>)[field];
+      }
+      return getPath(record);
+    },
+  };
+}
+
+function makeAuth(
+  config: AuthConfig,
+  scope: PlaceholderScope,
+  where: string,
+  ctx: PlanOptions,
+): Auth {
+  // Credentials often come from config (`token: "{access_token}"`); they are static per run.
+  const rendered = compileValue(config, { ...scope, parent: undefined, resolve: {} }, where);
+  const auth = createAuth(rendered.render() as AuthConfig, { client: ctx.client, deps: ctx.deps });
+  for (const secret of auth.secrets()) ctx.addSecret(secret);
+  return auth;
+}
+
+function compileStatic(text: string, scope: PlaceholderScope, where: string): string {
+  const rendered = compileValue(text, scope, where);
+  return rendered.render() as string;
+}
+
+function resourceInfo(resource: ExpandedResource, parent: string | undefined): ResourceInfo {
+  const wd = resource.write_disposition;
+  const info: ResourceInfo = {
+    name: resource.name,
+    tableName: resource.table_name ?? resource.name,
+    writeDisposition: typeof wd === "string" ? wd : wd?.disposition ?? "append",
+    primaryKey: toList(resource.primary_key),
+    mergeKey: toList(resource.merge_key),
+    selected: resource.selected ?? true,
+  };
+  if (resource.max_table_nesting !== undefined) info.maxTableNesting = resource.max_table_nesting;
+  if (parent !== undefined) info.parent = parent;
+  return info;
+}
+
+function toList(value: string | string[] | undefined): string[] {
+  return value === undefined ? [] : typeof value === "string" ? [value] : [...value];
+}
+
+function isResolve(value: unknown): value is ResolveParam {
+  return value !== null && typeof value === "object" && (value as ResolveParam).type === "resolve";
+}

@@ -1,0 +1,179 @@
+/**
+ * One request series: the pages of one endpoint call (per parent record for a child),
+ * fetched one page ahead so parsing page N overlaps the transfer of page N+1.
+ *
+ * @module
+ */
+
+import { maskUrl } from "../config/mod.ts";
+import { ConfigError, DataError, HttpError, UserError } from "../errors.ts";
+import {
+  detectPaginator,
+  type HttpClient,
+  type HttpRequest,
+  type HttpResponse,
+  type Paginator,
+} from "../http/mod.ts";
+import type { Logger } from "../log.ts";
+import { renderTemplate, toText } from "./placeholders.ts";
+import type { ResourcePlan } from "./_plan.ts";
+
+/** What every series of one extraction shares. */
+export interface SeriesContext {
+  client: HttpClient;
+  logger: Logger;
+  /** Aborted when the extraction stops: cancels prefetches nobody will read. */
+  signal: AbortSignal;
+  mask: (text: string) => string;
+  /** Paginator type last logged per resource, so detection is logged once, not per parent. */
+  detected: Map<string, string>;
+}
+
+/**
+ * Builds the first request of a series; `parent` fills `{resources.<parent>.<field>}`.
+ *
+ * @throws {DataError} when the parent record lacks a referenced field.
+ * @throws {ConfigError} when the URL or a header cannot be built.
+ */
+export function buildRequest(plan: ResourcePlan, parent?: unknown): HttpRequest {
+  const path = renderTemplate(plan.path, parent);
+  let url: URL;
+  try {
+    url = joinUrl(plan.baseUrl, path);
+  } catch (error) {
+    throw new ConfigError(
+      `Resource "${plan.name}": cannot build a URL from client.base_url ` +
+        `${JSON.stringify(plan.baseUrl)} and path ${JSON.stringify(path)}`,
+      { cause: error },
+    );
+  }
+  const params = plan.params.render(parent) as Record<string, unknown>;
+  for (const key in params) appendParam(url.searchParams, key, params[key]);
+  const headers = new Headers();
+  try {
+    for (const key in plan.clientHeaders) headers.set(key, plan.clientHeaders[key]);
+    const own = plan.headers.render(parent) as Record<string, unknown>;
+    for (const key in own) headers.set(key, toText(own[key]));
+  } catch (error) {
+    throw new ConfigError(`Resource "${plan.name}": invalid header: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const request: HttpRequest = { method: plan.method, url, headers };
+  if (plan.json) request.json = plan.json.render(parent);
+  if (plan.data) request.data = plan.data.render(parent) as Record<string, string>;
+  return request;
+}
+
+/**
+ * Streams the selected records of each page of one series. The next page is requested
+ * before the current one is handed out.
+ *
+ * @param plan the resource.
+ * @param request the first request; the paginator changes it from page to page.
+ * @param ctx shared client, logger and abort signal.
+ * @throws {HttpError} when a request fails for good.
+ * @throws {DataError} when the selector matches nothing or the paginator would loop.
+ */
+export async function* runSeries(
+  plan: ResourcePlan,
+  request: HttpRequest,
+  ctx: SeriesContext,
+): AsyncGenerator<unknown[]> {
+  let paginator = plan.paginator?.clone();
+  paginator?.initRequest(request);
+  let pending: Promise<HttpResponse | undefined> | undefined = send(plan, request, ctx);
+  let firstPage = true;
+  try {
+    while (pending !== undefined) {
+      const response = await pending;
+      pending = undefined;
+      // A response action said "ignore": the series ends quietly, as in dlt.
+      if (response === undefined) return;
+      const origin = { method: request.method, url: ctx.mask(maskUrl(response.url)) };
+      const records = plan.selector.select(response.body, origin, firstPage);
+      firstPage = false;
+      paginator ??= detect(plan, response, records, ctx);
+      paginator.updateState(response, records);
+      if (paginator.hasNextPage) {
+        paginator.updateRequest(request);
+        pending = send(plan, request, ctx); // prefetch: in flight while this page is processed
+      }
+      yield records;
+    }
+  } catch (error) {
+    throw inResource(plan.name, error);
+  }
+}
+
+function send(
+  plan: ResourcePlan,
+  request: HttpRequest,
+  ctx: SeriesContext,
+): Promise<HttpResponse | undefined> {
+  // The paginator keeps changing `request`, and auth adds to what is sent: send a copy.
+  const copy: HttpRequest = {
+    method: request.method,
+    url: new URL(request.url),
+    headers: new Headers(request.headers),
+  };
+  if (request.json !== undefined) copy.json = request.json;
+  if (request.data !== undefined) copy.data = request.data;
+  const promise = ctx.client.request(copy, {
+    responseActions: plan.responseActions,
+    signal: ctx.signal,
+    auth: plan.auth,
+  });
+  // A prefetch may fail while the consumer still holds the page before it; the error is
+  // raised when the page is awaited, so it must not count as unhandled meanwhile.
+  promise.catch(() => {});
+  return promise;
+}
+
+function detect(
+  plan: ResourcePlan,
+  response: HttpResponse,
+  records: readonly unknown[],
+  ctx: SeriesContext,
+): Paginator {
+  const { paginator, weak, reason } = detectPaginator(response, records);
+  // dlt detects per request series; log when a resource's paginator is first found or changes.
+  if (ctx.detected.get(plan.name) !== paginator.type) {
+    ctx.detected.set(plan.name, paginator.type);
+    const message = `Resource "${plan.name}": detected paginator ${paginator.type} (${reason})`;
+    if (weak) {
+      ctx.logger.warn(`${message}; this is a guess, set endpoint.paginator to be sure`);
+    } else ctx.logger.info(message);
+  }
+  return paginator;
+}
+
+/** dlt's `join_url`: the path is relative to base_url (its leading `/` too) unless absolute. */
+function joinUrl(base: string, path: string): URL {
+  if (/^https?:\/\//i.test(path)) return new URL(path);
+  const relative = path.replace(/^\/+/, "");
+  // `a:b` would read as a URL scheme; keep it a path.
+  const safe = /^[A-Za-z][A-Za-z0-9+.-]*:/.test(relative) ? `./${relative}` : relative;
+  return new URL(safe, base.endsWith("/") ? base : `${base}/`);
+}
+
+function appendParam(search: URLSearchParams, key: string, value: unknown): void {
+  if (value === null || value === undefined) return; // as requests: None drops the param
+  if (Array.isArray(value)) {
+    for (const item of value) appendParam(search, key, item);
+    return;
+  }
+  search.append(key, toText(value));
+}
+
+/** Prefixes a user-facing error with the resource it happened in. */
+function inResource(resource: string, error: unknown): unknown {
+  if (!(error instanceof UserError) || error.message.startsWith("Resource ")) return error;
+  const message = `Resource "${resource}": ${error.message}`;
+  if (error instanceof HttpError) {
+    return new HttpError(message, error.status, error.url, { cause: error });
+  }
+  if (error instanceof DataError) return new DataError(message, { cause: error });
+  if (error instanceof ConfigError) return new ConfigError(message, { cause: error });
+  return new UserError(message, { cause: error });
+}

@@ -1,0 +1,27 @@
+/**
+ * Connectors and the REST resource engine: validating and loading connector files, merging
+ * `resource_defaults`, `{placeholder}` templates, record selection, and `restApiSource()`,
+ * which streams pages of records (parents, then their children) as dlt's `rest_api` does.
+ *
+ * @example Usage
+ * ```ts
+ * import { restApiSource } from "./mod.ts";
+ * const source = restApiSource({
+ *   name: "demo",
+ *   client: { base_url: "https://api.example.com/" },
+ *   resources: ["users"],
+ * }, { config: {} });
+ * source.resources[0].tableName; // "users"
+ * ```
+ *
+ * @module
+ */
+
+export * from "./types.ts";
+export * from "./define_connector.ts";
+export * from "./validate.ts";
+export * from "./load.ts";
+export * from "./defaults.ts";
+export * from "./placeholders.ts";
+export * from "./selector.ts";
+export * from "./rest_source.ts";

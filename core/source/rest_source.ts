@@ -1,0 +1,263 @@
+/**
+ * The REST resource engine: a connector becomes a `Source` whose `extract()` streams pages of
+ * records, resource by resource, children right after each parent page (depth first).
+ *
+ * @module
+ */
+
+import type { Deps } from "../deps.ts";
+import { ConfigError, DataError } from "../errors.ts";
+import { HttpClient, type HttpRequest } from "../http/mod.ts";
+import { type Logger, silentLogger } from "../log.ts";
+import { didYouMean } from "./_check.ts";
+import { type IncludedField, planResources, type ResourcePlan } from "./_plan.ts";
+import { buildRequest, runSeries, type SeriesContext } from "./_series.ts";
+import type { Connector, ExtractOptions, ResourcePage, Source } from "./types.ts";
+import { validateConnector } from "./validate.ts";
+
+/** Hides secret values in text; learns them as they are found (the CLI's `SecretMasker`). */
+export interface SourceMasker {
+  add(secret: string): void;
+  mask(text: string): string;
+}
+
+/** Options of {@linkcode restApiSource}. */
+export interface RestApiSourceOptions {
+  /** Resolved values of the connector's config fields; `{field}` placeholders use them. */
+  config: Record<string, unknown>;
+  /** Network, clock and sleep. @default defaultDeps */
+  deps?: Deps;
+  /** @default silentLogger */
+  logger?: Logger;
+  /** Learns every secret (secret config fields, auth credentials) and masks messages. */
+  masker?: SourceMasker;
+  /** Time allowed per request attempt, in ms. @default 60000 */
+  timeoutMs?: number;
+  /** Attempts per request. @default 5 */
+  maxAttempts?: number;
+}
+
+/**
+ * Builds a source from a connector: validates it, fills config placeholders, and prepares
+ * each resource's requests. Nothing is fetched until `extract()` is iterated.
+ *
+ * @example Usage
+ * ```ts
+ * import { restApiSource } from "./rest_source.ts";
+ * const source = restApiSource({
+ *   name: "demo",
+ *   config: { token: { secret: true } },
+ *   client: { base_url: "https://api.example.com/", auth: { token: "{token}" } },
+ *   resources: ["users", { name: "posts", endpoint: "users/{resources.users.id}/posts" }],
+ * }, { config: { token: "t0ken" } });
+ * source.resources.map((r) => r.name); // ["users", "posts"]
+ * // for await (const page of source.extract()) { ... }
+ * ```
+ * @param connector the connector (validated again here, so plain objects are safe).
+ * @param options config values, I/O, logging, masking and HTTP limits.
+ * @returns the source.
+ * @throws {ConfigError} for an invalid connector, an unknown placeholder or parent.
+ */
+export function restApiSource(connector: Connector, options: RestApiSourceOptions): Source {
+  const checked = validateConnector(connector, "restApiSource");
+  const logger = options.logger ?? silentLogger;
+  const { masker } = options;
+  const config = configValues(checked, options.config, masker);
+  const client = new HttpClient({
+    deps: options.deps,
+    timeoutMs: options.timeoutMs,
+    maxAttempts: options.maxAttempts,
+    logger,
+    masker,
+  });
+  const plans = planResources(checked, {
+    config,
+    logger,
+    client,
+    deps: options.deps,
+    addSecret: (secret) => masker?.add(secret),
+  });
+  const mask = masker ? (text: string) => masker.mask(text) : (text: string) => text;
+  return {
+    name: checked.name,
+    resources: plans.map((p) => p.info),
+    extract: (extractOptions) => extract(plans, extractOptions, { client, logger, mask }),
+  };
+}
+
+/** Config values with field defaults filled in; secret ones go to the masker. */
+function configValues(
+  connector: Connector,
+  given: Record<string, unknown>,
+  masker: SourceMasker | undefined,
+): Record<string, unknown> {
+  const values: Record<string, unknown> = { ...given };
+  for (const [name, field] of Object.entries(connector.config ?? {})) {
+    values[name] ??= field.default;
+    const value = values[name];
+    if (field.secret && masker && value !== undefined && value !== null) {
+      masker.add(typeof value === "string" ? value : String(value));
+    }
+  }
+  return values;
+}
+
+interface ExtractContext extends SeriesContext {
+  /** Resources whose pages are yielded. */
+  wanted: Set<string>;
+  /** Resources that run: the wanted ones and the parents they need. */
+  needed: Set<string>;
+}
+
+async function* extract(
+  plans: ResourcePlan[],
+  options: ExtractOptions = {},
+  shared: Pick<SeriesContext, "client" | "logger" | "mask">,
+): AsyncGenerator<ResourcePage> {
+  const wanted = wantedResources(plans, options.resources);
+  const byName = new Map(plans.map((p) => [p.name, p]));
+  const needed = new Set<string>();
+  for (const name of wanted) {
+    for (let n: string | undefined = name; n !== undefined && !needed.has(n);) {
+      needed.add(n);
+      n = byName.get(n)?.parent;
+    }
+  }
+  // One controller for the whole run: stopping early (or failing) cancels every prefetch.
+  const controller = new AbortController();
+  const outer = options.signal;
+  const onAbort = () => controller.abort(outer?.reason);
+  if (outer?.aborted) onAbort();
+  outer?.addEventListener("abort", onAbort, { once: true });
+  const ctx: ExtractContext = {
+    ...shared,
+    signal: controller.signal,
+    detected: new Map(),
+    wanted,
+    needed,
+  };
+  try {
+    for (const plan of plans) {
+      if (plan.parent !== undefined || !needed.has(plan.name)) continue;
+      yield* runResource(plan, buildRequest(plan), undefined, ctx);
+    }
+  } finally {
+    outer?.removeEventListener("abort", onAbort);
+    controller.abort();
+  }
+}
+
+/** The resources to yield: the requested ones, else every selected one. */
+function wantedResources(plans: ResourcePlan[], requested: string[] | undefined): Set<string> {
+  if (requested === undefined || requested.length === 0) {
+    return new Set(plans.filter((p) => p.info.selected).map((p) => p.name));
+  }
+  const names = plans.map((p) => p.name);
+  for (const name of requested) {
+    if (!names.includes(name)) {
+      throw new ConfigError(
+        `Unknown resource "${name}"${didYouMean(name, names)}; available resources: ${
+          names.join(", ")
+        }`,
+      );
+    }
+  }
+  return new Set(requested);
+}
+
+/** A child request series prepared from one parent record. */
+interface ChildJob {
+  plan: ResourcePlan;
+  request: HttpRequest;
+  included?: [string, unknown][];
+}
+
+async function* runResource(
+  plan: ResourcePlan,
+  request: HttpRequest,
+  included: [string, unknown][] | undefined,
+  ctx: ExtractContext,
+): AsyncGenerator<ResourcePage> {
+  const emit = ctx.wanted.has(plan.name);
+  const children = plan.children.filter((c) => ctx.needed.has(c.name));
+  for await (const selected of runSeries(plan, request, ctx)) {
+    const records = processRecords(plan, selected, included);
+    // Child requests are prepared before the page leaves, so whatever the consumer does to
+    // the records cannot change what the children ask for.
+    const jobs = children.length > 0 ? prepareChildren(children, records) : undefined;
+    if (emit && records.length > 0) yield { resource: plan.name, records };
+    if (jobs) {
+      for (const job of jobs) yield* runResource(job.plan, job.request, job.included, ctx);
+    }
+  }
+}
+
+function prepareChildren(children: ResourcePlan[], records: unknown[]): ChildJob[] {
+  const jobs: ChildJob[] = [];
+  for (const child of children) {
+    for (const record of records) {
+      const job: ChildJob = { plan: child, request: buildRequest(child, record) };
+      if (child.include.length > 0) job.included = includedValues(child, record);
+      jobs.push(job);
+    }
+  }
+  return jobs;
+}
+
+function includedValues(child: ResourcePlan, record: unknown): [string, unknown][] {
+  return child.include.map((field: IncludedField) => {
+    const value = field.get(record);
+    if (value === undefined) {
+      const keys = record !== null && typeof record === "object" ? Object.keys(record) : [];
+      throw new DataError(
+        `Resource "${child.name}": include_from_parent field "${field.field}" is missing in a ` +
+          `record of "${child.parent}"; the record has: ${keys.join(", ") || "no fields"}`,
+      );
+    }
+    return [field.key, value];
+  });
+}
+
+/** Adds parent fields, then runs the processing steps in order (dlt's order). */
+function processRecords(
+  plan: ResourcePlan,
+  records: unknown[],
+  included: [string, unknown][] | undefined,
+): unknown[] {
+  if (included) {
+    for (const record of records) {
+      if (record === null || typeof record !== "object") continue;
+      for (const [key, value] of included) (record as Record<string, unknown>)[key] = value;
+    }
+  }
+  let out = records;
+  for (let i = 0; i < plan.steps.length; i++) {
+    const step = plan.steps[i];
+    const label = `processing step ${i + 1} (${"filter" in step ? "filter" : "map"})`;
+    let returnedUndefined = false;
+    try {
+      if ("filter" in step) {
+        out = out.filter((r) => step.filter(r as Record<string, unknown>));
+      } else {
+        out = out.map((r) => {
+          const mapped = step.map(r as Record<string, unknown>);
+          if (mapped === undefined) returnedUndefined = true;
+          return mapped;
+        });
+      }
+    } catch (error) {
+      throw new DataError(
+        `Resource "${plan.name}": ${label} failed: ${
+          error instanceof Error ? error.message : String(error)
+        }`,
+        { cause: error },
+      );
+    }
+    if (returnedUndefined) {
+      throw new DataError(
+        `Resource "${plan.name}": ${label} returned undefined; a map step must return the record`,
+      );
+    }
+  }
+  return out;
+}

@@ -1,0 +1,71 @@
+/**
+ * The destination registry: picks a destination implementation by its dlt type name.
+ *
+ * @module
+ */
+
+import { ConfigError } from "../core/errors.ts";
+import type { Destination } from "../core/pipeline/destination.ts";
+import { DuckDbDestination } from "./duckdb/mod.ts";
+
+/**
+ * Options of a destination, validated by the chosen destination. `duckdb` reads `path`
+ * (required), `threads`, `memoryLimit`, `logger` and `deps`.
+ */
+export type DestinationOptions = Record<string, unknown>;
+
+type Factory = (options: DestinationOptions) => Destination;
+
+const FACTORIES: Record<string, Factory> = {
+  duckdb: (options) => {
+    const { path, threads, memoryLimit } = options;
+    if (typeof path !== "string" || path === "") {
+      throw new ConfigError(
+        `The duckdb destination needs a database file path, got ${JSON.stringify(path)}`,
+      );
+    }
+    if (threads !== undefined && (!Number.isInteger(threads) || (threads as number) < 1)) {
+      throw new ConfigError(
+        `The duckdb destination's threads must be a positive integer, got ${
+          JSON.stringify(threads)
+        }`,
+      );
+    }
+    if (memoryLimit !== undefined && typeof memoryLimit !== "string") {
+      throw new ConfigError(
+        `The duckdb destination's memoryLimit must be a size like "1GB", got ${
+          JSON.stringify(memoryLimit)
+        }`,
+      );
+    }
+    return new DuckDbDestination(
+      options as unknown as ConstructorParameters<
+        typeof DuckDbDestination
+      >[0],
+    );
+  },
+};
+
+/** The destination types {@linkcode createDestination} knows. */
+export const DESTINATION_TYPES: readonly string[] = Object.keys(FACTORIES);
+
+/**
+ * Creates the destination of type `type`.
+ *
+ * @throws {ConfigError} for an unknown type or invalid options
+ * @example Usage
+ * ```ts
+ * import { createDestination } from "./create_destination.ts";
+ * const destination = createDestination("duckdb", { path: ":memory:" });
+ * await destination.close();
+ * ```
+ */
+export function createDestination(type: string, options: DestinationOptions): Destination {
+  const factory = Object.hasOwn(FACTORIES, type) ? FACTORIES[type] : undefined;
+  if (!factory) {
+    throw new ConfigError(
+      `Unknown destination "${type}"; available destinations: ${DESTINATION_TYPES.join(", ")}`,
+    );
+  }
+  return factory(options);
+}

@@ -1,0 +1,27 @@
+import { equal, throws } from "node:assert/strict";
+import { ConfigError } from "../core/errors.ts";
+import { createDestination, DESTINATION_TYPES } from "./create_destination.ts";
+
+Deno.test("createDestination() creates a duckdb destination", async () => {
+  const destination = createDestination("duckdb", { path: "/tmp/x/demo.duckdb" });
+  equal(destination.type, "duckdb");
+  equal(destination.location, "duckdb:/tmp/x/demo.duckdb");
+  await destination.close();
+});
+
+Deno.test("createDestination() rejects unknown types listing the known ones", () => {
+  throws(
+    () => createDestination("postgres", {}),
+    (err: Error) =>
+      err instanceof ConfigError && err.message.includes('"postgres"') &&
+      err.message.includes("duckdb"),
+  );
+  throws(() => createDestination("toString", {}), ConfigError);
+  equal(DESTINATION_TYPES.includes("duckdb"), true);
+});
+
+Deno.test("createDestination() validates duckdb options", () => {
+  throws(() => createDestination("duckdb", {}), /needs a database file path, got undefined/);
+  throws(() => createDestination("duckdb", { path: "x", threads: 0 }), /threads/);
+  throws(() => createDestination("duckdb", { path: "x", memoryLimit: 5 }), /memoryLimit/);
+});

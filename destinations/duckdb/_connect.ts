@@ -1,0 +1,105 @@
+/**
+ * Opening DuckDB databases and turning DuckDB's errors and values into dltx's.
+ *
+ * @module
+ */
+
+import { type DuckDBConnection, DuckDBInstance, type DuckDBResultReader } from "@duckdb/node-api";
+import { UserError } from "../../core/errors.ts";
+
+/** The path DuckDB uses for a database that lives in memory only. */
+export const MEMORY_PATH = ":memory:";
+
+/** An open database and one connection to it. */
+export interface DuckDbHandle {
+  instance: DuckDBInstance;
+  connection: DuckDBConnection;
+  /** Disconnects and releases this handle's hold on the database file. */
+  close(): void;
+}
+
+/**
+ * Opens `path` (absolute, or `:memory:`) and connects.
+ *
+ * File databases go through DuckDB's instance cache: opening a file twice in one process
+ * shares one database instead of two writers corrupting the file, and the file is released
+ * when the last handle closes.
+ *
+ * @throws {UserError} when another process holds the file, or it is not a DuckDB database
+ */
+export async function openDuckDbHandle(path: string): Promise<DuckDbHandle> {
+  let instance: DuckDBInstance;
+  try {
+    instance = path === MEMORY_PATH
+      ? await DuckDBInstance.create(MEMORY_PATH)
+      : await DuckDBInstance.fromCache(path);
+  } catch (err) {
+    throw openError(path, err);
+  }
+  let connection: DuckDBConnection;
+  try {
+    connection = await instance.connect();
+  } catch (err) {
+    instance.closeSync();
+    throw openError(path, err);
+  }
+  return {
+    instance,
+    connection,
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+function openError(path: string, err: unknown): UserError {
+  const message = firstLine(err);
+  if (/could not set lock|conflicting lock/i.test(message)) {
+    return new UserError(
+      `The DuckDB database ${path} is in use by another process (${message}). ` +
+        "Close the other program using it (a DuckDB shell, a notebook, another dltx run) " +
+        "and try again.",
+      { cause: err },
+    );
+  }
+  return new UserError(`Cannot open the DuckDB database ${path}: ${message}`, { cause: err });
+}
+
+/**
+ * The first line of a DuckDB error message: the error itself, without the SQL excerpt and
+ * the "Try setting auto_detect" advice that follow it.
+ */
+export function firstLine(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.split("\n", 1)[0].trim();
+}
+
+/**
+ * All rows of a result as plain objects: BIGINTs become numbers when they fit exactly (else
+ * they stay `bigint`), timestamps become `Date`s, decimals numbers, JSON strings.
+ */
+export function plainRows(reader: DuckDBResultReader): Record<string, unknown>[] {
+  const rows = reader.getRowObjectsJS() as Record<string, unknown>[];
+  for (const row of rows) {
+    for (const key in row) row[key] = plainValue(row[key]);
+  }
+  return rows;
+}
+
+function plainValue(value: unknown): unknown {
+  if (typeof value === "bigint") {
+    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+      ? Number(value)
+      : value;
+  }
+  if (Array.isArray(value)) return value.map(plainValue);
+  if (
+    value !== null && typeof value === "object" && !(value instanceof Date) &&
+    Object.getPrototypeOf(value) === Object.prototype
+  ) {
+    const obj = value as Record<string, unknown>;
+    for (const key in obj) obj[key] = plainValue(obj[key]);
+  }
+  return value;
+}

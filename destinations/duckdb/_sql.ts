@@ -1,0 +1,61 @@
+/**
+ * SQL text helpers for DuckDB: quoting and dlt's type mapping.
+ *
+ * @module
+ */
+
+import type { Column, DataType } from "../../core/schema/types.ts";
+
+/** DuckDB column types for dlt data types, as dlt's duckdb destination maps them. */
+export const DUCKDB_TYPES: Readonly<Record<DataType, string>> = {
+  text: "VARCHAR",
+  bigint: "BIGINT",
+  double: "DOUBLE",
+  bool: "BOOLEAN",
+  timestamp: "TIMESTAMP WITH TIME ZONE",
+  date: "DATE",
+  json: "JSON",
+  decimal: "DECIMAL(38,9)",
+};
+
+/** Quotes an identifier (`my "table"` -> `"my ""table"""`). */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Quotes a string literal (`it's` -> `'it''s'`). */
+export function quoteLiteral(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** `"<dataset>"."<table>"` */
+export function qualifiedTable(dataset: string, table: string): string {
+  return `${quoteIdent(dataset)}.${quoteIdent(table)}`;
+}
+
+/** A column definition for CREATE TABLE / ADD COLUMN; NOT NULL only when asked for. */
+export function columnDefinition(column: Column, withNotNull: boolean): string {
+  const notNull = withNotNull && column.nullable === false ? " NOT NULL" : "";
+  return `${quoteIdent(column.name)} ${DUCKDB_TYPES[column.data_type]}${notNull}`;
+}
+
+/**
+ * `INSERT INTO <table> (<columns>) SELECT <columns> FROM read_json([<file>], ...)` for one
+ * newline-delimited JSON job file. Every column gets its type from the schema, so DuckDB does
+ * no type detection: keys missing in a row become NULL, keys not in the schema are ignored,
+ * ISO timestamps with `Z` or offsets parse into TIMESTAMPTZ and JSON columns keep their text.
+ */
+export function insertFromJsonSql(
+  dataset: string,
+  table: string,
+  columns: readonly Column[],
+  file: string,
+): string {
+  const names = columns.map((c) => quoteIdent(c.name)).join(", ");
+  const types = columns
+    .map((c) => `${quoteLiteral(c.name)}: ${quoteLiteral(DUCKDB_TYPES[c.data_type])}`)
+    .join(", ");
+  return `INSERT INTO ${qualifiedTable(dataset, table)} (${names}) SELECT ${names} FROM ` +
+    `read_json([${quoteLiteral(file)}], format='newline_delimited', records=true, ` +
+    `columns={${types}})`;
+}

@@ -1,0 +1,9 @@
+/**
+ * Destinations: where loads go. Each destination lives in its own folder and implements
+ * `Destination` of `core/pipeline/destination.ts`; `createDestination()` picks one by type.
+ *
+ * @module
+ */
+
+export * from "./create_destination.ts";
+export * from "./duckdb/mod.ts";

@@ -1,0 +1,301 @@
+// A script's entry point prints its results to the terminal.
+// deno-lint-ignore-file no-console
+/**
+ * `deno task bench [--rows 200000] [--page-size 1000] [--keep] [--cli <main.ts|binary>]`:
+ * measures a real `dltx run` of a GitHub-issue-like API into DuckDB against DuckDB loading the
+ * same records from a JSONL file by itself.
+ *
+ * 1. Starts `scripts/bench_api.ts` in its own process (it must not share the CLI's event loop
+ *    or heap) and writes a connector JSON for it (resource `issues`, `header_link` paginator).
+ * 2. Runs the CLI as a subprocess in a temp dir (`--pipeline bench`), timing its wall clock
+ *    from spawn to exit, start-up included, and its peak RSS.
+ * 3. Checks `bench_dataset.issues` has exactly `--rows` rows and `issues__labels` the expected
+ *    count; any difference fails the bench.
+ * 4. Baseline: the same records as one JSONL file, loaded by `read_json_auto` in a fresh
+ *    process (`scripts/_duckdb_native.ts`), timed inside that process around the load.
+ *
+ * Peak RSS is the kernel's `VmHWM` ("high water mark") of `/proc/<pid>/status`, read every
+ * 20 ms. It only ever grows, so the last value read before the process exits is its peak up to
+ * that moment (growth in the last <20 ms is missed). Without `/proc` (macOS) it reads 0.
+ *
+ * The last line printed is machine-readable:
+ * `bench: rows=N rows_per_s=N peak_rss_mb=N ratio_vs_duckdb=N` where the ratio is dltx wall
+ * seconds / DuckDB-native seconds.
+ *
+ * @module
+ */
+
+import { DuckDBInstance } from "@duckdb/node-api";
+import { Command, InvalidArgumentError } from "commander";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { UserError } from "../core/errors.ts";
+import { type BenchCounts, expectedBenchCounts, writeBenchJsonl } from "./bench_api.ts";
+
+const REPO = fileURLToPath(new URL("../", import.meta.url));
+const POLL_MS = 20;
+
+interface Measured {
+  code: number;
+  stdout: string;
+  stderr: string;
+  seconds: number;
+  peakRssMb: number;
+}
+
+interface BenchOptions {
+  rows: number;
+  pageSize: number;
+  keep: boolean;
+  cli: string;
+}
+
+/** The kernel's peak resident set size of a process in MiB, or 0 once it is gone. */
+function readPeakRssMb(pid: number): number {
+  try {
+    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+    const kb = /^VmHWM:\s+(\d+)\s+kB/m.exec(status)?.[1];
+    return kb ? Number(kb) / 1024 : 0;
+  } catch {
+    return 0; // Exited (or no /proc): keep the last value read.
+  }
+}
+
+/** Runs a command to completion, measuring wall time and peak RSS. */
+async function runMeasured(
+  cmd: string,
+  args: string[],
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<Measured> {
+  const started = performance.now();
+  const child = new Deno.Command(cmd, {
+    args,
+    cwd: options.cwd,
+    env: options.env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let peakRssMb = 0;
+  const poll = setInterval(() => {
+    peakRssMb = Math.max(peakRssMb, readPeakRssMb(child.pid));
+  }, POLL_MS);
+  try {
+    const output = await child.output();
+    const seconds = (performance.now() - started) / 1000;
+    const decoder = new TextDecoder();
+    return {
+      code: output.code,
+      stdout: decoder.decode(output.stdout),
+      stderr: decoder.decode(output.stderr),
+      seconds,
+      peakRssMb,
+    };
+  } finally {
+    clearInterval(poll);
+  }
+}
+
+/** A bench API in its own process; stopped by closing its stdin (`--exit-on-stdin-close`). */
+async function startApiProcess(
+  rows: number,
+  pageSize: number,
+): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      join(REPO, "scripts", "bench_api.ts"),
+      "--rows",
+      String(rows),
+      "--page-size",
+      String(pageSize),
+      "--exit-on-stdin-close",
+    ],
+    cwd: REPO,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const stop = async () => {
+    await child.stdin.close().catch(() => {});
+    const timer = setTimeout(() => child.kill("SIGKILL"), 2000);
+    await child.status;
+    clearTimeout(timer);
+  };
+  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  for (;;) {
+    const { value, done } = await lines.read();
+    if (value) text += value;
+    const url = /^listening (\S+)$/m.exec(text)?.[1];
+    if (url) {
+      await lines.cancel();
+      return { url, stop };
+    }
+    if (done) {
+      await stop();
+      throw new UserError(`scripts/bench_api.ts exited before listening; it printed: ${text}`);
+    }
+  }
+}
+
+/** The connector the CLI runs: the bench API's `issues`, paged by its `Link` header. */
+function benchConnector(url: string) {
+  return {
+    name: "bench",
+    description: "GitHub-issue-like records served by scripts/bench_api.ts",
+    client: { base_url: url, paginator: { type: "header_link" } },
+    resources: [{ name: "issues", endpoint: { path: "issues" } }],
+  };
+}
+
+/** The command that runs the CLI: `deno run -A <file>` for a script, the file for a binary. */
+function cliCommand(cli: string, args: string[]): [string, string[]] {
+  return /\.[jt]s$/.test(cli) ? [Deno.execPath(), ["run", "-A", cli, ...args]] : [cli, args];
+}
+
+async function countLoaded(dbPath: string): Promise<BenchCounts> {
+  const instance = await DuckDBInstance.create(dbPath, { access_mode: "READ_ONLY" });
+  const conn = await instance.connect();
+  try {
+    const reader = await conn.runAndReadAll(
+      `SELECT (SELECT count(*) FROM bench_dataset.issues),
+              (SELECT count(*) FROM bench_dataset.issues__labels)`,
+    );
+    const [issues, labels] = reader.getRows()[0];
+    return { issues: Number(issues), labels: Number(labels) };
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** Last lines of a process's output, for error messages. */
+function tail(text: string, lines = 20): string {
+  return text.trimEnd().split("\n").slice(-lines).join("\n");
+}
+
+async function runDltx(dir: string, options: BenchOptions): Promise<Measured> {
+  console.error(`bench: starting the bench API (${options.rows} rows) ...`);
+  const api = await startApiProcess(options.rows, options.pageSize);
+  try {
+    const connectorPath = join(dir, "bench_connector.json");
+    await Deno.writeTextFile(connectorPath, JSON.stringify(benchConnector(api.url), null, 2));
+    console.error(`bench: running ${options.cli} run ${connectorPath} --pipeline bench ...`);
+    const [cmd, args] = cliCommand(options.cli, ["run", connectorPath, "--pipeline", "bench"]);
+    const run = await runMeasured(cmd, args, {
+      cwd: dir,
+      env: {
+        DLTX_PIPELINES_DIR: join(dir, "pipelines"),
+        DESTINATION__DUCKDB__CREDENTIALS: join(dir, "bench.duckdb"),
+      },
+    });
+    if (run.code !== 0) {
+      throw new UserError(
+        `The CLI exited with code ${run.code}:\n${tail(run.stderr + run.stdout)}`,
+      );
+    }
+    return run;
+  } finally {
+    await api.stop();
+  }
+}
+
+async function runDuckDbNative(
+  dir: string,
+  rows: number,
+): Promise<{ seconds: number; run: Measured }> {
+  const jsonl = join(dir, "issues.jsonl");
+  console.error(`bench: writing ${jsonl} and loading it with DuckDB's read_json_auto ...`);
+  await writeBenchJsonl(jsonl, rows);
+  const run = await runMeasured(
+    Deno.execPath(),
+    ["run", "-A", join(REPO, "scripts", "_duckdb_native.ts"), jsonl, join(dir, "native.duckdb")],
+    { cwd: REPO },
+  );
+  if (run.code !== 0) {
+    throw new UserError(`The DuckDB baseline failed (code ${run.code}):\n${tail(run.stderr)}`);
+  }
+  const result = JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "{}");
+  if (result.rows !== rows) {
+    throw new UserError(`The DuckDB baseline loaded ${result.rows} rows, expected ${rows}`);
+  }
+  return { seconds: result.seconds, run };
+}
+
+async function bench(options: BenchOptions): Promise<void> {
+  const { rows } = options;
+  const dir = await Deno.makeTempDir({ prefix: "dltx_bench_" });
+  try {
+    const dltx = await runDltx(dir, options);
+    const expected = expectedBenchCounts(rows);
+    const loaded = await countLoaded(join(dir, "bench.duckdb"));
+    if (loaded.issues !== expected.issues || loaded.labels !== expected.labels) {
+      throw new UserError(
+        `Row counts differ: loaded issues=${loaded.issues} issues__labels=${loaded.labels}, ` +
+          `expected issues=${expected.issues} issues__labels=${expected.labels}`,
+      );
+    }
+    const native = await runDuckDbNative(dir, rows);
+
+    const rowsPerS = Math.round(rows / dltx.seconds);
+    const ratio = dltx.seconds / native.seconds;
+    const fmt = (n: number, digits = 2) => n.toFixed(digits);
+    console.log(`dltx bench: ${rows} rows in pages of ${options.pageSize}`);
+    console.log(
+      `  dltx run      ${fmt(dltx.seconds)} s wall (spawn to exit, start-up included), ` +
+        `${rowsPerS} rows/s, peak RSS ${fmt(dltx.peakRssMb, 0)} MB`,
+    );
+    console.log(
+      `  duckdb native ${fmt(native.seconds)} s (read_json_auto + CHECKPOINT, timed inside), ` +
+        `${fmt(native.run.seconds)} s process wall, peak RSS ${fmt(native.run.peakRssMb, 0)} MB`,
+    );
+    console.log(`  rows checked  issues=${loaded.issues} issues__labels=${loaded.labels}`);
+    console.log(`  ratio         ${fmt(ratio)}x (dltx wall / duckdb native)`);
+    if (options.keep) console.log(`  kept          ${dir}`);
+    console.log(
+      `bench: rows=${rows} rows_per_s=${rowsPerS} peak_rss_mb=${Math.round(dltx.peakRssMb)} ` +
+        `ratio_vs_duckdb=${fmt(ratio)}`,
+    );
+  } finally {
+    if (!options.keep) await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+function positiveInt(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n < 1) {
+      throw new InvalidArgumentError(`${name} must be a positive integer, got "${value}"`);
+    }
+    return n;
+  };
+}
+
+async function main(args: string[]): Promise<number> {
+  const opts = new Command("bench")
+    .description("Benchmark `dltx run` against DuckDB's own JSON loader")
+    .option("--rows <n>", "records to load", positiveInt("--rows"), 200_000)
+    .option("--page-size <n>", "records per API page", positiveInt("--page-size"), 1000)
+    .option("--keep", "keep the temp dir (databases, connector, JSONL)", false)
+    .option("--cli <path>", "CLI to measure: a .ts/.js entry or a compiled binary")
+    .parse(args, { from: "user" })
+    .opts<{ rows: number; pageSize: number; keep: boolean; cli?: string }>();
+  const cli = opts.cli ?? join(REPO, "main.ts");
+  try {
+    await Deno.stat(cli);
+  } catch {
+    console.error(`bench: the CLI to measure does not exist: ${cli} (pass --cli <path>)`);
+    return 1;
+  }
+  try {
+    await bench({ rows: opts.rows, pageSize: opts.pageSize, keep: opts.keep, cli });
+    return 0;
+  } catch (error) {
+    console.error(`bench: FAILED: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+if (import.meta.main) Deno.exitCode = await main(Deno.args);

@@ -1,0 +1,136 @@
+/**
+ * Helpers for end-to-end tests: spawn the real CLI in a temp project, serve fixtures on
+ * 127.0.0.1, and read the resulting DuckDB file.
+ *
+ * @module
+ */
+
+import { join, resolve } from "node:path";
+import { openDuckDb } from "../destinations/duckdb/mod.ts";
+
+/** The repository root. */
+export const REPO = new URL("..", import.meta.url).pathname;
+
+/** Result of one CLI run. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A temp project folder with its own pipelines dir and home. */
+export interface TempProject {
+  dir: string;
+  env: Record<string, string>;
+  /** Path of a file in the project. */
+  path(...parts: string[]): string;
+  /** Runs `dltx <args>` in the project. */
+  dltx(args: string[], env?: Record<string, string>): Promise<CliResult>;
+  /** Writes a connector as JSON and returns its path. */
+  writeConnector(connector: unknown, file?: string): Promise<string>;
+  /** Runs SQL on a DuckDB file of the project (default `<pipeline>.duckdb`). */
+  query(dbFile: string, sql: string): Promise<Record<string, unknown>[]>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Creates a temp project; `await using p = await tempProject()` removes it afterwards. */
+export async function tempProject(): Promise<TempProject> {
+  const dir = await Deno.makeTempDir({ prefix: "dltx_e2e_" });
+  const home = join(dir, "_home");
+  await Deno.mkdir(home);
+  const env: Record<string, string> = {
+    PATH: Deno.env.get("PATH") ?? "",
+    HOME: home,
+    // Keep Deno's module cache where it is, though HOME moved.
+    DENO_DIR: Deno.env.get("DENO_DIR") ?? join(Deno.env.get("HOME") ?? "/root", ".cache", "deno"),
+    DLTX_PIPELINES_DIR: join(dir, "_pipelines"),
+    NO_COLOR: "1",
+  };
+  return {
+    dir,
+    env,
+    path: (...parts) => join(dir, ...parts),
+    dltx: (args, extra = {}) => runDltx(args, { cwd: dir, env: { ...env, ...extra } }),
+    async writeConnector(connector, file = "connector.json") {
+      const path = join(dir, file);
+      await Deno.writeTextFile(path, JSON.stringify(connector, null, 2));
+      return path;
+    },
+    async query(dbFile, sql) {
+      const db = await openDuckDb(resolve(dir, dbFile));
+      try {
+        return await db.query(sql);
+      } finally {
+        await db.close();
+      }
+    },
+    async [Symbol.asyncDispose]() {
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    },
+  };
+}
+
+/** Spawns `deno run -A main.ts <args>` and collects its output. */
+export async function runDltx(
+  args: string[],
+  options: { cwd: string; env: Record<string, string> },
+): Promise<CliResult> {
+  const command = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--config", join(REPO, "deno.json"), join(REPO, "main.ts"), ...args],
+    cwd: options.cwd,
+    env: options.env,
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  });
+  const out = await command.output();
+  const decoder = new TextDecoder();
+  return {
+    code: out.code,
+    stdout: decoder.decode(out.stdout),
+    stderr: decoder.decode(out.stderr),
+  };
+}
+
+/** A fixture server on 127.0.0.1 with a random port. */
+export interface FixtureServer {
+  url: string;
+  /** Every request received, in order. */
+  requests: Request[];
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Serves `handler` on 127.0.0.1:<random>; `await using` shuts it down. */
+export function serve(handler: (req: Request) => Response | Promise<Response>): FixtureServer {
+  const requests: Request[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+    requests.push(req.clone());
+    return handler(req);
+  });
+  return {
+    url: `http://127.0.0.1:${server.addr.port}`,
+    requests,
+    async [Symbol.asyncDispose]() {
+      await server.shutdown();
+    },
+  };
+}
+
+/** A JSON response. */
+export function json(body: unknown, init: ResponseInit = {}): Response {
+  const headers = new Headers(init.headers);
+  headers.set("content-type", "application/json");
+  return new Response(JSON.stringify(body), { ...init, headers });
+}
+
+/** sha256 of a file, or `undefined` when it does not exist. */
+export async function fileHash(path: string): Promise<string | undefined> {
+  try {
+    const bytes = await Deno.readFile(path);
+    const digest = await crypto.subtle.digest("SHA-256", bytes);
+    return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return undefined;
+    throw err;
+  }
+}

@@ -31,6 +31,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UserError } from "../core/errors.ts";
 import { type BenchCounts, expectedBenchCounts, writeBenchJsonl } from "./bench_api.ts";
+import { v8FlagsArg } from "./v8_flags.ts";
 
 const REPO = fileURLToPath(new URL("../", import.meta.url));
 const POLL_MS = 20;
@@ -152,7 +153,10 @@ function benchConnector(url: string) {
 
 /** The command that runs the CLI: `deno run -A <file>` for a script, the file for a binary. */
 function cliCommand(cli: string, args: string[]): [string, string[]] {
-  return /\.[jt]s$/.test(cli) ? [Deno.execPath(), ["run", "-A", cli, ...args]] : [cli, args];
+  // From source, run with the flags the compiled binary has baked in (scripts/v8_flags.ts).
+  return /\.[jt]s$/.test(cli)
+    ? [Deno.execPath(), ["run", "-A", v8FlagsArg(), cli, ...args]]
+    : [cli, args];
 }
 
 async function countLoaded(dbPath: string): Promise<BenchCounts> {

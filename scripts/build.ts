@@ -11,6 +11,7 @@
 
 import { join } from "node:path";
 import denoJson from "../deno.json" with { type: "json" };
+import { v8FlagsArg } from "./v8_flags.ts";
 
 const REPO = new URL("..", import.meta.url).pathname;
 
@@ -56,6 +57,7 @@ async function build(target: string): Promise<string> {
     "compile",
     "-A",
     "--self-extracting",
+    v8FlagsArg(),
     "--target",
     target,
     "--include",

@@ -19,6 +19,11 @@ export interface JobWriterOptions {
    * @default {32 * 1024 * 1024}
    */
   maxFileBytes?: number;
+  /**
+   * Called with each job file once it is complete (rotated or closed), so a destination can
+   * start loading it while later rows are still written.
+   */
+  onFileDone?: (file: JobFileInfo) => void;
 }
 
 /** A job file the writer produced. */
@@ -36,10 +41,20 @@ export const DEFAULT_MAX_FILE_BYTES = 32 * 1024 * 1024;
 
 const NEWLINE = 10;
 
+/** Encoded rows not yet on disk. */
+interface Chunk {
+  bytes: Uint8Array;
+  used: number;
+  rows: number;
+}
+
+/** Size of one encode buffer; a row larger than this gets a buffer of its own. */
+const CHUNK_BYTES = 1024 * 1024;
+
 interface TableBuffer {
   table: string;
-  /** Serialized rows not yet on disk; joined with "\n" at flush. */
-  lines: string[];
+  /** Encoded rows not yet on disk, in order; the last one is being filled. */
+  chunks: Chunk[];
   /** Rows written so far, buffered ones included. */
   rows: number;
   file?: Deno.FsFile;
@@ -66,6 +81,7 @@ interface TableBuffer {
 export class JobWriter {
   readonly #dir: string;
   readonly #maxFileBytes: number;
+  readonly #onFileDone?: (file: JobFileInfo) => void;
   readonly #tables = new Map<string, TableBuffer>();
   readonly #done: JobFileInfo[] = [];
   readonly #encoder = new TextEncoder();
@@ -84,6 +100,7 @@ export class JobWriter {
     }
     this.#dir = dir;
     this.#maxFileBytes = maxFileBytes;
+    this.#onFileDone = options.onFileDone;
   }
 
   /**
@@ -103,25 +120,35 @@ export class JobWriter {
     if (this.#closed) throw new InternalError(`JobWriter.write("${table}") after close()`);
     let buf = this.#tables.get(table);
     if (buf === undefined) {
-      buf = { table, lines: [], rows: 0, fileId: "", path: "", fileBytes: 0, fileRows: 0 };
+      buf = { table, chunks: [], rows: 0, fileId: "", path: "", fileBytes: 0, fileRows: 0 };
       this.#tables.set(table, buf);
     }
     const line = JSON.stringify(row);
-    buf.lines.push(line);
+    // Encoding each line straight into a byte buffer is about twice as fast as joining the
+    // lines into one big string and encoding that (no rope flattening, no extra copy).
+    const worst = line.length * 3 + 1;
+    let chunk = buf.chunks[buf.chunks.length - 1];
+    if (chunk === undefined || chunk.bytes.length - chunk.used < worst) {
+      chunk = { bytes: new Uint8Array(Math.max(CHUNK_BYTES, worst)), used: 0, rows: 0 };
+      buf.chunks.push(chunk);
+    }
+    const { written } = this.#encoder.encodeInto(line, chunk.bytes.subarray(chunk.used));
+    chunk.bytes[chunk.used + written] = NEWLINE;
+    chunk.used += written + 1;
+    chunk.rows++;
     buf.rows++;
-    this.#buffered += line.length + 1;
+    this.#buffered += written + 1;
   }
 
   /** Writes the buffered rows of every table to its current job file, rotating files by size. */
   async flush(): Promise<void> {
     for (const buf of this.#tables.values()) {
-      if (buf.lines.length === 0) continue;
-      const rows = buf.lines.length;
-      // The empty last element gives the final row its newline.
-      buf.lines.push("");
-      const bytes = this.#encoder.encode(buf.lines.join("\n"));
-      buf.lines = [];
-      await this.#writeRows(buf, bytes, rows);
+      const chunks = buf.chunks;
+      buf.chunks = [];
+      for (const chunk of chunks) {
+        if (chunk.rows === 0) continue;
+        await this.#writeRows(buf, chunk.bytes.subarray(0, chunk.used), chunk.rows);
+      }
     }
     this.#buffered = 0;
   }
@@ -197,13 +224,15 @@ export class JobWriter {
     if (buf.file === undefined) return;
     buf.file.close();
     buf.file = undefined;
-    this.#done.push({
+    const info: JobFileInfo = {
       table: buf.table,
       fileId: buf.fileId,
       path: buf.path,
       rows: buf.fileRows,
       bytes: buf.fileBytes,
-    });
+    };
+    this.#done.push(info);
+    this.#onFileDone?.(info);
     buf.fileBytes = 0;
     buf.fileRows = 0;
   }

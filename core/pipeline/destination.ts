@@ -35,6 +35,23 @@ export interface LoadRequest {
   state: PipelineStateRow;
 }
 
+/**
+ * A load transaction opened while the package is still being written, so the destination
+ * inserts finished job files while later pages are extracted. Nothing is visible until
+ * `commit()`; `rollback()` leaves the destination as it was.
+ */
+export interface LoadSession {
+  /**
+   * Inserts finished job files of append tables. `schema` holds every table and column they
+   * use. Runs in the background of extraction: a failure surfaces here or at `commit()`.
+   */
+  addJobs(jobs: LoadJob[], schema: Schema): Promise<void>;
+  /** Loads the jobs of `request` not added yet, writes the system tables and commits. */
+  commit(request: LoadRequest): Promise<void>;
+  /** Discards everything the session did. */
+  rollback(): Promise<void>;
+}
+
 /** A place loads go to. */
 export interface Destination {
   /** Destination type as dlt names it (`duckdb`). */
@@ -46,6 +63,11 @@ export interface Destination {
    * Either all of it commits or nothing does.
    */
   load(request: LoadRequest): Promise<void>;
+  /**
+   * Opens a load session for streaming job files in while they are written; optional, a
+   * destination without it gets the whole package through `load()`.
+   */
+  begin?(datasetName: string, loadId: string): Promise<LoadSession>;
   /** Releases connections and files. */
   close(): Promise<void>;
 }

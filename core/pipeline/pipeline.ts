@@ -13,8 +13,10 @@ import { LoadPackage, newLoadId } from "../package/mod.ts";
 import { bumpVersion, newSchema } from "../schema/mod.ts";
 import type { Schema } from "../schema/types.ts";
 import type { ResourceInfo, Source } from "../source/types.ts";
-import type { Destination } from "./destination.ts";
+import type { Destination, LoadRequest } from "./destination.ts";
+import { StreamLoader } from "./_stream_loader.ts";
 import type { LoadInfo } from "./load_info.ts";
+import { peakRssMb } from "./_memory.ts";
 import {
   bumpStateVersion,
   destinationState,
@@ -97,12 +99,21 @@ export class Pipeline {
     };
     const steps = trace.steps as unknown[];
     let loaded = false;
+    const stream = new StreamLoader(this.destination, {
+      datasetName: this.datasetName,
+      loadId,
+      schema,
+    });
     try {
       const extractStart = performance.now();
-      const counts = await this.#extractAndNormalize(source, schema, pkg, loadId, options);
+      const counts = await this.#extractAndNormalize(source, schema, pkg, options, {
+        loadId,
+        stream,
+      });
       steps.push({
         step: "extract+normalize",
         seconds: (performance.now() - extractStart) / 1000,
+        peak_rss_mb: peakRssMb(),
         ...counts,
       });
       if (bumpVersion(schema, storedHash)) {
@@ -114,7 +125,8 @@ export class Pipeline {
       this.#updateState(state, source, schema);
       const loadStart = performance.now();
       const jobs = await pkg.jobs("new_jobs");
-      await this.destination.load({
+      const session = await stream.drain();
+      const request: LoadRequest = {
         datasetName: this.datasetName,
         loadId,
         schema,
@@ -126,7 +138,9 @@ export class Pipeline {
           version: state._state_version,
           versionHash: state._version_hash,
         },
-      });
+      };
+      if (session) await session.commit(request);
+      else await this.destination.load(request);
       const loadSeconds = (performance.now() - loadStart) / 1000;
       loaded = true;
       await pkg.setState("loaded");
@@ -134,7 +148,7 @@ export class Pipeline {
       // The destination committed: only now may the local schema and state advance.
       await wd.writeSchema(schema);
       await wd.writeState(state);
-      steps.push({ step: "load", seconds: loadSeconds });
+      steps.push({ step: "load", seconds: loadSeconds, peak_rss_mb: peakRssMb() });
       const info: LoadInfo = {
         pipelineName: this.pipelineName,
         destinationType: this.destination.type,
@@ -150,7 +164,10 @@ export class Pipeline {
       await wd.writeTrace(trace);
       return info;
     } catch (err) {
-      if (!loaded) await pkg.delete().catch(() => {});
+      if (!loaded) {
+        await stream.rollback().catch(() => {});
+        await pkg.delete().catch(() => {});
+      }
       trace.finished_at = this.#deps.now().toISOString();
       trace.status = "failed";
       trace.error = this.#mask(err instanceof Error ? err.message : String(err));
@@ -163,12 +180,14 @@ export class Pipeline {
     source: Source,
     schema: Schema,
     pkg: LoadPackage,
-    loadId: string,
     options: RunOptions,
+    { loadId, stream }: { loadId: string; stream: StreamLoader },
   ): Promise<NormalizeCounts> {
     const byName = new Map(source.resources.map((r) => [r.name, r]));
     const normalizer = new Normalizer(schema, { loadId });
-    const writer = pkg.jobWriter();
+    const writer = pkg.jobWriter({
+      onFileDone: (file) => stream.add({ table: file.table, path: file.path }),
+    });
     const sink = (table: string, row: Record<string, unknown>) => writer.write(table, row);
     const recordCounts: Record<string, number> = {};
     try {
@@ -178,7 +197,11 @@ export class Pipeline {
         for (const record of page.records) normalizer.normalize(record, resource, sink);
         recordCounts[page.resource] = (recordCounts[page.resource] ?? 0) + page.records.length;
         if (writer.bufferedBytes >= FLUSH_BYTES) await writer.flush();
+        stream.check();
       }
+    } catch (err) {
+      stream.stop();
+      throw err;
     } finally {
       await writer.close();
     }

@@ -8,10 +8,9 @@
 import { dirname, resolve } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { defaultDeps, type Deps } from "../../core/deps.ts";
-import { InternalError, LoaderError, UserError } from "../../core/errors.ts";
+import { InternalError, UserError } from "../../core/errors.ts";
 import { type Logger, silentLogger } from "../../core/log.ts";
-import type { Destination, LoadJob, LoadRequest } from "../../core/pipeline/destination.ts";
-import { LOADS_TABLE } from "../../core/schema/types.ts";
+import type { Destination, LoadRequest, LoadSession } from "../../core/pipeline/destination.ts";
 import {
   type DuckDbHandle,
   firstLine,
@@ -19,9 +18,8 @@ import {
   openDuckDbHandle,
   plainRows,
 } from "./_connect.ts";
-import { type ExistingColumns, planDdl, SYSTEM_TABLES } from "./_ddl.ts";
-import { insertFromJsonSql, qualifiedTable, quoteIdent, quoteLiteral } from "./_sql.ts";
-import { isLoaded, writeSystemRows } from "./_system_rows.ts";
+import { quoteLiteral } from "./_sql.ts";
+import { asUserError, LoadTransaction } from "./_transaction.ts";
 
 /** Options of {@linkcode DuckDbDestination}. */
 export interface DuckDbOptions {
@@ -30,13 +28,13 @@ export interface DuckDbOptions {
   /**
    * DuckDB worker threads.
    *
-   * @default {2}
+   * @default {1}
    */
   threads?: number;
   /**
    * DuckDB's buffer memory limit; above it DuckDB spills to disk.
    *
-   * @default {"256MB"}
+   * @default {"64MB"}
    */
   memoryLimit?: string;
   /** @default {silentLogger} */
@@ -71,12 +69,16 @@ export class DuckDbDestination implements Destination {
   readonly #logger: Logger;
   readonly #now: () => Date;
   #handle?: Promise<DuckDbHandle>;
+  /** The file did not exist before this destination opened it. */
+  #createdFile = false;
+  /** A load committed: the file is the user's now, never removed. */
+  #committed = false;
 
   /**
    * @throws {RangeError} when `threads` is not a positive integer
    */
   constructor(options: DuckDbOptions) {
-    const { threads = 2, memoryLimit = "256MB" } = options;
+    const { threads = 1, memoryLimit = "64MB" } = options;
     if (!Number.isInteger(threads) || threads < 1) {
       throw new RangeError(`threads must be a positive integer, got ${threads}`);
     }
@@ -98,33 +100,119 @@ export class DuckDbDestination implements Destination {
    * @throws {InternalError} when a job's table is not in the schema
    */
   async load(request: LoadRequest): Promise<void> {
-    for (const job of request.jobs) {
-      if (!request.schema.tables[job.table]) {
-        throw new InternalError(
-          `Job ${job.path} is for table "${job.table}", which is not in schema ` +
-            `"${request.schema.name}"`,
-        );
-      }
-    }
+    checkJobTables(request);
     const con = await this.#connection();
     const started = performance.now();
-    await con.run("BEGIN TRANSACTION");
-    try {
-      await this.#apply(con, request);
-      await con.run("COMMIT");
-    } catch (err) {
-      // After a failed statement DuckDB keeps the transaction open but aborted.
-      await con.run("ROLLBACK").catch(() => {});
-      if (err instanceof LoaderError) throw err;
-      throw new UserError(
-        `Cannot load package ${request.loadId} into ${this.location}: ${firstLine(err)}`,
-        { cause: err },
-      );
+    // A small memory limit keeps the peak RSS of ordinary loads low; a load whose rows need
+    // more (very wide rows) is rolled back and retried with twice the limit.
+    for (let limitMb = parseMegabytes(this.#memoryLimit);;) {
+      try {
+        await this.#loadOnce(con, request);
+        break;
+      } catch (err) {
+        const next = limitMb === undefined ? undefined : limitMb * 2;
+        if (next === undefined || next > maxMemoryLimitMb() || !isOutOfMemory(err)) {
+          await this.#forgetCreatedFile();
+          throw err;
+        }
+        this.#logger.info(
+          `DuckDB needs more than ${limitMb}MB to load package ${request.loadId}; ` +
+            `retrying with a memory limit of ${next}MB`,
+        );
+        await con.run(`SET memory_limit = '${next}MB'`);
+        limitMb = next;
+      }
     }
+    this.#committed = true;
     this.#logger.debug(
       `Loaded package ${request.loadId} into dataset ${request.datasetName} in ` +
         `${((performance.now() - started) / 1000).toFixed(2)} s`,
     );
+  }
+
+  /**
+   * Opens a load transaction that inserts job files while they are written. When DuckDB runs
+   * out of memory mid-stream the session falls back to a whole-package `load()` at commit.
+   */
+  async begin(datasetName: string, loadId: string): Promise<LoadSession> {
+    const con = await this.#connection();
+    const tx = await LoadTransaction.begin(con, {
+      dataset: datasetName,
+      loadId,
+      logger: this.#logger,
+    });
+    let fallback = false;
+    let open = true;
+    const close = async () => {
+      if (open) await tx.rollback();
+      open = false;
+    };
+    return {
+      addJobs: async (jobs, schema) => {
+        if (fallback || !open) return;
+        try {
+          await tx.ensureTables(jobs.map((job) => schema.tables[job.table]));
+          for (const job of jobs) await tx.loadJob(schema, job);
+        } catch (err) {
+          if (!isOutOfMemory(err)) throw err;
+          this.#logger.info(
+            `DuckDB ran out of memory streaming package ${loadId}; loading it whole instead`,
+          );
+          fallback = true;
+          await close();
+        }
+      },
+      commit: async (request) => {
+        checkJobTables(request);
+        if (fallback) return await this.load(request);
+        try {
+          await tx.ensureTables(Object.values(request.schema.tables));
+          await tx.deleteRows(request.replaceTables);
+          for (const job of request.jobs) await tx.loadJob(request.schema, job);
+          await tx.commit(request, this.#now());
+          open = false;
+          this.#committed = true;
+        } catch (err) {
+          await close();
+          await this.#forgetCreatedFile();
+          throw asUserError(err, `Cannot load package ${loadId} into ${this.location}`);
+        }
+      },
+      rollback: async () => {
+        await close();
+        await this.#forgetCreatedFile();
+      },
+    };
+  }
+
+  /** One attempt at the load transaction; rolled back entirely on any error. */
+  async #loadOnce(con: DuckDBConnection, request: LoadRequest): Promise<void> {
+    const tx = await LoadTransaction.begin(con, {
+      dataset: request.datasetName,
+      loadId: request.loadId,
+      logger: this.#logger,
+    });
+    try {
+      await tx.ensureTables(Object.values(request.schema.tables));
+      await tx.deleteRows(request.replaceTables);
+      for (const job of request.jobs) await tx.loadJob(request.schema, job);
+      await tx.commit(request, this.#now());
+    } catch (err) {
+      await tx.rollback();
+      throw asUserError(err, `Cannot load package ${request.loadId} into ${this.location}`);
+    }
+  }
+
+  /**
+   * A database file this destination created and never committed to is removed again, so a
+   * failed first run leaves no empty file behind.
+   */
+  async #forgetCreatedFile(): Promise<void> {
+    if (!this.#createdFile || this.#committed) return;
+    await this.close();
+    for (const path of [this.path, `${this.path}.wal`]) {
+      await Deno.remove(path).catch(() => {});
+    }
   }
 
   /**
@@ -163,7 +251,10 @@ export class DuckDbDestination implements Destination {
   }
 
   async #open(): Promise<DuckDbHandle> {
-    if (this.path !== MEMORY_PATH) await Deno.mkdir(dirname(this.path), { recursive: true });
+    if (this.path !== MEMORY_PATH) {
+      await Deno.mkdir(dirname(this.path), { recursive: true });
+      this.#createdFile = !(await exists(this.path));
+    }
     const handle = await openDuckDbHandle(this.path);
     try {
       const con = handle.connection;
@@ -182,62 +273,6 @@ export class DuckDbDestination implements Destination {
     }
     return handle;
   }
-
-  async #apply(con: DuckDBConnection, request: LoadRequest): Promise<void> {
-    const ds = request.datasetName;
-    await con.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(ds)}`);
-    const existing = await existingColumns(con, ds);
-    for (const sql of planDdl(ds, SYSTEM_TABLES, existing)) await con.run(sql);
-    if (await isLoaded(con, ds, request.loadId)) {
-      // The previous run committed this package but died before marking it loaded.
-      this.#logger.info(
-        `Load package ${request.loadId} is already in ${ds}.${LOADS_TABLE}; not loading it again`,
-      );
-      return;
-    }
-    for (const sql of planDdl(ds, Object.values(request.schema.tables), existing)) {
-      this.#logger.debug(sql);
-      await con.run(sql);
-    }
-    for (const table of request.replaceTables) {
-      if (existing.has(table.toLowerCase())) {
-        await con.run(`DELETE FROM ${qualifiedTable(ds, table)}`);
-      }
-    }
-    for (const job of request.jobs) await this.#loadJob(con, request, job);
-    await writeSystemRows(con, request, this.#now());
-  }
-
-  async #loadJob(con: DuckDBConnection, request: LoadRequest, job: LoadJob): Promise<void> {
-    const columns = Object.values(request.schema.tables[job.table].columns);
-    if (columns.length === 0) return;
-    const sql = insertFromJsonSql(request.datasetName, job.table, columns, job.path);
-    try {
-      const result = await con.run(sql);
-      this.#logger.debug(`Loaded ${result.rowsChanged} rows into ${job.table} from ${job.path}`);
-    } catch (err) {
-      throw new UserError(
-        `Cannot load table "${job.table}" from ${job.path}: ${firstLine(err)}`,
-        { cause: err },
-      );
-    }
-  }
-}
-
-async function existingColumns(con: DuckDBConnection, dataset: string): Promise<ExistingColumns> {
-  const reader = await con.runAndReadAll(
-    "SELECT table_name, column_name FROM information_schema.columns " +
-      "WHERE table_catalog = current_database() AND table_schema = $1",
-    [dataset],
-  );
-  const existing: ExistingColumns = new Map();
-  for (const [table, column] of reader.getRowsJS() as [string, string][]) {
-    const key = table.toLowerCase();
-    let columns = existing.get(key);
-    if (!columns) existing.set(key, columns = new Set());
-    columns.add(column.toLowerCase());
-  }
-  return existing;
 }
 
 /**
@@ -250,4 +285,50 @@ async function existingColumns(con: DuckDBConnection, dataset: string): Promise<
  */
 export function duckdb(path: string, options: Omit<DuckDbOptions, "path"> = {}): DuckDbDestination {
   return new DuckDbDestination({ ...options, path });
+}
+
+/** `"64MB"` -> 64, `"2GB"` -> 2048; `undefined` for anything else (then no retry). */
+function parseMegabytes(limit: string): number | undefined {
+  const m = limit.trim().match(/^(\d+(?:\.\d+)?)\s*(MB|MiB|GB|GiB)$/i);
+  if (!m) return undefined;
+  return Math.round(Number(m[1]) * (m[2].toUpperCase().startsWith("G") ? 1024 : 1));
+}
+
+/** Retries stop at half the machine's memory. */
+function maxMemoryLimitMb(): number {
+  try {
+    return Math.floor(Deno.systemMemoryInfo().total / 1024 / 1024 / 2);
+  } catch {
+    return 4096;
+  }
+}
+
+/** Whether DuckDB failed for lack of memory (the error may be wrapped). */
+function isOutOfMemory(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    if (/Out of Memory/i.test(e.message)) return true;
+  }
+  return false;
+}
+
+/** Every job's table must be in the schema; anything else is a bug of the caller. */
+function checkJobTables(request: LoadRequest): void {
+  for (const job of request.jobs) {
+    if (!request.schema.tables[job.table]) {
+      throw new InternalError(
+        `Job ${job.path} is for table "${job.table}", which is not in schema ` +
+          `"${request.schema.name}"`,
+      );
+    }
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return false;
+    throw err;
+  }
 }

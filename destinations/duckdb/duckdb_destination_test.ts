@@ -532,3 +532,33 @@ Deno.test("DuckDbDestination reports an invalid memory limit", async () => {
   await rejects(destination.query("SELECT 1"), /Cannot configure DuckDB at duckdb::memory:/);
   await destination.close();
 });
+
+Deno.test("DuckDbDestination.load() retries with a larger memory limit when DuckDB runs out", async () => {
+  await withEnv(async (env) => {
+    const logger = memoryLogger();
+    // 4MB cannot hold the JSON reader's buffers; the load must still succeed after retries.
+    const dest = new DuckDbDestination({ path: env.dbPath, deps, logger, memoryLimit: "4MB" });
+    try {
+      const schema = schemaOf(
+        "h1",
+        tableOf("wide", [col("id", "bigint"), col("text", "text"), ...SYS]),
+      );
+      const rows = Array.from({ length: 20_000 }, (_, i) => ({
+        id: i,
+        text: `${i}`.repeat(200),
+        _dlt_load_id: "1.1",
+        _dlt_id: `id${i}`,
+      }));
+      const job = await env.job("wide", rows);
+      await dest.load(env.request("1.1", schema, [job]));
+      const [row] = await dest.query(`SELECT count(*) AS n FROM "demo_dataset"."wide"`);
+      equal(row.n, 20_000);
+      ok(
+        logger.lines.some((l) => /retrying with a memory limit of \d+MB/.test(l)),
+        logger.lines.join("\n"),
+      );
+    } finally {
+      await dest.close();
+    }
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * Loads finished job files of append tables while extraction goes on, through the
+ * destination's load session, so the destination's work overlaps the network and the
+ * normalizer instead of following them. Nothing commits before the pipeline says so.
+ *
+ * @module
+ */
+
+import { rootTableOf } from "../schema/mod.ts";
+import type { Schema } from "../schema/types.ts";
+import type { Destination, LoadJob, LoadSession } from "./destination.ts";
+
+/** Queues job files into a lazily opened load session, one insert at a time. */
+export class StreamLoader {
+  readonly #destination: Destination;
+  readonly #datasetName: string;
+  readonly #loadId: string;
+  readonly #schema: Schema;
+  #session?: Promise<LoadSession>;
+  #chain: Promise<void> = Promise.resolve();
+  #error: unknown;
+  #failed = false;
+  #stopped = false;
+
+  constructor(
+    destination: Destination,
+    options: { datasetName: string; loadId: string; schema: Schema },
+  ) {
+    this.#destination = destination;
+    this.#datasetName = options.datasetName;
+    this.#loadId = options.loadId;
+    this.#schema = options.schema;
+  }
+
+  /**
+   * Queues a finished job file. Only append tables stream: a replace must empty its tables
+   * before their rows go in, which happens at commit.
+   */
+  add(job: LoadJob): void {
+    const begin = this.#destination.begin?.bind(this.#destination);
+    if (!begin || this.#failed || this.#stopped || !this.#appends(job.table)) return;
+    this.#chain = this.#chain.then(async () => {
+      if (this.#failed || this.#stopped) return;
+      this.#session ??= begin(this.#datasetName, this.#loadId);
+      await (await this.#session).addJobs([job], this.#schema);
+    }).catch((err) => {
+      this.#failed = true;
+      this.#error = err;
+    });
+  }
+
+  /** Rethrows a failure of a background insert, so extraction stops at the next page. */
+  check(): void {
+    if (this.#failed) throw this.#error;
+  }
+
+  /** Waits for queued inserts; returns the open session, if files were streamed. */
+  async drain(): Promise<LoadSession | undefined> {
+    await this.#chain;
+    this.check();
+    return await this.#session;
+  }
+
+  /** Takes no more files (extraction failed): nothing new is opened or inserted. */
+  stop(): void {
+    this.#stopped = true;
+  }
+
+  /** Discards whatever was streamed. */
+  async rollback(): Promise<void> {
+    this.#stopped = true;
+    await this.#chain;
+    const session = await this.#session?.catch(() => undefined);
+    await session?.rollback();
+  }
+
+  #appends(table: string): boolean {
+    if (!this.#schema.tables[table]) return false;
+    const disposition = rootTableOf(this.#schema, table).write_disposition ?? "append";
+    return disposition === "append";
+  }
+}

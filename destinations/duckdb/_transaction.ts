@@ -1,0 +1,144 @@
+/**
+ * One load transaction on a DuckDB connection: DDL from the schema, job files through
+ * `read_json`, replace deletes and dlt's system rows. Shared by whole-package loads and by
+ * load sessions that take job files while they are written.
+ *
+ * @module
+ */
+
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { LoaderError, UserError } from "../../core/errors.ts";
+import type { Logger } from "../../core/log.ts";
+import type { LoadJob, LoadRequest } from "../../core/pipeline/destination.ts";
+import type { Schema, Table } from "../../core/schema/types.ts";
+import { LOADS_TABLE } from "../../core/schema/types.ts";
+import { firstLine } from "./_connect.ts";
+import { type ExistingColumns, planDdl, SYSTEM_TABLES } from "./_ddl.ts";
+import { insertFromJsonSql, qualifiedTable, quoteIdent } from "./_sql.ts";
+import { isLoaded, writeSystemRows } from "./_system_rows.ts";
+
+/** An open transaction; every method throws a `UserError` naming what failed. */
+export class LoadTransaction {
+  readonly #con: DuckDBConnection;
+  readonly #dataset: string;
+  readonly #logger: Logger;
+  #existing: ExistingColumns;
+  /** Job files already inserted, by path. */
+  readonly loaded = new Set<string>();
+  /** Set when `_dlt_loads` already records the load id: every step becomes a no-op. */
+  readonly alreadyLoaded: boolean;
+
+  private constructor(
+    con: DuckDBConnection,
+    dataset: string,
+    logger: Logger,
+    existing: ExistingColumns,
+    alreadyLoaded: boolean,
+  ) {
+    this.#con = con;
+    this.#dataset = dataset;
+    this.#logger = logger;
+    this.#existing = existing;
+    this.alreadyLoaded = alreadyLoaded;
+  }
+
+  /** Starts a transaction and makes sure the dataset and the system tables exist. */
+  static async begin(
+    con: DuckDBConnection,
+    options: { dataset: string; loadId: string; logger: Logger },
+  ): Promise<LoadTransaction> {
+    const { dataset, loadId, logger } = options;
+    await con.run("BEGIN TRANSACTION");
+    try {
+      await con.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(dataset)}`);
+      let existing = await existingColumns(con, dataset);
+      const ddl = planDdl(dataset, SYSTEM_TABLES, existing);
+      for (const sql of ddl) await con.run(sql);
+      if (ddl.length) existing = await existingColumns(con, dataset);
+      const loaded = await isLoaded(con, dataset, loadId);
+      if (loaded) {
+        // The previous run committed this package but died before marking it loaded.
+        logger.info(
+          `Load package ${loadId} is already in ${dataset}.${LOADS_TABLE}; not loading it again`,
+        );
+      }
+      return new LoadTransaction(con, dataset, logger, existing, loaded);
+    } catch (err) {
+      await con.run("ROLLBACK").catch(() => {});
+      throw asUserError(err, `Cannot start a load into dataset ${dataset}`);
+    }
+  }
+
+  /** Creates missing tables and adds missing columns. */
+  async ensureTables(tables: Iterable<Table>): Promise<void> {
+    if (this.alreadyLoaded) return;
+    const ddl = planDdl(this.#dataset, tables, this.#existing);
+    for (const sql of ddl) {
+      this.#logger.debug(sql);
+      await this.#con.run(sql);
+    }
+    if (ddl.length) this.#existing = await existingColumns(this.#con, this.#dataset);
+  }
+
+  /** Empties tables (write disposition `replace`) that exist. */
+  async deleteRows(tables: string[]): Promise<void> {
+    if (this.alreadyLoaded) return;
+    for (const table of tables) {
+      if (this.#existing.has(table.toLowerCase())) {
+        await this.#con.run(`DELETE FROM ${qualifiedTable(this.#dataset, table)}`);
+      }
+    }
+  }
+
+  /** Inserts one job file; its table must exist with every column of the schema's table. */
+  async loadJob(schema: Schema, job: LoadJob): Promise<void> {
+    if (this.alreadyLoaded || this.loaded.has(job.path)) return;
+    const columns = Object.values(schema.tables[job.table].columns);
+    if (columns.length > 0) {
+      const sql = insertFromJsonSql(this.#dataset, job.table, columns, job.path);
+      try {
+        const result = await this.#con.run(sql);
+        this.#logger.debug(`Loaded ${result.rowsChanged} rows into ${job.table} from ${job.path}`);
+      } catch (err) {
+        throw new UserError(
+          `Cannot load table "${job.table}" from ${job.path}: ${firstLine(err)}`,
+          { cause: err },
+        );
+      }
+    }
+    this.loaded.add(job.path);
+  }
+
+  /** Writes dlt's system rows for the load and commits. */
+  async commit(request: LoadRequest, now: Date): Promise<void> {
+    if (!this.alreadyLoaded) await writeSystemRows(this.#con, request, now);
+    await this.#con.run("COMMIT");
+  }
+
+  /** Rolls back; safe to call after a failed statement (the transaction is aborted then). */
+  async rollback(): Promise<void> {
+    await this.#con.run("ROLLBACK").catch(() => {});
+  }
+}
+
+/** Wraps a DuckDB error in a `UserError`; `LoaderError`s pass through. */
+export function asUserError(err: unknown, what: string): LoaderError {
+  if (err instanceof LoaderError) return err;
+  return new UserError(`${what}: ${firstLine(err)}`, { cause: err });
+}
+
+async function existingColumns(con: DuckDBConnection, dataset: string): Promise<ExistingColumns> {
+  const reader = await con.runAndReadAll(
+    "SELECT table_name, column_name FROM information_schema.columns " +
+      "WHERE table_catalog = current_database() AND table_schema = $1",
+    [dataset],
+  );
+  const existing: ExistingColumns = new Map();
+  for (const [table, column] of reader.getRowsJS() as [string, string][]) {
+    const key = table.toLowerCase();
+    let columns = existing.get(key);
+    if (!columns) existing.set(key, columns = new Set());
+    columns.add(column.toLowerCase());
+  }
+  return existing;
+}

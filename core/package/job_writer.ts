@@ -16,7 +16,7 @@ export interface JobWriterOptions {
    * A job file is closed and a new one (new file id) started before it would grow past this
    * size. A single row larger than this gets a file of its own.
    *
-   * @default {32 * 1024 * 1024}
+   * @default {8 * 1024 * 1024}
    */
   maxFileBytes?: number;
   /**
@@ -36,8 +36,12 @@ export interface JobFileInfo {
   bytes: number;
 }
 
-/** The default {@linkcode JobWriterOptions.maxFileBytes}. */
-export const DEFAULT_MAX_FILE_BYTES = 32 * 1024 * 1024;
+/**
+ * The default {@linkcode JobWriterOptions.maxFileBytes}: small enough that a destination can
+ * start loading early and its reader buffers stay small, large enough that per-file overhead
+ * does not matter.
+ */
+export const DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024;
 
 const NEWLINE = 10;
 

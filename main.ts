@@ -9,7 +9,11 @@ import { defaultDeps } from "./core/deps.ts";
 
 if (import.meta.main) {
   const controller = new AbortController();
-  Deno.addSignalListener("SIGINT", () => controller.abort(new Error("interrupted")));
+  // The first Ctrl-C stops the run cleanly (rollback, exit 130); a second one exits at once.
+  Deno.addSignalListener("SIGINT", () => {
+    if (controller.signal.aborted) Deno.exit(130);
+    controller.abort(new Error("interrupted"));
+  });
   const code = await runCli({
     args: Deno.args,
     env: Deno.env.toObject(),

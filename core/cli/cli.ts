@@ -8,15 +8,18 @@
 
 import { Command, CommanderError } from "commander";
 import denoJson from "../../deno.json" with { type: "json" };
+import { SecretMasker } from "../config/mod.ts";
 import { UserError } from "../errors.ts";
 import type { CliContext } from "./context.ts";
 import { runCommand, type RunCommandOptions } from "./run.ts";
 
 /** Exit codes of the CLI. */
-export const EXIT = { ok: 0, userError: 1, usage: 2, internal: 70 } as const;
+export const EXIT = { ok: 0, userError: 1, usage: 2, internal: 70, interrupted: 130 } as const;
 
 /** Parses `ctx.args`, runs the command and returns its exit code. Never exits the process. */
-export async function runCli(ctx: CliContext): Promise<number> {
+export async function runCli(context: CliContext): Promise<number> {
+  const masker = context.masker ?? new SecretMasker();
+  const ctx: CliContext = { ...context, masker };
   let exitCode: number = EXIT.ok;
   const verbose = ctx.args.includes("--verbose");
   const program = new Command("dltx")
@@ -53,13 +56,17 @@ export async function runCli(ctx: CliContext): Promise<number> {
       // Commander already printed the message (or help/version, which exit 0).
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
+    if (ctx.signal?.aborted) {
+      ctx.stderr.write("error: interrupted; nothing of this run was committed\n");
+      return EXIT.interrupted;
+    }
     if (err instanceof UserError) {
-      ctx.stderr.write(`error: ${err.message}\n`);
-      if (verbose && err.stack) ctx.stderr.write(`${err.stack}\n`);
+      ctx.stderr.write(masker.mask(`error: ${err.message}\n`));
+      if (verbose && err.stack) ctx.stderr.write(masker.mask(`${err.stack}\n`));
       return EXIT.userError;
     }
     const stack = err instanceof Error ? err.stack ?? err.message : String(err);
-    ctx.stderr.write(`internal error, please report: ${stack}\n`);
+    ctx.stderr.write(masker.mask(`internal error, please report: ${stack}\n`));
     return EXIT.internal;
   }
 }

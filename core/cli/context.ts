@@ -14,9 +14,17 @@ export interface Output {
   readonly isTerminal: boolean;
 }
 
+/** Collects secret values and masks them in text (see `SecretMasker` in core/config). */
+export interface Masker {
+  add(secret: unknown): void;
+  mask(text: string): string;
+}
+
 /** The environment of one CLI invocation. */
 export interface CliContext {
   args: string[];
+  /** Secrets found while running; everything printed goes through it. Set by `runCli`. */
+  masker?: Masker;
   env: Record<string, string | undefined>;
   cwd: string;
   stdout: Output;

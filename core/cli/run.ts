@@ -6,7 +6,7 @@
  */
 
 import { isAbsolute, join, resolve } from "node:path";
-import { createDestination } from "../../destinations/mod.ts";
+import { createDestination, DESTINATION_TYPES } from "../../destinations/mod.ts";
 import { type ConfigResolver, loadConfig, SecretMasker } from "../config/mod.ts";
 import { ConfigError } from "../errors.ts";
 import { formatLoadInfo, pipeline } from "../pipeline/mod.ts";
@@ -23,8 +23,6 @@ export interface RunCommandOptions {
   to?: string;
 }
 
-const DESTINATIONS = ["duckdb"];
-
 /** Runs `dltx run`; returns the exit code. */
 export async function runCommand(
   ctx: CliContext,
@@ -32,14 +30,14 @@ export async function runCommand(
   options: RunCommandOptions,
 ): Promise<number> {
   const destinationType = options.to ?? "duckdb";
-  if (!DESTINATIONS.includes(destinationType)) {
+  if (!DESTINATION_TYPES.includes(destinationType)) {
     throw new ConfigError(
       `Unknown destination "${destinationType}" for --to; expected one of ${
-        DESTINATIONS.join(", ")
+        DESTINATION_TYPES.join(", ")
       }`,
     );
   }
-  const masker = new SecretMasker();
+  const masker = ctx.masker ?? new SecretMasker();
   const config = await loadConfig({ env: definedEnv(ctx.env), projectDir: ctx.cwd });
   const logLevel = config.get("runtime.log_level")?.value;
   const logger = stderrLogger(ctx.stderr, {
@@ -72,6 +70,7 @@ export async function runCommand(
 
   const destination = createDestination(destinationType, {
     path: duckdbPath(config, ctx.cwd, pipelineName),
+    logger,
   });
   try {
     const p = pipeline({
@@ -84,6 +83,8 @@ export async function runCommand(
       logger,
       deps: ctx.deps,
       masker,
+      keepCompletedJobs: config.get("load.delete_completed_jobs", { expect: "boolean" })?.value ===
+        false,
     });
     const info = await p.run(source, { resources, signal: ctx.signal });
     ctx.stdout.write(masker.mask(formatLoadInfo(info)) + "\n");

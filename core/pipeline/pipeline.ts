@@ -40,6 +40,12 @@ export interface PipelineOptions {
   deps?: Deps;
   /** Masks secrets in everything written to the trace. */
   masker?: { mask(text: string): string };
+  /**
+   * Keep the job files of loaded packages (dlt's `load.delete_completed_jobs` = false).
+   * They are the data once more, so by default only the package's state and schema stay.
+   * @default false
+   */
+  keepCompletedJobs?: boolean;
 }
 
 /** Options of one {@linkcode Pipeline.run}. */
@@ -64,6 +70,7 @@ export class Pipeline {
   readonly #logger: Logger;
   readonly #deps: Deps;
   readonly #mask: (text: string) => string;
+  readonly #keepCompletedJobs: boolean;
 
   constructor(options: PipelineOptions) {
     this.pipelineName = options.pipelineName;
@@ -72,6 +79,7 @@ export class Pipeline {
     this.#logger = options.logger ?? silentLogger;
     this.#deps = options.deps ?? defaultDeps;
     this.#mask = options.masker ? (t) => options.masker!.mask(t) : (t) => t;
+    this.#keepCompletedJobs = options.keepCompletedJobs ?? false;
     const dir = options.pipelinesDir ?? defaultPipelinesDir(Deno.env.toObject());
     this.workingDir = new WorkingDir(dir, this.pipelineName);
   }
@@ -117,7 +125,7 @@ export class Pipeline {
         ...counts,
       });
       if (bumpVersion(schema, storedHash)) {
-        this.#logger.info(`Schema ${schema.name} is now at version ${schema.version}`);
+        this.#logger.debug(`Schema ${schema.name} is now at version ${schema.version}`);
       }
       await pkg.saveSchema(schema);
       await pkg.setState("normalized");
@@ -144,7 +152,10 @@ export class Pipeline {
       const loadSeconds = (performance.now() - loadStart) / 1000;
       loaded = true;
       await pkg.setState("loaded");
-      for (const job of jobs) await pkg.moveJob(job, "completed_jobs");
+      for (const job of jobs) {
+        if (this.#keepCompletedJobs) await pkg.moveJob(job, "completed_jobs");
+        else await Deno.remove(job.path);
+      }
       // The destination committed: only now may the local schema and state advance.
       await wd.writeSchema(schema);
       await wd.writeState(state);

@@ -8,18 +8,8 @@
 import type { AuthConfig, PaginatorConfig, ResponseAction } from "../http/types.ts";
 import { type Checker, describe, isPlainObject, join } from "./_check.ts";
 
-// Paginator kinds, dlt's names.
-const PAGINATOR_TYPES = [
-  "json_link",
-  "header_link",
-  "offset",
-  "page_number",
-  "cursor",
-  "header_cursor",
-  "single_page",
-] as const;
-
-const PAGINATOR_KEYS: Record<(typeof PAGINATOR_TYPES)[number], Record<string, KeyKind>> = {
+// Keys of each paginator kind (dlt's names); typed by the contract so no kind is missing.
+const PAGINATOR_KEYS: Record<PaginatorConfig["type"], Record<string, KeyKind>> = {
   json_link: { next_url_path: "string" },
   header_link: { links_next_key: "string" },
   offset: {
@@ -52,9 +42,10 @@ const PAGINATOR_KEYS: Record<(typeof PAGINATOR_TYPES)[number], Record<string, Ke
 };
 
 // Auth kinds, dlt's names; no `type` means bearer.
-const AUTH_TYPES = ["bearer", "api_key", "http_basic", "oauth2_client_credentials"] as const;
-
-const AUTH_KEYS: Record<(typeof AUTH_TYPES)[number], { required: string[]; optional: string[] }> = {
+const AUTH_KEYS: Record<
+  NonNullable<AuthConfig["type"]>,
+  { required: string[]; optional: string[] }
+> = {
   bearer: { required: ["token"], optional: [] },
   api_key: { required: ["api_key"], optional: ["name", "location"] },
   http_basic: { required: ["username", "password"], optional: [] },
@@ -63,6 +54,9 @@ const AUTH_KEYS: Record<(typeof AUTH_TYPES)[number], { required: string[]; optio
     optional: ["access_token_request_data", "default_token_expiration"],
   },
 };
+
+const PAGINATOR_TYPES = Object.keys(PAGINATOR_KEYS) as PaginatorConfig["type"][];
+const AUTH_TYPES = Object.keys(AUTH_KEYS) as NonNullable<AuthConfig["type"]>[];
 const SECRET_AUTH_KEYS = new Set(["token", "api_key", "password", "client_secret"]);
 
 type KeyKind = "string" | "positive" | "count" | "boolean" | "path_or_null";

@@ -92,19 +92,26 @@ export async function runDltx(
   };
 }
 
+/** What a fixture server remembers of a request. */
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  headers: Headers;
+}
+
 /** A fixture server on 127.0.0.1 with a random port. */
 export interface FixtureServer {
   url: string;
   /** Every request received, in order. */
-  requests: Request[];
+  requests: RecordedRequest[];
   [Symbol.asyncDispose](): Promise<void>;
 }
 
 /** Serves `handler` on 127.0.0.1:<random>; `await using` shuts it down. */
 export function serve(handler: (req: Request) => Response | Promise<Response>): FixtureServer {
-  const requests: Request[] = [];
+  const requests: RecordedRequest[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
-    requests.push(req.clone());
+    requests.push({ method: req.method, url: req.url, headers: new Headers(req.headers) });
     return handler(req);
   });
   return {

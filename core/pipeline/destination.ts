@@ -52,6 +52,20 @@ export interface LoadSession {
   rollback(): Promise<void>;
 }
 
+/** What a destination keeps of a pipeline. */
+export interface StoredPipeline {
+  state: Record<string, unknown>;
+  schemas: Schema[];
+}
+
+/** Tables to drop with the state and schema that no longer mention them. */
+export interface DropRequest {
+  datasetName: string;
+  tables: string[];
+  schema: Schema;
+  state: PipelineStateRow;
+}
+
 /** A place loads go to. */
 export interface Destination {
   /** Destination type as dlt names it (`duckdb`). */
@@ -68,6 +82,19 @@ export interface Destination {
    * destination without it gets the whole package through `load()`.
    */
   begin?(datasetName: string, loadId: string): Promise<LoadSession>;
+  /**
+   * The newest pipeline state and schemas stored in the dataset (`_dlt_pipeline_state`,
+   * `_dlt_version`), to restore a pipeline on a machine without its working folder.
+   * `undefined` when the dataset holds nothing of this pipeline.
+   */
+  restore?(datasetName: string, pipelineName: string): Promise<StoredPipeline | undefined>;
+  /**
+   * Drops tables (children included by the caller) and stores `state` and `schema` as a new
+   * version, in one transaction (`dltx pipeline <name> drop`).
+   */
+  dropTables?(request: DropRequest): Promise<void>;
+  /** Runs a read-only query on the dataset (`dltx query`); rows as plain objects. */
+  query?(sql: string): Promise<Record<string, unknown>[]>;
   /** Releases connections and files. */
   close(): Promise<void>;
 }

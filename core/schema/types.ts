@@ -45,7 +45,24 @@ export interface Column {
   root_key?: boolean;
   /** Set on `<col>__v_<type>` columns that hold values not fitting `<col>`'s type. */
   variant?: boolean;
+  /** Merge: a row whose value here is true (or not null, for non-bool columns) is deleted. */
+  hard_delete?: boolean;
+  /** Merge: among rows with the same primary key, keep the one sorting first this way. */
+  dedup_sort?: "asc" | "desc";
 }
+
+/** What a schema contract does when data would change the schema (dlt's modes). */
+export type ContractMode = "evolve" | "freeze" | "discard_row" | "discard_value";
+
+/** A schema contract per entity, as dlt resolves it (a bare mode applies to all three). */
+export interface SchemaContractSettings {
+  tables: ContractMode;
+  columns: ContractMode;
+  data_type: ContractMode;
+}
+
+/** Merge strategies (dlt's `write_disposition: {disposition: merge, strategy}`). */
+export type MergeStrategy = "delete-insert" | "upsert" | "insert-only";
 
 /** One table; a child table names its parent. */
 export interface Table {
@@ -58,6 +75,10 @@ export interface Table {
   resource?: string;
   /** Root tables only; child tables follow their root. */
   write_disposition?: WriteDisposition;
+  /** Root tables with write disposition `merge`. @default "delete-insert" */
+  merge_strategy?: MergeStrategy;
+  /** Root tables only: the contract new data is checked against. @default all "evolve" */
+  schema_contract?: SchemaContractSettings;
   description?: string;
 }
 

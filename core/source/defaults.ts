@@ -87,14 +87,14 @@ export function isSingleEntityPath(path: string): boolean {
 }
 
 /** dlt's `merge_columns`: hints of a column in both are merged, resource hints win. */
-function mergeColumns(
-  defaults: Record<string, unknown>,
-  own: Record<string, unknown>,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...defaults };
+function mergeColumns<T>(
+  defaults: Record<string, T>,
+  own: Record<string, T>,
+): Record<string, T> {
+  const out: Record<string, T> = { ...defaults };
   for (const [name, hints] of Object.entries(own)) {
     const base = out[name];
-    out[name] = isPlainObject(base) && isPlainObject(hints) ? { ...base, ...hints } : hints;
+    out[name] = isPlainObject(base) && isPlainObject(hints) ? { ...base, ...hints } as T : hints;
   }
   return out;
 }

@@ -6,7 +6,13 @@
  */
 
 import type { AuthConfig, PaginatorConfig, ResponseAction } from "../http/types.ts";
-import type { WriteDisposition } from "../schema/types.ts";
+import type {
+  ContractMode,
+  DataType,
+  MergeStrategy,
+  SchemaContractSettings,
+  WriteDisposition,
+} from "../schema/types.ts";
 
 /** A config field a connector reads (`sources.<connector>.<field>`). */
 export interface ConfigField {
@@ -37,7 +43,7 @@ export interface EndpointConfig {
   path?: string;
   /** @default "GET" */
   method?: "GET" | "POST";
-  params?: Record<string, string | number | boolean | ResolveParam | null>;
+  params?: Record<string, string | number | boolean | ResolveParam | IncrementalParam | null>;
   json?: unknown;
   data?: Record<string, string>;
   headers?: Record<string, string>;
@@ -46,6 +52,48 @@ export interface EndpointConfig {
   /** JSONPath (`$.data[*]`) or dotted path (`data.items`). */
   data_selector?: string;
   response_actions?: ResponseAction[];
+  incremental?: IncrementalConfig;
+}
+
+/** dlt's `incremental`: track a cursor field so each run fetches only what is new. */
+export interface IncrementalConfig {
+  /** Dotted path (or JSONPath) of the cursor in each record, e.g. `updated_at`, `meta.ts`. */
+  cursor_path: string;
+  /** Cursor value of the first run. */
+  initial_value?: unknown;
+  /** Upper bound (exclusive): a backfill between `initial_value` and this; state is not saved. */
+  end_value?: unknown;
+  /** @default "max" */
+  last_value_func?: "max" | "min";
+  /** Re-fetch this much behind the last value (seconds for timestamps, units for numbers). */
+  lag?: number;
+  /** Records arrive sorted: stop at the first one out of range. */
+  row_order?: "asc" | "desc";
+  /** @default "raise" */
+  on_cursor_value_missing?: "raise" | "include" | "exclude";
+  /** Endpoint incremental only: the query param that receives the start value. */
+  start_param?: string;
+  /** Endpoint incremental only: the query param that receives the end value. */
+  end_param?: string;
+}
+
+/** A param bound to the incremental cursor (dlt's `{type: incremental, cursor_path, ...}`). */
+export interface IncrementalParam extends Omit<IncrementalConfig, "start_param" | "end_param"> {
+  type: "incremental";
+}
+
+/** A schema contract as written in a connector: one mode, or one per entity. */
+export type SchemaContract = ContractMode | Partial<SchemaContractSettings>;
+
+/** A column hint of a resource (`columns: {<name>: {...}}`), dlt's keys. */
+export interface ColumnHint {
+  data_type?: DataType;
+  nullable?: boolean;
+  primary_key?: boolean;
+  merge_key?: boolean;
+  unique?: boolean;
+  hard_delete?: boolean;
+  dedup_sort?: "asc" | "desc";
 }
 
 /** A processing step (TS connectors): keep records (`filter`) or transform them (`map`). */
@@ -59,14 +107,18 @@ export interface ResourceConfig {
   endpoint?: string | EndpointConfig;
   primary_key?: string | string[];
   merge_key?: string | string[];
-  write_disposition?: WriteDisposition | { disposition: WriteDisposition; strategy?: string };
+  write_disposition?:
+    | WriteDisposition
+    | { disposition: WriteDisposition; strategy?: MergeStrategy };
   table_name?: string;
   max_table_nesting?: number;
   /** `false` makes the resource a parent only: fetched for its children, not loaded. */
   selected?: boolean;
   include_from_parent?: string[];
   processing_steps?: ProcessingStep[];
-  columns?: Record<string, unknown>;
+  columns?: Record<string, ColumnHint>;
+  schema_contract?: SchemaContract;
+  incremental?: IncrementalConfig;
 }
 
 /** `resource_defaults`: every resource key but `name`. */
@@ -91,8 +143,14 @@ export interface ResourceInfo {
   /** Root table name before naming normalization. @default the resource name */
   tableName: string;
   writeDisposition: WriteDisposition;
+  /** For `merge`. @default "delete-insert" */
+  mergeStrategy?: MergeStrategy;
   primaryKey: string[];
   mergeKey: string[];
+  /** Column hints by (not yet normalized) column name. */
+  columns?: Record<string, ColumnHint>;
+  /** The resolved contract. @default every entity "evolve" */
+  schemaContract?: SchemaContractSettings;
   maxTableNesting?: number;
   /** Loaded (true) or only fetched to feed children (false). */
   selected: boolean;
@@ -119,4 +177,10 @@ export interface Source {
   resources: ResourceInfo[];
   /** Pages of the selected resources, streamed as they arrive. */
   extract(options?: ExtractOptions): AsyncIterable<ResourcePage>;
+  /**
+   * The source's state after `extract()` finished (dlt's `sources.<source>`: incremental
+   * cursors under `resources.<resource>.incremental.<cursor_path>`). The pipeline commits it
+   * with the load; it must not be taken as committed before that.
+   */
+  state?(): Record<string, unknown>;
 }

@@ -6,11 +6,12 @@
  */
 
 import { ConfigError } from "../errors.ts";
-import { DATA_TYPES, type WriteDisposition } from "../schema/types.ts";
+import { DATA_TYPES, type MergeStrategy, type WriteDisposition } from "../schema/types.ts";
 import { Checker, describe, isPlainObject, join } from "./_check.ts";
 import { checkAuth, checkPaginator, checkResponseAction } from "./_check_http.ts";
 import type {
   ClientConfig,
+  ColumnHint,
   ConfigField,
   Connector,
   EndpointConfig,
@@ -356,7 +357,7 @@ function checkWriteDisposition(
     return c.fail(join(path, "strategy"), `is not available for ${disposition}`);
   }
   const strategy = c.oneOf(o.strategy, join(path, "strategy"), allowed);
-  return strategy === undefined ? undefined : { disposition, strategy };
+  return strategy === undefined ? undefined : { disposition, strategy: strategy as MergeStrategy };
 }
 
 function checkSteps(
@@ -388,13 +389,13 @@ function checkColumns(
   c: Checker,
   value: unknown,
   path: string,
-): Record<string, unknown> | undefined {
+): Record<string, ColumnHint> | undefined {
   return c.record(value, path, (v, p) => {
     if (!isPlainObject(v)) {
       return c.fail(p, `must be an object of column hints (got ${describe(v)})`);
     }
     if (v.data_type !== undefined) c.oneOf(v.data_type, join(p, "data_type"), DATA_TYPES);
-    return checkJson(c, v, p);
+    return checkJson(c, v, p) as ColumnHint;
   });
 }
 

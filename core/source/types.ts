@@ -183,4 +183,6 @@ export interface Source {
    * with the load; it must not be taken as committed before that.
    */
   state?(): Record<string, unknown>;
+  /** What extraction did so far, for the trace: HTTP requests and pages per resource. */
+  stats?(): Record<string, { requests: number; pages: number; records: number }>;
 }

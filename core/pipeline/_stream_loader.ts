@@ -16,6 +16,7 @@ export class StreamLoader {
   readonly #datasetName: string;
   readonly #loadId: string;
   readonly #schema: Schema;
+  readonly #prepare: (job: LoadJob) => Promise<LoadJob>;
   #session?: Promise<LoadSession>;
   #chain: Promise<void> = Promise.resolve();
   #error: unknown;
@@ -24,9 +25,16 @@ export class StreamLoader {
 
   constructor(
     destination: Destination,
-    options: { datasetName: string; loadId: string; schema: Schema },
+    options: {
+      datasetName: string;
+      loadId: string;
+      schema: Schema;
+      /** Runs before a job is handed to the destination (moves it to `started_jobs`). */
+      prepare?: (job: LoadJob) => Promise<LoadJob>;
+    },
   ) {
     this.#destination = destination;
+    this.#prepare = options.prepare ?? ((job) => Promise.resolve(job));
     this.#datasetName = options.datasetName;
     this.#loadId = options.loadId;
     this.#schema = options.schema;
@@ -42,7 +50,8 @@ export class StreamLoader {
     this.#chain = this.#chain.then(async () => {
       if (this.#failed || this.#stopped) return;
       this.#session ??= begin(this.#datasetName, this.#loadId);
-      await (await this.#session).addJobs([job], this.#schema);
+      const session = await this.#session;
+      await session.addJobs([await this.#prepare(job)], this.#schema);
     }).catch((err) => {
       this.#failed = true;
       this.#error = err;

@@ -6,27 +6,20 @@
  */
 
 import { defaultDeps, type Deps } from "../deps.ts";
-import { LoaderError } from "../errors.ts";
 import { type Logger, silentLogger } from "../log.ts";
-import { Normalizer } from "../normalize/mod.ts";
 import { LoadPackage, newLoadId } from "../package/mod.ts";
 import { bumpVersion, newSchema } from "../schema/mod.ts";
 import type { Schema } from "../schema/types.ts";
 import type { ResourceInfo, Source } from "../source/types.ts";
-import type { Destination, LoadRequest } from "./destination.ts";
-import { StreamLoader } from "./_stream_loader.ts";
+import type { Destination } from "./destination.ts";
+import { extractAndNormalize } from "./_extract.ts";
 import type { LoadInfo } from "./load_info.ts";
 import { peakRssMb } from "./_memory.ts";
-import {
-  bumpStateVersion,
-  destinationState,
-  newPipelineState,
-  type PipelineState,
-} from "./state.ts";
+import { finishPackage, loadIntoDestination, sealPackage, startJob } from "./_package_load.ts";
+import { resumePending } from "./_resume.ts";
+import { StreamLoader } from "./_stream_loader.ts";
+import { bumpStateVersion, newPipelineState, type PipelineState } from "./state.ts";
 import { defaultPipelinesDir, WorkingDir } from "./working_dir.ts";
-
-/** Buffered job-file bytes above which the writer flushes to disk between pages. */
-const FLUSH_BYTES = 4 * 1024 * 1024;
 
 /** Options of {@linkcode pipeline}. */
 export interface PipelineOptions {
@@ -55,12 +48,6 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
-/** Counts of one extract-and-normalize pass. */
-interface NormalizeCounts {
-  rowCounts: Record<string, number>;
-  recordCounts: Record<string, number>;
-}
-
 /** A configured pipeline; `run()` loads a source. */
 export class Pipeline {
   readonly pipelineName: string;
@@ -71,6 +58,7 @@ export class Pipeline {
   readonly #deps: Deps;
   readonly #mask: (text: string) => string;
   readonly #keepCompletedJobs: boolean;
+  #prepared?: Promise<PipelineState>;
 
   constructor(options: PipelineOptions) {
     this.pipelineName = options.pipelineName;
@@ -85,6 +73,17 @@ export class Pipeline {
   }
 
   /**
+   * Gets the pipeline ready and returns its committed state: loads or discards packages an
+   * interrupted run left behind, and on a machine without a working folder restores state
+   * and schemas from the destination. `run()` calls it; call it first to build a source from
+   * the state (incremental cursors live in `state.sources.<source>`).
+   */
+  prepare(): Promise<PipelineState> {
+    this.#prepared ??= this.#prepare();
+    return this.#prepared;
+  }
+
+  /**
    * Extracts the source, normalizes its records into a load package and loads the package in
    * one destination transaction. The local state and schema advance only after the commit.
    *
@@ -93,8 +92,8 @@ export class Pipeline {
    */
   async run(source: Source, options: RunOptions = {}): Promise<LoadInfo> {
     const wd = this.workingDir;
-    await wd.ensure();
-    const state = (await wd.readState()) ?? newPipelineState(this.pipelineName, this.datasetName);
+    const state = structuredClone(await this.prepare());
+    this.#prepared = undefined; // the next run reads what this one committed
     const schema = (await wd.readSchema(source.name)) ?? newSchema(source.name);
     const storedHash = schema.version_hash;
     const loadId = newLoadId(this.#deps.now());
@@ -106,61 +105,52 @@ export class Pipeline {
       steps: [] as unknown[],
     };
     const steps = trace.steps as unknown[];
-    let loaded = false;
     const stream = new StreamLoader(this.destination, {
       datasetName: this.datasetName,
       loadId,
       schema,
+      prepare: (job) => startJob(pkg, job),
     });
+    let committed = false;
     try {
       const extractStart = performance.now();
-      const counts = await this.#extractAndNormalize(source, schema, pkg, options, {
+      const counts = await extractAndNormalize({
+        source,
+        schema,
+        pkg,
         loadId,
         stream,
+        resources: options.resources,
+        signal: options.signal,
       });
       steps.push({
         step: "extract+normalize",
         seconds: (performance.now() - extractStart) / 1000,
         peak_rss_mb: peakRssMb(),
         ...counts,
+        resources: source.stats?.() ?? {},
       });
       if (bumpVersion(schema, storedHash)) {
         this.#logger.debug(`Schema ${schema.name} is now at version ${schema.version}`);
       }
-      await pkg.saveSchema(schema);
-      await pkg.setState("normalized");
-
       this.#updateState(state, source, schema);
-      const loadStart = performance.now();
-      const jobs = await pkg.jobs("new_jobs");
+      await sealPackage(pkg, schema, {
+        dataset_name: this.datasetName,
+        pipeline_state: state,
+        replace_tables: replaceTables(schema, source.resources, options.resources),
+      });
       const session = await stream.drain();
-      const request: LoadRequest = {
-        datasetName: this.datasetName,
-        loadId,
-        schema,
-        jobs: jobs.map((job) => ({ table: job.table, path: job.path })),
-        replaceTables: replaceTables(schema, source.resources, options.resources),
-        state: {
-          pipelineName: this.pipelineName,
-          state: destinationState(state),
-          version: state._state_version,
-          versionHash: state._version_hash,
-        },
-      };
-      if (session) await session.commit(request);
-      else await this.destination.load(request);
-      const loadSeconds = (performance.now() - loadStart) / 1000;
-      loaded = true;
-      await pkg.setState("loaded");
-      for (const job of jobs) {
-        if (this.#keepCompletedJobs) await pkg.moveJob(job, "completed_jobs");
-        else await Deno.remove(job.path);
-      }
-      // The destination committed: only now may the local schema and state advance.
-      await wd.writeSchema(schema);
-      await wd.writeState(state);
+      const loadSeconds = await loadIntoDestination(pkg, {
+        destination: this.destination,
+        session,
+      });
+      committed = true;
+      await finishPackage(pkg, { workingDir: wd, keepCompletedJobs: this.#keepCompletedJobs });
       steps.push({ step: "load", seconds: loadSeconds, peak_rss_mb: peakRssMb() });
-      const info: LoadInfo = {
+      trace.finished_at = this.#deps.now().toISOString();
+      trace.status = "loaded";
+      await wd.writeTrace(trace);
+      return {
         pipelineName: this.pipelineName,
         destinationType: this.destination.type,
         destinationLocation: this.destination.location,
@@ -170,15 +160,11 @@ export class Pipeline {
         rowCounts: counts.rowCounts,
         recordCounts: counts.recordCounts,
       };
-      trace.finished_at = this.#deps.now().toISOString();
-      trace.status = "loaded";
-      await wd.writeTrace(trace);
-      return info;
     } catch (err) {
-      if (!loaded) {
-        await stream.rollback().catch(() => {});
-        await pkg.delete().catch(() => {});
-      }
+      await stream.rollback().catch(() => {});
+      // A failed run committed nothing: its package goes. After the commit the package stays
+      // `normalized`, and the next run finishes the local part.
+      if (!committed) await pkg.delete().catch(() => {});
       trace.finished_at = this.#deps.now().toISOString();
       trace.status = "failed";
       trace.error = this.#mask(err instanceof Error ? err.message : String(err));
@@ -187,36 +173,27 @@ export class Pipeline {
     }
   }
 
-  async #extractAndNormalize(
-    source: Source,
-    schema: Schema,
-    pkg: LoadPackage,
-    options: RunOptions,
-    { loadId, stream }: { loadId: string; stream: StreamLoader },
-  ): Promise<NormalizeCounts> {
-    const byName = new Map(source.resources.map((r) => [r.name, r]));
-    const normalizer = new Normalizer(schema, { loadId });
-    const writer = pkg.jobWriter({
-      onFileDone: (file) => stream.add({ table: file.table, path: file.path }),
+  async #prepare(): Promise<PipelineState> {
+    const wd = this.workingDir;
+    await wd.ensure();
+    await resumePending({
+      workingDir: wd,
+      destination: this.destination,
+      keepCompletedJobs: this.#keepCompletedJobs,
+      logger: this.#logger,
     });
-    const sink = (table: string, row: Record<string, unknown>) => writer.write(table, row);
-    const recordCounts: Record<string, number> = {};
-    try {
-      for await (const page of source.extract(options)) {
-        const resource = byName.get(page.resource);
-        if (!resource) throw new LoaderError(`Unknown resource "${page.resource}" in page`);
-        for (const record of page.records) normalizer.normalize(record, resource, sink);
-        recordCounts[page.resource] = (recordCounts[page.resource] ?? 0) + page.records.length;
-        if (writer.bufferedBytes >= FLUSH_BYTES) await writer.flush();
-        stream.check();
-      }
-    } catch (err) {
-      stream.stop();
-      throw err;
-    } finally {
-      await writer.close();
-    }
-    return { rowCounts: writer.rowCounts(), recordCounts };
+    const local = await wd.readState();
+    if (local) return local;
+    const stored = await this.destination.restore?.(this.datasetName, this.pipelineName);
+    if (!stored) return newPipelineState(this.pipelineName, this.datasetName);
+    this.#logger.info(
+      `Restored the state and ${stored.schemas.length} schema(s) of pipeline ` +
+        `${this.pipelineName} from ${this.destination.location}`,
+    );
+    for (const schema of stored.schemas) await wd.writeSchema(schema);
+    const state = { ...stored.state, _local: { first_run: false } } as unknown as PipelineState;
+    await wd.writeState(state);
+    return state;
   }
 
   #updateState(state: PipelineState, source: Source, schema: Schema): void {
@@ -225,8 +202,9 @@ export class Pipeline {
     if (!state.schema_names.includes(schema.name)) state.schema_names.push(schema.name);
     state.destination_type = this.destination.type;
     state.destination_name = this.destination.type;
-    state.sources[source.name] ??= {};
+    state.sources[source.name] = source.state?.() ?? state.sources[source.name] ?? {};
     state._local.first_run = false;
+    state._local.destination_location = this.destination.location;
     state._local._last_extracted_at = this.#deps.now().toISOString();
     bumpStateVersion(state);
   }
@@ -241,7 +219,7 @@ function replaceTables(
   const replaced = new Set(
     resources
       .filter((r) => r.writeDisposition === "replace" && r.selected)
-      .filter((r) => !only || only.includes(r.name))
+      .filter((r) => !only || only.length === 0 || only.includes(r.name))
       .map((r) => r.name),
   );
   const roots = Object.values(schema.tables).filter((t) =>

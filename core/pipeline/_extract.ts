@@ -1,0 +1,66 @@
+/**
+ * Extract and normalize in one streaming pass: pages from the source go through the
+ * normalizer straight into the package's job files; finished files of append tables go to
+ * the stream loader while later pages are still fetched.
+ *
+ * @module
+ */
+
+import { LoaderError } from "../errors.ts";
+import { Normalizer } from "../normalize/mod.ts";
+import type { LoadPackage } from "../package/mod.ts";
+import type { Schema } from "../schema/types.ts";
+import type { Source } from "../source/types.ts";
+import type { StreamLoader } from "./_stream_loader.ts";
+
+/** Buffered job-file bytes above which the writer flushes to disk between pages. */
+const FLUSH_BYTES = 4 * 1024 * 1024;
+
+/** Counts of one extract-and-normalize pass. */
+export interface ExtractCounts {
+  rowCounts: Record<string, number>;
+  recordCounts: Record<string, number>;
+}
+
+/** What {@linkcode extractAndNormalize} works with. */
+export interface ExtractContext {
+  source: Source;
+  schema: Schema;
+  pkg: LoadPackage;
+  loadId: string;
+  stream: StreamLoader;
+  resources?: string[];
+  signal?: AbortSignal;
+}
+
+/**
+ * Streams every selected resource into job files of `pkg`, evolving `schema` in place.
+ * @throws whatever the source, normalizer or a streamed insert throws; the stream loader is
+ * stopped first, so nothing new reaches the destination after a failure.
+ */
+export async function extractAndNormalize(ctx: ExtractContext): Promise<ExtractCounts> {
+  const { source, schema, pkg, loadId, stream } = ctx;
+  const byName = new Map(source.resources.map((r) => [r.name, r]));
+  const normalizer = new Normalizer(schema, { loadId });
+  const writer = pkg.jobWriter({
+    onFileDone: (file) => stream.add({ table: file.table, path: file.path }),
+  });
+  const sink = (table: string, row: Record<string, unknown>) => writer.write(table, row);
+  const recordCounts: Record<string, number> = {};
+  try {
+    for await (const page of source.extract({ resources: ctx.resources, signal: ctx.signal })) {
+      const resource = byName.get(page.resource);
+      if (!resource) throw new LoaderError(`Unknown resource "${page.resource}" in page`);
+      for (const record of page.records) normalizer.normalize(record, resource, sink);
+      recordCounts[page.resource] = (recordCounts[page.resource] ?? 0) + page.records.length;
+      if (writer.bufferedBytes >= FLUSH_BYTES) await writer.flush();
+      stream.check();
+    }
+  } catch (err) {
+    stream.stop();
+    throw err;
+  } finally {
+    await writer.close();
+  }
+  return { rowCounts: writer.rowCounts(), recordCounts };
+}

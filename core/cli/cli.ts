@@ -12,6 +12,12 @@ import { SecretMasker } from "../config/mod.ts";
 import { UserError } from "../errors.ts";
 import type { CliContext } from "./context.ts";
 import { runCommand, type RunCommandOptions } from "./run.ts";
+import {
+  PIPELINE_OPERATIONS,
+  pipelineCommand,
+  type PipelineCommandOptions,
+} from "./pipeline_command.ts";
+import { queryCommand, type QueryCommandOptions } from "./query.ts";
 
 /** Exit codes of the CLI. */
 export const EXIT = { ok: 0, userError: 1, usage: 2, internal: 70, interrupted: 130 } as const;
@@ -42,6 +48,41 @@ export async function runCli(context: CliContext): Promise<number> {
     .option("--verbose", "print stack traces of errors")
     .action(async (connector: string, options: RunCommandOptions) => {
       exitCode = await runCommand(ctx, connector, options);
+    });
+
+  program.command("pipeline")
+    .description("inspect a pipeline: its working folder, state, schema, loads and dataset")
+    .usage("[-l] <name> info|trace|load-package [load_id]|schema|drop|sync [options]")
+    .argument("[name]", "pipeline name")
+    .argument("[operation]", "info (default) | trace | load-package | schema | drop | sync")
+    .argument("[load_id]", "load-package: the package to show (default: the newest)")
+    .option("-l, --list", "list the pipelines in the pipelines dir")
+    .option("-v, --verbose", "info: print the sources state; load-package: the schema update")
+    .option("--format <format>", "schema: yaml (default) | json | table; trace: text | json")
+    .option("--schema <name>", "schema, drop: the schema (default: the pipeline's default)")
+    .option("--resources <names>", "drop: comma-separated resources to drop")
+    .option("--dry-run", "drop: print what would be dropped and stop")
+    .option("--dataset <name>", "sync: the dataset to restore from (default: <name>_dataset)")
+    .action(async (name, operation, arg, options: PipelineCommandOptions) => {
+      // Commander hands `--verbose` to the program (stack traces); it means -v here too.
+      const op: string = operation ?? "info";
+      if (
+        program.opts().verbose && Object.hasOwn(PIPELINE_OPERATIONS, op) &&
+        PIPELINE_OPERATIONS[op].includes("verbose")
+      ) {
+        options.verbose = true;
+      }
+      exitCode = await pipelineCommand(ctx, { name, operation, arg }, options);
+    });
+
+  program.command("query")
+    .description("run one read-only SQL statement on a pipeline's dataset and print the rows")
+    .argument("<pipeline>", "pipeline name")
+    .argument("<sql>", "the SQL; name tables with their dataset: <dataset>.<table>")
+    .option("--format <format>", "table | json | csv", "table")
+    .option("--limit <rows>", "print at most this many rows")
+    .action(async (pipelineName: string, sql: string, options: QueryCommandOptions) => {
+      exitCode = await queryCommand(ctx, pipelineName, sql, options);
     });
 
   try {

@@ -58,14 +58,6 @@ export async function runCommand(
     if (field.secret) masker.add(resolved.values[name]);
   }
 
-  const source = restApiSource(connector, {
-    config: resolved.values,
-    deps: ctx.deps,
-    logger,
-    masker,
-    timeoutMs: numberSetting(config, "runtime.request_timeout", 60) * 1000,
-    maxAttempts: numberSetting(config, "runtime.request_max_attempts", 5),
-  });
   const resources = options.resources?.split(",").map((r) => r.trim()).filter(Boolean);
 
   const destination = createDestination(destinationType, {
@@ -85,6 +77,18 @@ export async function runCommand(
       masker,
       keepCompletedJobs: config.get("load.delete_completed_jobs", { expect: "boolean" })?.value ===
         false,
+    });
+    // Pending packages are settled and the state restored first: incremental cursors start
+    // from what the destination has committed.
+    const state = await p.prepare();
+    const source = restApiSource(connector, {
+      config: resolved.values,
+      state: state.sources[connector.name],
+      deps: ctx.deps,
+      logger,
+      masker,
+      timeoutMs: numberSetting(config, "runtime.request_timeout", 60) * 1000,
+      maxAttempts: numberSetting(config, "runtime.request_max_attempts", 5),
     });
     const info = await p.run(source, { resources, signal: ctx.signal });
     ctx.stdout.write(masker.mask(formatLoadInfo(info)) + "\n");

@@ -34,7 +34,10 @@ import {
   type Renderer,
   type Template,
 } from "./placeholders.ts";
+import { Incremental, type IncrementalSettings } from "./incremental.ts";
+import { findIncremental, isIncrementalParam, resourceInfo } from "./_plan_hints.ts";
 import { RecordSelector } from "./selector.ts";
+import { cursorStateAt } from "./_source_state.ts";
 import type { Connector, ProcessingStep, ResolveParam, ResourceInfo } from "./types.ts";
 
 /** A field copied from the parent record into each child record (`include_from_parent`). */
@@ -43,6 +46,14 @@ export interface IncludedField {
   key: string;
   field: string;
   get: (record: unknown) => unknown;
+}
+
+/** A resource's incremental cursor: a fresh {@linkcode Incremental} is made per extraction. */
+export interface IncrementalPlan {
+  settings: IncrementalSettings;
+  primaryKey?: string | string[];
+  /** The cursor's state from the last committed load. */
+  stored: unknown;
 }
 
 /** Everything needed to request and process one resource. */
@@ -66,6 +77,7 @@ export interface ResourcePlan {
   responseActions?: ResponseAction[];
   include: IncludedField[];
   steps: ProcessingStep[];
+  incremental?: IncrementalPlan;
 }
 
 /** Inputs of {@linkcode planResources}. */
@@ -76,6 +88,8 @@ export interface PlanOptions {
   deps?: Deps;
   /** Receives every secret value (auth credentials) so output can mask it. */
   addSecret: (value: string) => void;
+  /** The source's state from the last committed load (`sources.<source>`). */
+  state?: Record<string, unknown>;
 }
 
 /**
@@ -122,17 +136,39 @@ function planOne(
   ctx: PlanContext,
 ): ResourcePlan {
   const { name, endpoint } = resource;
+  const found = findIncremental(resource);
+  let incremental: IncrementalPlan | undefined;
+  let values: Record<string, unknown> | undefined;
+  if (found) {
+    const stored = ctx.state
+      ? cursorStateAt(ctx.state, name, found.settings.cursor_path)
+      : undefined;
+    incremental = { settings: found.settings, primaryKey: resource.primary_key, stored };
+    // Built once here so a bad range fails before any request; extraction makes its own.
+    values = { ...new Incremental(name, found.settings, { state: stored }).values() };
+  }
   const resolve: Record<string, string> = {};
   const staticParams: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(endpoint.params ?? {})) {
     if (isResolve(value)) resolve[key] = value.field;
+    else if (isIncrementalParam(value)) staticParams[key] = literalParam(values?.start_value);
     else staticParams[key] = value;
   }
-  const scope: PlaceholderScope = { resource: name, config: ctx.config, parent, resolve };
+  if (found?.startParam) staticParams[found.startParam] = literalParam(values?.start_value);
+  if (found?.endParam) staticParams[found.endParam] = literalParam(values?.end_value);
+  const scope: PlaceholderScope = {
+    resource: name,
+    config: ctx.config,
+    parent,
+    resolve,
+    incremental: values,
+  };
 
   // dlt binds `{x}` in the path to a static `params.x` and drops it from the query.
   const bound: Record<string, Template> = {};
+  const inPath = new Set(findPlaceholders(endpoint.path));
   for (const [key, value] of Object.entries(staticParams)) {
+    if (!inPath.has(key)) continue; // compiled with the other params below
     if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
       bound[key] = compileTemplate(String(value), scope, `endpoint.params.${key}`);
     }
@@ -206,7 +242,13 @@ function planOne(
     responseActions: endpoint.response_actions,
     include,
     steps: resource.processing_steps ?? [],
+    incremental,
   };
+}
+
+/** A cursor value as a param that renders as itself: braces in text are escaped. */
+function literalParam(value: unknown): unknown {
+  return typeof value === "string" ? value.replace(/[{}]/g, "$&$&") : value ?? null;
 }
 
 /** The one parent a resource refers to, through placeholders or legacy resolve params. */
@@ -286,25 +328,6 @@ function makeAuth(
 function compileStatic(text: string, scope: PlaceholderScope, where: string): string {
   const rendered = compileValue(text, scope, where);
   return rendered.render() as string;
-}
-
-function resourceInfo(resource: ExpandedResource, parent: string | undefined): ResourceInfo {
-  const wd = resource.write_disposition;
-  const info: ResourceInfo = {
-    name: resource.name,
-    tableName: resource.table_name ?? resource.name,
-    writeDisposition: typeof wd === "string" ? wd : wd?.disposition ?? "append",
-    primaryKey: toList(resource.primary_key),
-    mergeKey: toList(resource.merge_key),
-    selected: resource.selected ?? true,
-  };
-  if (resource.max_table_nesting !== undefined) info.maxTableNesting = resource.max_table_nesting;
-  if (parent !== undefined) info.parent = parent;
-  return info;
-}
-
-function toList(value: string | string[] | undefined): string[] {
-  return value === undefined ? [] : typeof value === "string" ? [value] : [...value];
 }
 
 function isResolve(value: unknown): value is ResolveParam {

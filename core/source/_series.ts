@@ -18,6 +18,23 @@ import type { Logger } from "../log.ts";
 import { renderTemplate, toText } from "./placeholders.ts";
 import type { ResourcePlan } from "./_plan.ts";
 
+/** What one resource did during an extraction (`Source.stats()`). */
+export interface ResourceStats {
+  /** HTTP requests that returned (child series included). */
+  requests: number;
+  /** Pages received. */
+  pages: number;
+  /** Records the resource produced (after processing steps and the incremental filter). */
+  records: number;
+}
+
+/** A page after processing: the records to hand out, and whether the series may end. */
+export interface ProcessedPage {
+  records: unknown[];
+  /** No later page can hold wanted records (sorted rows past the incremental range). */
+  stop: boolean;
+}
+
 /** What every series of one extraction shares. */
 export interface SeriesContext {
   client: HttpClient;
@@ -27,6 +44,8 @@ export interface SeriesContext {
   mask: (text: string) => string;
   /** Paginator type last logged per resource, so detection is logged once, not per parent. */
   detected: Map<string, string>;
+  /** Counters per resource. */
+  stats: Map<string, ResourceStats>;
 }
 
 /**
@@ -53,7 +72,8 @@ export function buildRequest(plan: ResourcePlan, parent?: unknown): HttpRequest 
   try {
     for (const key in plan.clientHeaders) headers.set(key, plan.clientHeaders[key]);
     const own = plan.headers.render(parent) as Record<string, unknown>;
-    for (const key in own) headers.set(key, toText(own[key]));
+    // As requests does, a header without a value (an unset incremental bound) is left out.
+    for (const key in own) if (own[key] != null) headers.set(key, toText(own[key]));
   } catch (error) {
     throw new ConfigError(`Resource "${plan.name}": invalid header: ${(error as Error).message}`, {
       cause: error,
@@ -66,12 +86,14 @@ export function buildRequest(plan: ResourcePlan, parent?: unknown): HttpRequest 
 }
 
 /**
- * Streams the selected records of each page of one series. The next page is requested
- * before the current one is handed out.
+ * Streams the records of each page of one series. Each page is processed (`process`) before
+ * the next one is requested, so a processed page can end the series; the next page is then on
+ * its way while the current one is handed out.
  *
  * @param plan the resource.
  * @param request the first request; the paginator changes it from page to page.
- * @param ctx shared client, logger and abort signal.
+ * @param ctx shared client, logger, abort signal and counters.
+ * @param process turns the selected records of a page into the records to hand out.
  * @throws {HttpError} when a request fails for good.
  * @throws {DataError} when the selector matches nothing or the paginator would loop.
  */
@@ -79,7 +101,9 @@ export async function* runSeries(
   plan: ResourcePlan,
   request: HttpRequest,
   ctx: SeriesContext,
+  process: (records: unknown[]) => ProcessedPage,
 ): AsyncGenerator<unknown[]> {
+  const stats = statsOf(ctx, plan.name);
   let paginator = plan.paginator?.clone();
   paginator?.initRequest(request);
   let pending: Promise<HttpResponse | undefined> | undefined = send(plan, request, ctx);
@@ -93,13 +117,17 @@ export async function* runSeries(
       const origin = { method: request.method, url: ctx.mask(maskUrl(response.url)) };
       const records = plan.selector.select(response.body, origin, firstPage);
       firstPage = false;
+      stats.pages++;
       paginator ??= detect(plan, response, records, ctx);
       paginator.updateState(response, records);
-      if (paginator.hasNextPage) {
+      const page = process(records);
+      if (paginator.hasNextPage && !page.stop) {
         paginator.updateRequest(request);
-        pending = send(plan, request, ctx); // prefetch: in flight while this page is processed
+        pending = send(plan, request, ctx); // prefetch: in flight while this page is consumed
+      } else if (page.stop && paginator.hasNextPage) {
+        ctx.logger.debug(`Resource "${plan.name}": sorted records left the incremental range`);
       }
-      yield records;
+      yield page.records;
     }
   } catch (error) {
     throw inResource(plan.name, error);
@@ -124,10 +152,21 @@ function send(
     signal: ctx.signal,
     auth: plan.auth,
   });
+  promise.then(() => statsOf(ctx, plan.name).requests++, () => {});
   // A prefetch may fail while the consumer still holds the page before it; the error is
   // raised when the page is awaited, so it must not count as unhandled meanwhile.
   promise.catch(() => {});
   return promise;
+}
+
+/** The counters of a resource, created on first use. */
+export function statsOf(ctx: Pick<SeriesContext, "stats">, resource: string): ResourceStats {
+  let stats = ctx.stats.get(resource);
+  if (stats === undefined) {
+    stats = { requests: 0, pages: 0, records: 0 };
+    ctx.stats.set(resource, stats);
+  }
+  return stats;
 }
 
 function detect(

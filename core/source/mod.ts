@@ -1,7 +1,8 @@
 /**
  * Connectors and the REST resource engine: validating and loading connector files, merging
- * `resource_defaults`, `{placeholder}` templates, record selection, and `restApiSource()`,
- * which streams pages of records (parents, then their children) as dlt's `rest_api` does.
+ * `resource_defaults`, `{placeholder}` templates, record selection, incremental cursors, and
+ * `restApiSource()`, which streams pages of records (parents, then their children) as dlt's
+ * `rest_api` does.
  *
  * @example Usage
  * ```ts
@@ -24,4 +25,5 @@ export * from "./load.ts";
 export * from "./defaults.ts";
 export * from "./placeholders.ts";
 export * from "./selector.ts";
+export * from "./incremental.ts";
 export * from "./rest_source.ts";

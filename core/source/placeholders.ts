@@ -1,7 +1,8 @@
 /**
  * `{placeholder}` templates, as dlt formats them (Python `str.format` rules): `{field}` takes a
  * config value, `{resources.<parent>.<field>}` (or a legacy resolve param name) takes a field of
- * the parent record, `{{` and `}}` are literal braces. Templates are compiled once per resource
+ * the parent record, `{incremental.start_value}` (and `initial_value`, `last_value`,
+ * `end_value`) the resource's incremental range, `{{` and `}}` are literal braces. Templates are compiled once per resource
  * and rendered once per parent record, so no string is parsed twice.
  *
  * @module
@@ -24,7 +25,15 @@ export interface PlaceholderScope {
   bound?: Record<string, Template>;
   /** Filled while compiling: names of `resolve` and `bound` entries used. */
   used?: Set<string>;
+  /**
+   * Values of `{incremental.<name>}` for a resource with an incremental cursor (`null` when
+   * unset); without it, such placeholders are an error.
+   */
+  incremental?: Readonly<Record<string, unknown>>;
 }
+
+/** The names `{incremental.<name>}` may use. */
+const INCREMENTAL_NAMES = ["start_value", "initial_value", "last_value", "end_value"];
 
 /** A reference to a field of the parent record. */
 export interface FieldRef {
@@ -162,6 +171,11 @@ function compileStringValue(
   options: { preserveTypes?: boolean },
 ): Renderer<unknown> {
   const tokens = text.includes("{") ? tokenize(text) : [text];
+  if (tokens.length === 1 && typeof tokens[0] !== "string" && isIncremental(tokens[0].name)) {
+    // A value that is one incremental placeholder keeps the value's type; an unset one is
+    // `null`, so a param is left out (as requests drops None) and a json field is null.
+    return fixed(incrementalValue(tokens[0].name, scope, where, text) ?? null);
+  }
   if (options.preserveTypes && tokens.length === 1 && typeof tokens[0] !== "string") {
     const { name } = tokens[0];
     // A config value keeps its type too: `"limit": "{page_size}"` sends a number.
@@ -209,10 +223,15 @@ function resolveName(
     }
     return [fieldRef(name, field, scope)];
   }
-  if (name.startsWith("incremental.")) {
-    throw new ConfigError(
-      `${owner}: placeholder {${name}} in ${at()} needs incremental loading, which dltx does not support yet`,
-    );
+  if (isIncremental(name)) {
+    const value = incrementalValue(name, scope, where, text);
+    if (value === null || value === undefined) {
+      throw new ConfigError(
+        `${owner}: placeholder {${name}} in ${at()} has no value on this run; set the ` +
+          `incremental's ${name.endsWith("end_value") ? "end_value" : "initial_value"}`,
+      );
+    }
+    return [toText(value)];
   }
   const resolveField = scope.resolve?.[name];
   if (resolveField !== undefined) {
@@ -231,6 +250,36 @@ function resolveName(
       fields.length ? fields.join(", ") : "none declared"
     }) or {resources.<parent>.<field>}; write {{ and }} for literal braces`,
   );
+}
+
+function isIncremental(name: string): boolean {
+  return name.startsWith("incremental.");
+}
+
+/** The value of `{incremental.<name>}`; `null` when the range has no such bound. */
+function incrementalValue(
+  name: string,
+  scope: PlaceholderScope,
+  where: string,
+  text: string,
+): unknown {
+  const owner = scope.resource === "client" ? "client" : `Resource "${scope.resource}"`;
+  const at = `${where} ${JSON.stringify(text)}`;
+  const key = name.slice("incremental.".length);
+  if (!INCREMENTAL_NAMES.includes(key)) {
+    throw new ConfigError(
+      `${owner}: unknown placeholder {${name}} in ${at}; incremental placeholders are ${
+        INCREMENTAL_NAMES.map((n) => `{incremental.${n}}`).join(", ")
+      }`,
+    );
+  }
+  if (scope.incremental === undefined) {
+    throw new ConfigError(
+      `${owner}: placeholder {${name}} in ${at} needs an incremental cursor; set ` +
+        "incremental on the resource or its endpoint, or a param of type incremental",
+    );
+  }
+  return scope.incremental[key];
 }
 
 function fieldRef(expr: string, field: string, scope: PlaceholderScope): FieldRef {

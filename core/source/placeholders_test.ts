@@ -71,7 +71,16 @@ Deno.test("compileTemplate() rejects unknown placeholders naming them and the re
   );
   throws(
     () => compileTemplate("{incremental.start_value}", scope(), "endpoint.params.since"),
-    /needs incremental loading/,
+    /placeholder \{incremental\.start_value\} in endpoint\.params\.since .* needs an incremental cursor/,
+  );
+  throws(
+    () =>
+      compileTemplate(
+        "{incremental.start}",
+        { ...scope(), incremental: { start_value: 1 } },
+        "endpoint.path",
+      ),
+    /unknown placeholder \{incremental\.start\} .*; incremental placeholders are \{incremental\.start_value\}, /,
   );
 });
 

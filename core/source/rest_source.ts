@@ -1,6 +1,8 @@
 /**
  * The REST resource engine: a connector becomes a `Source` whose `extract()` streams pages of
  * records, resource by resource, children right after each parent page (depth first).
+ * Incremental resources filter each page to their cursor range; the new cursors make up the
+ * source's state, which the pipeline commits with the load.
  *
  * @module
  */
@@ -10,8 +12,17 @@ import { ConfigError, DataError } from "../errors.ts";
 import { HttpClient, type HttpRequest } from "../http/mod.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import { didYouMean } from "./_check.ts";
+import { Incremental } from "./incremental.ts";
 import { type IncludedField, planResources, type ResourcePlan } from "./_plan.ts";
-import { buildRequest, runSeries, type SeriesContext } from "./_series.ts";
+import {
+  buildRequest,
+  type ProcessedPage,
+  type ResourceStats,
+  runSeries,
+  type SeriesContext,
+  statsOf,
+} from "./_series.ts";
+import { setCursorState } from "./_source_state.ts";
 import type { Connector, ExtractOptions, ResourcePage, Source } from "./types.ts";
 import { validateConnector } from "./validate.ts";
 
@@ -35,11 +46,18 @@ export interface RestApiSourceOptions {
   timeoutMs?: number;
   /** Attempts per request. @default 5 */
   maxAttempts?: number;
+  /**
+   * The source's state from the last committed load (the pipeline's `sources.<source name>`):
+   * incremental cursors under `resources.<resource>.incremental.<cursor_path>`. Not changed;
+   * `source.state()` returns an updated copy.
+   */
+  state?: Record<string, unknown>;
 }
 
 /**
  * Builds a source from a connector: validates it, fills config placeholders, and prepares
- * each resource's requests. Nothing is fetched until `extract()` is iterated.
+ * each resource's requests. Nothing is fetched until `extract()` is iterated. Every
+ * `extract()` starts from `options.state`; `state()` and `stats()` describe the latest one.
  *
  * @example Usage
  * ```ts
@@ -56,7 +74,9 @@ export interface RestApiSourceOptions {
  * @param connector the connector (validated again here, so plain objects are safe).
  * @param options config values, I/O, logging, masking and HTTP limits.
  * @returns the source.
- * @throws {ConfigError} for an invalid connector, an unknown placeholder or parent.
+ * @throws {ConfigError} for an invalid connector, an unknown placeholder or parent, or an
+ *   incremental range that does not hold together.
+ * @throws {DataError} when the stored state of a cursor is malformed.
  */
 export function restApiSource(connector: Connector, options: RestApiSourceOptions): Source {
   const checked = validateConnector(connector, "restApiSource");
@@ -70,19 +90,51 @@ export function restApiSource(connector: Connector, options: RestApiSourceOption
     logger,
     masker,
   });
+  // A deep copy: the caller's state stays what was committed, whatever extraction does.
+  const committed: Record<string, unknown> = structuredClone(options.state ?? {});
   const plans = planResources(checked, {
     config,
     logger,
     client,
     deps: options.deps,
     addSecret: (secret) => masker?.add(secret),
+    state: committed,
   });
   const mask = masker ? (text: string) => masker.mask(text) : (text: string) => text;
+  let run: ExtractRun = { cursors: new Map(), stats: new Map() };
   return {
     name: checked.name,
     resources: plans.map((p) => p.info),
-    extract: (extractOptions) => extract(plans, extractOptions, { client, logger, mask }),
+    extract: (extractOptions) => {
+      run = { cursors: new Map(), stats: new Map() };
+      return extract(plans, extractOptions, { client, logger, mask, ...run });
+    },
+    state: () => sourceState(committed, run.cursors),
+    stats: () => {
+      const out: Record<string, ResourceStats> = {};
+      for (const [name, stats] of run.stats) out[name] = { ...stats };
+      return out;
+    },
   };
+}
+
+/** The cursors and counters of the latest extraction. */
+interface ExtractRun {
+  cursors: Map<string, Incremental>;
+  stats: Map<string, ResourceStats>;
+}
+
+/** The committed state with the cursors of the resources that ran; backfills leave theirs. */
+function sourceState(
+  committed: Record<string, unknown>,
+  cursors: Map<string, Incremental>,
+): Record<string, unknown> {
+  const state = structuredClone(committed);
+  for (const [resource, cursor] of cursors) {
+    const value = cursor.used ? cursor.state() : undefined;
+    if (value !== undefined) setCursorState(state, resource, cursor.cursorPath, value);
+  }
+  return state;
 }
 
 /** Config values with field defaults filled in; secret ones go to the masker. */
@@ -107,12 +159,14 @@ interface ExtractContext extends SeriesContext {
   wanted: Set<string>;
   /** Resources that run: the wanted ones and the parents they need. */
   needed: Set<string>;
+  /** The incremental cursor of each resource that has one. */
+  cursors: Map<string, Incremental>;
 }
 
 async function* extract(
   plans: ResourcePlan[],
   options: ExtractOptions = {},
-  shared: Pick<SeriesContext, "client" | "logger" | "mask">,
+  shared: Pick<ExtractContext, "client" | "logger" | "mask" | "cursors" | "stats">,
 ): AsyncGenerator<ResourcePage> {
   const wanted = wantedResources(plans, options.resources);
   const byName = new Map(plans.map((p) => [p.name, p]));
@@ -136,6 +190,17 @@ async function* extract(
     wanted,
     needed,
   };
+  for (const plan of plans) {
+    if (!needed.has(plan.name)) continue;
+    statsOf(ctx, plan.name);
+    const inc = plan.incremental;
+    if (inc) {
+      ctx.cursors.set(
+        plan.name,
+        new Incremental(plan.name, inc.settings, { primaryKey: inc.primaryKey, state: inc.stored }),
+      );
+    }
+  }
   try {
     for (const plan of plans) {
       if (plan.parent !== undefined || !needed.has(plan.name)) continue;
@@ -180,8 +245,15 @@ async function* runResource(
 ): AsyncGenerator<ResourcePage> {
   const emit = ctx.wanted.has(plan.name);
   const children = plan.children.filter((c) => ctx.needed.has(c.name));
-  for await (const selected of runSeries(plan, request, ctx)) {
+  const cursor = ctx.cursors.get(plan.name);
+  const stats = statsOf(ctx, plan.name);
+  const process = (selected: unknown[]): ProcessedPage => {
     const records = processRecords(plan, selected, included);
+    const page = cursor ? cursor.filter(records) : { records, stop: false };
+    stats.records += page.records.length;
+    return page;
+  };
+  for await (const records of runSeries(plan, request, ctx, process)) {
     // Child requests are prepared before the page leaves, so whatever the consumer does to
     // the records cannot change what the children ask for.
     const jobs = children.length > 0 ? prepareChildren(children, records) : undefined;
@@ -218,7 +290,10 @@ function includedValues(child: ResourcePlan, record: unknown): [string, unknown]
   });
 }
 
-/** Adds parent fields, then runs the processing steps in order (dlt's order). */
+/**
+ * Adds parent fields, then runs the processing steps in order (dlt's order); the incremental
+ * filter comes after them, as dlt keeps it at the end of a resource's steps.
+ */
 function processRecords(
   plan: ResourcePlan,
   records: unknown[],

@@ -6,15 +6,21 @@
  */
 
 import { ConfigError } from "../errors.ts";
-import { DATA_TYPES, type MergeStrategy, type WriteDisposition } from "../schema/types.ts";
+import type { MergeStrategy, WriteDisposition } from "../schema/types.ts";
 import { Checker, describe, isPlainObject, join } from "./_check.ts";
+import {
+  checkColumns,
+  checkIncremental,
+  checkIncrementalParam,
+  checkSchemaContract,
+} from "./_check_hints.ts";
 import { checkAuth, checkPaginator, checkResponseAction } from "./_check_http.ts";
 import type {
   ClientConfig,
-  ColumnHint,
   ConfigField,
   Connector,
   EndpointConfig,
+  IncrementalParam,
   ProcessingStep,
   ResolveParam,
   ResourceConfig,
@@ -25,7 +31,7 @@ const WRITE_DISPOSITIONS: readonly WriteDisposition[] = ["append", "replace", "m
 const STRATEGIES: Record<WriteDisposition, readonly string[]> = {
   append: [],
   replace: ["truncate-and-insert", "insert-from-staging", "staging-optimized"],
-  merge: ["delete-insert", "upsert", "insert-only", "scd2"],
+  merge: ["delete-insert", "upsert", "insert-only"],
 };
 
 const TOP_KEYS = [
@@ -51,6 +57,8 @@ const RESOURCE_KEYS = [
   "include_from_parent",
   "processing_steps",
   "columns",
+  "schema_contract",
+  "incremental",
 ];
 const ENDPOINT_KEYS = [
   "path",
@@ -63,17 +71,16 @@ const ENDPOINT_KEYS = [
   "paginator",
   "data_selector",
   "response_actions",
+  "incremental",
 ];
 // dlt keys dltx knows but does not implement: say so instead of "unknown key".
 const UNSUPPORTED_RESOURCE_KEYS: Record<string, string> = {
-  schema_contract: "",
   table_format: "",
   file_format: "",
   nested_hints: "",
   references: "",
   parallelized: "",
 };
-const UNSUPPORTED_ENDPOINT_KEYS: Record<string, string> = { incremental: "incremental loading" };
 
 /**
  * Validates unknown input (a module's default export, parsed JSON or YAML) as a connector.
@@ -249,7 +256,33 @@ function checkResourceBase(
     out.processing_steps = checkSteps(c, o.processing_steps, at("processing_steps"), options);
   }
   if (o.columns !== undefined) out.columns = checkColumns(c, o.columns, at("columns"));
+  if (o.schema_contract !== undefined) {
+    out.schema_contract = checkSchemaContract(c, o.schema_contract, at("schema_contract"));
+  }
+  if (o.incremental !== undefined) {
+    out.incremental = checkIncremental(c, o.incremental, at("incremental"), "resource");
+  }
+  checkOneIncremental(c, out, path);
   return out;
+}
+
+/** A resource tracks one cursor: on the resource, on its endpoint, or in one param. */
+function checkOneIncremental(c: Checker, resource: ResourceDefaults, path: string): void {
+  const places: string[] = [];
+  if (resource.incremental) places.push("incremental");
+  const endpoint = typeof resource.endpoint === "object" ? resource.endpoint : undefined;
+  if (endpoint?.incremental) places.push("endpoint.incremental");
+  for (const [key, value] of Object.entries(endpoint?.params ?? {})) {
+    if (isPlainObject(value) && value.type === "incremental") places.push(`endpoint.params.${key}`);
+  }
+  if (places.length > 1) {
+    c.fail(
+      path,
+      `has more than one incremental (${
+        places.join(", ")
+      }); a resource tracks one cursor, keep one`,
+    );
+  }
 }
 
 function checkEndpoint(
@@ -259,10 +292,7 @@ function checkEndpoint(
   allowString: boolean,
 ): string | EndpointConfig | undefined {
   if (typeof value === "string" && allowString) return c.string(value, path);
-  const o = c.keys(value, path, ENDPOINT_KEYS, {
-    unsupported: UNSUPPORTED_ENDPOINT_KEYS,
-    what: "endpoint",
-  });
+  const o = c.keys(value, path, ENDPOINT_KEYS, { what: "endpoint" });
   if (!o) return undefined;
   const at = (key: string) => join(path, key);
   const out: EndpointConfig = {};
@@ -294,6 +324,9 @@ function checkEndpoint(
       (v, p) => checkResponseAction(c, v, p),
     );
   }
+  if (o.incremental !== undefined) {
+    out.incremental = checkIncremental(c, o.incremental, at("incremental"), "endpoint");
+  }
   return out;
 }
 
@@ -301,7 +334,7 @@ function checkParam(
   c: Checker,
   value: unknown,
   path: string,
-): string | number | boolean | ResolveParam | null | undefined {
+): string | number | boolean | ResolveParam | IncrementalParam | null | undefined {
   if (value === null || ["string", "number", "boolean"].includes(typeof value)) {
     return value as string | number | boolean | null;
   }
@@ -315,13 +348,12 @@ function checkParam(
     return { type: "resolve", resource, field };
   }
   if (isPlainObject(value) && value.type === "incremental") {
-    return c.fail(path, "is not supported by dltx yet (incremental loading)");
+    return checkIncrementalParam(c, value, path);
   }
   return c.fail(
     path,
-    `must be a string, number, boolean, null or {type: "resolve", resource, field} (got ${
-      describe(value)
-    })`,
+    `must be a string, number, boolean, null, {type: "resolve", resource, field} or ` +
+      `{type: "incremental", cursor_path, ...} (got ${describe(value)})`,
   );
 }
 
@@ -356,6 +388,12 @@ function checkWriteDisposition(
   if (allowed.length === 0) {
     return c.fail(join(path, "strategy"), `is not available for ${disposition}`);
   }
+  if (o.strategy === "scd2") {
+    return c.fail(
+      join(path, "strategy"),
+      `is "scd2", which dltx does not support yet; use ${allowed.join(", ")}`,
+    );
+  }
   const strategy = c.oneOf(o.strategy, join(path, "strategy"), allowed);
   return strategy === undefined ? undefined : { disposition, strategy: strategy as MergeStrategy };
 }
@@ -382,20 +420,6 @@ function checkSteps(
       }
     }
     return c.fail(p, `must be {filter: (record) => boolean} or {map: (record) => record}`);
-  });
-}
-
-function checkColumns(
-  c: Checker,
-  value: unknown,
-  path: string,
-): Record<string, ColumnHint> | undefined {
-  return c.record(value, path, (v, p) => {
-    if (!isPlainObject(v)) {
-      return c.fail(p, `must be an object of column hints (got ${describe(v)})`);
-    }
-    if (v.data_type !== undefined) c.oneOf(v.data_type, join(p, "data_type"), DATA_TYPES);
-    return checkJson(c, v, p) as ColumnHint;
   });
 }
 

@@ -1,5 +1,6 @@
 import { deepStrictEqual, equal, match } from "node:assert/strict";
 import { ConfigError } from "../errors.ts";
+import type { EndpointConfig, ResourceConfig } from "./types.ts";
 import { validateConnector } from "./validate.ts";
 
 const base = {
@@ -157,14 +158,15 @@ Deno.test("validateConnector() reports every problem, one per line", () => {
     client: { base_url: "https://x/", paginator: "auto" },
     resources: [
       { name: "a", write_disposition: "upsert", max_table_nesting: -1 },
-      { name: "a", endpoint: { incremental: { cursor_path: "x" } } },
+      { name: "a", endpoint: { incremental: { cursor_paht: "x" } } },
     ],
   });
   const lines = message.split("\n");
   match(lines[0], /client\.paginator is "auto"; leave paginator out/);
   match(message, /resources\[0\]\.write_disposition must be one of append, replace, merge/);
   match(message, /resources\[0\]\.max_table_nesting must be 0 or more \(got -1\)/);
-  match(message, /resources\[1\]\.endpoint\.incremental is not supported by dltx yet/);
+  match(message, /resources\[1\]\.endpoint\.incremental\.cursor_paht is not a known key; did you/);
+  match(message, /resources\[1\]\.endpoint\.incremental\.cursor_path is required/);
   match(message, /resources\[1\] reuses the name "a" of resources\[0\]/);
 });
 
@@ -198,4 +200,156 @@ Deno.test("validateConnector() rejects non-object input", () => {
     problem({ ...base, resources: [3] }),
     /resources\[0\] must be a resource name or an object/,
   );
+});
+
+Deno.test("validateConnector() accepts incremental on a resource, an endpoint and a param", () => {
+  const input = {
+    ...base,
+    resources: [
+      {
+        name: "a",
+        incremental: { cursor_path: "ts", initial_value: 0, lag: 5, row_order: "asc" },
+      },
+      {
+        name: "b",
+        endpoint: {
+          incremental: {
+            cursor_path: "meta.ts",
+            initial_value: "2024-01-01",
+            end_value: "2024-02-01",
+            start_param: "from",
+            end_param: "to",
+            last_value_func: "min",
+            on_cursor_value_missing: "exclude",
+          },
+        },
+      },
+      {
+        name: "c",
+        endpoint: {
+          params: {
+            since: { type: "incremental", cursor_path: "ts", initial_value: null },
+          },
+        },
+      },
+    ],
+  };
+  const out = validateConnector(input, "x.json");
+  const [a, b, c] = out.resources as ResourceConfig[];
+  deepStrictEqual(a.incremental, { cursor_path: "ts", initial_value: 0, lag: 5, row_order: "asc" });
+  deepStrictEqual((b.endpoint as EndpointConfig).incremental?.end_param, "to");
+  deepStrictEqual((c.endpoint as EndpointConfig).params?.since, {
+    type: "incremental",
+    cursor_path: "ts",
+  });
+});
+
+Deno.test("validateConnector() rejects a second incremental and misplaced incremental keys", () => {
+  const resource = (r: Record<string, unknown>) =>
+    problem({ ...base, resources: [{ name: "a", ...r }] });
+  match(
+    resource({
+      incremental: { cursor_path: "x" },
+      endpoint: { params: { since: { type: "incremental", cursor_path: "y" } } },
+    }),
+    /resources\[0\] has more than one incremental \(incremental, endpoint\.params\.since\); a resource tracks one cursor, keep one/,
+  );
+  match(
+    resource({ incremental: { cursor_path: "x", start_param: "since" } }),
+    /resources\[0\]\.incremental\.start_param sends the range to the API, so it belongs in endpoint\.incremental/,
+  );
+  match(
+    resource({
+      endpoint: { params: { since: { type: "incremental", cursor_path: "y", end_value: 3 } } },
+    }),
+    /resources\[0\]\.endpoint\.params\.since\.end_value cannot be set on a param; set endpoint\.incremental/,
+  );
+  match(
+    resource({ incremental: { cursor_path: "x", end_value: 3 } }),
+    /resources\[0\]\.incremental\.end_value needs initial_value/,
+  );
+  match(
+    resource({ incremental: { cursor_path: "x", initial_value: true, lag: -1 } }),
+    /initial_value must be a number, a timestamp or a string \(got true\)[^]*lag must be a number, 0 or more \(got -1\)/,
+  );
+  match(
+    resource({ incremental: { cursor_path: "x", range_start: "open" } }),
+    /resources\[0\]\.incremental\.range_start is not supported by dltx yet/,
+  );
+  match(
+    resource({ incremental: { cursor_path: "x", last_value_func: "maximum" } }),
+    /last_value_func must be one of max, min \(got "maximum"\)/,
+  );
+});
+
+Deno.test("validateConnector() checks schema_contract modes and entities", () => {
+  const contract = (value: unknown) =>
+    problem({ ...base, resources: [{ name: "a", schema_contract: value }] });
+  equal(
+    contract("freez"),
+    'Invalid connector "demo" (./demo.yaml): resources[0].schema_contract must be one of ' +
+      'evolve, freeze, discard_row, discard_value (got "freez"; did you mean "freeze"?)',
+  );
+  match(
+    contract({ table: "freeze" }),
+    /schema_contract\.table is not a known key; did you mean "tables"\?/,
+  );
+  match(contract({ columns: "drop" }), /schema_contract\.columns must be one of evolve, freeze/);
+  match(
+    contract(3),
+    /schema_contract must be a mode \(evolve, freeze, discard_row, discard_value\)/,
+  );
+  const ok = validateConnector(
+    { ...base, resources: [{ name: "a", schema_contract: { data_type: "discard_row" } }] },
+    "x.json",
+  );
+  deepStrictEqual((ok.resources[0] as ResourceConfig).schema_contract, {
+    data_type: "discard_row",
+  });
+});
+
+Deno.test("validateConnector() checks column hints key by key", () => {
+  const columns = (value: unknown) =>
+    problem({ ...base, resources: [{ name: "a", columns: value }] });
+  match(
+    columns({ id: { primary_ky: true } }),
+    /columns\.id\.primary_ky is not a known key; did you mean "primary_key"\?/,
+  );
+  match(
+    columns({ id: { colour: 1 } }),
+    /columns\.id\.colour is not a known key of column hints; known keys: data_type, /,
+  );
+  match(columns({ id: { precision: 10 } }), /columns\.id\.precision is not supported by dltx yet/);
+  match(
+    columns({ id: { hard_delete: "yes" } }),
+    /columns\.id\.hard_delete must be true or false \(got "yes"\)/,
+  );
+  match(columns({ ts: { dedup_sort: "up" } }), /columns\.ts\.dedup_sort must be one of asc, desc/);
+  match(
+    columns({ ts: { data_type: "string" } }),
+    /columns\.ts\.data_type must be one of text, bigint/,
+  );
+});
+
+Deno.test("validateConnector() takes merge strategies dltx implements", () => {
+  const wd = (value: unknown) =>
+    problem({ ...base, resources: [{ name: "a", write_disposition: value }] });
+  match(
+    wd({ disposition: "merge", strategy: "scd2" }),
+    /write_disposition\.strategy is "scd2", which dltx does not support yet; use delete-insert, upsert, insert-only/,
+  );
+  const ok = validateConnector(
+    {
+      ...base,
+      resources: [{
+        name: "a",
+        write_disposition: { disposition: "merge", strategy: "insert-only" },
+      }],
+    },
+    "x.json",
+  );
+  deepStrictEqual((ok.resources[0] as ResourceConfig).write_disposition, {
+    disposition: "merge",
+    strategy: "insert-only",
+  });
 });

@@ -5,7 +5,7 @@
  */
 
 import { type DuckDBConnection, DuckDBInstance, type DuckDBResultReader } from "@duckdb/node-api";
-import { UserError } from "../../core/errors.ts";
+import { InternalError, UserError } from "../../core/errors.ts";
 
 /** The path DuckDB uses for a database that lives in memory only. */
 export const MEMORY_PATH = ":memory:";
@@ -18,6 +18,17 @@ export interface DuckDbHandle {
   close(): void;
 }
 
+/** Options of {@linkcode openDuckDbHandle}. */
+export interface OpenHandleOptions {
+  /**
+   * Open the file with DuckDB's `access_mode: READ_ONLY`: nothing can write to it, the file
+   * must exist, and other processes may read it at the same time.
+   *
+   * @default {false}
+   */
+  readOnly?: boolean;
+}
+
 /**
  * Opens `path` (absolute, or `:memory:`) and connects.
  *
@@ -26,14 +37,22 @@ export interface DuckDbHandle {
  * when the last handle closes.
  *
  * @throws {UserError} when another process holds the file, or it is not a DuckDB database
+ * @throws {SameFileConflict} (read-only) when this process has the file open for writing
  */
-export async function openDuckDbHandle(path: string): Promise<DuckDbHandle> {
+export async function openDuckDbHandle(
+  path: string,
+  options: OpenHandleOptions = {},
+): Promise<DuckDbHandle> {
   let instance: DuckDBInstance;
   try {
-    instance = path === MEMORY_PATH
-      ? await DuckDBInstance.create(MEMORY_PATH)
-      : await DuckDBInstance.fromCache(path);
+    if (path === MEMORY_PATH) instance = await DuckDBInstance.create(MEMORY_PATH);
+    else if (options.readOnly) {
+      instance = await DuckDBInstance.fromCache(path, { access_mode: "READ_ONLY" });
+    } else instance = await DuckDBInstance.fromCache(path);
   } catch (err) {
+    if (/different configuration than existing connections/i.test(firstLine(err))) {
+      throw new SameFileConflict(path, { cause: err });
+    }
     throw openError(path, err);
   }
   let connection: DuckDBConnection;
@@ -51,6 +70,36 @@ export async function openDuckDbHandle(path: string): Promise<DuckDbHandle> {
       instance.closeSync();
     },
   };
+}
+
+/**
+ * Opens the database file `path` for reading: read-only, or, when this process already has
+ * it open for writing (DuckDB allows one configuration per file and process), that shared
+ * database. Callers must read in `READ ONLY` transactions, which hold in both cases.
+ *
+ * @throws {UserError} as {@linkcode openDuckDbHandle}
+ */
+export async function openReadHandle(path: string): Promise<DuckDbHandle> {
+  try {
+    return await openDuckDbHandle(path, { readOnly: path !== MEMORY_PATH });
+  } catch (err) {
+    if (!(err instanceof SameFileConflict)) throw err;
+    return await openDuckDbHandle(path);
+  }
+}
+
+/**
+ * The file is already open in this process with other settings (read-write while a read-only
+ * open was asked for, or the other way round); DuckDB refuses a second instance then.
+ */
+export class SameFileConflict extends InternalError {
+  constructor(path: string, options?: ErrorOptions) {
+    super(
+      `The DuckDB database ${path} is already open in this process with other settings`,
+      options,
+    );
+    this.name = "SameFileConflict";
+  }
 }
 
 function openError(path: string, err: unknown): UserError {

@@ -58,9 +58,9 @@ export const SYSTEM_TABLES: readonly Table[] = [
 
 /**
  * The statements that bring the destination up to `tables`: CREATE TABLE for missing tables
- * (NOT NULL on non-nullable columns) and ALTER TABLE ADD COLUMN for missing columns (always
- * nullable: existing rows have no value). Tables without columns are skipped. Columns are never
- * dropped or retyped.
+ * (NOT NULL on non-nullable columns unless `notNull` is false) and ALTER TABLE ADD COLUMN for
+ * missing columns (always nullable: existing rows have no value). Tables without columns are
+ * skipped. Columns are never dropped or retyped.
  *
  * `existing` is updated with what the statements create, so it stays the picture of the
  * destination after they ran.
@@ -69,7 +69,9 @@ export function planDdl(
   dataset: string,
   tables: Iterable<Table>,
   existing: ExistingColumns,
+  options: { notNull?: boolean } = {},
 ): string[] {
+  const { notNull = true } = options;
   const statements: string[] = [];
   for (const t of tables) {
     const columns = Object.values(t.columns);
@@ -77,7 +79,7 @@ export function planDdl(
     const key = t.name.toLowerCase();
     const have = existing.get(key);
     if (have === undefined) {
-      const defs = columns.map((c) => columnDefinition(c, true)).join(", ");
+      const defs = columns.map((c) => columnDefinition(c, notNull)).join(", ");
       statements.push(`CREATE TABLE ${qualifiedTable(dataset, t.name)} (${defs})`);
       existing.set(key, new Set(columns.map((c) => c.name.toLowerCase())));
       continue;

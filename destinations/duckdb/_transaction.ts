@@ -1,7 +1,8 @@
 /**
  * One load transaction on a DuckDB connection: DDL from the schema, job files through
- * `read_json`, replace deletes and dlt's system rows. Shared by whole-package loads and by
- * load sessions that take job files while they are written.
+ * `read_json`, replace deletes, merges through the staging dataset and dlt's system rows.
+ * Shared by whole-package loads and by load sessions that take job files while they are
+ * written.
  *
  * @module
  */
@@ -14,6 +15,7 @@ import type { Schema, Table } from "../../core/schema/types.ts";
 import { LOADS_TABLE } from "../../core/schema/types.ts";
 import { firstLine } from "./_connect.ts";
 import { type ExistingColumns, planDdl, SYSTEM_TABLES } from "./_ddl.ts";
+import { isMergeTable, mergeSql, rootTableOf, tableChain } from "./_merge.ts";
 import { insertFromJsonSql, qualifiedTable, quoteIdent } from "./_sql.ts";
 import { isLoaded, writeSystemRows } from "./_system_rows.ts";
 
@@ -23,6 +25,14 @@ export class LoadTransaction {
   readonly #dataset: string;
   readonly #logger: Logger;
   #existing: ExistingColumns;
+  /** `<dataset>_staging`, where merge tables' rows wait for the merge at commit. */
+  readonly #staging: string;
+  /** Columns of the staging dataset, read on first use. */
+  #stagingExisting?: ExistingColumns;
+  /** Staging tables (lower case) emptied in this transaction: rows of earlier loads are gone. */
+  readonly #emptied = new Set<string>();
+  /** Merge root tables with staged rows, merged at commit. */
+  readonly #mergeRoots = new Set<string>();
   /** Job files already inserted, by path. */
   readonly loaded = new Set<string>();
   /** Set when `_dlt_loads` already records the load id: every step becomes a no-op. */
@@ -39,6 +49,7 @@ export class LoadTransaction {
     this.#dataset = dataset;
     this.#logger = logger;
     this.#existing = existing;
+    this.#staging = stagingDatasetName(dataset);
     this.alreadyLoaded = alreadyLoaded;
   }
 
@@ -90,12 +101,22 @@ export class LoadTransaction {
     }
   }
 
-  /** Inserts one job file; its table must exist with every column of the schema's table. */
+  /**
+   * Inserts one job file; its table must exist with every column of the schema's table.
+   * Tables of a `merge` root go to the staging dataset instead, merged at `commit()`.
+   */
   async loadJob(schema: Schema, job: LoadJob): Promise<void> {
     if (this.alreadyLoaded || this.loaded.has(job.path)) return;
     const columns = Object.values(schema.tables[job.table].columns);
     if (columns.length > 0) {
-      const sql = insertFromJsonSql(this.#dataset, job.table, columns, job.path);
+      let dataset = this.#dataset;
+      if (isMergeTable(schema, job.table)) {
+        const root = rootTableOf(schema, job.table).name;
+        await this.#prepareStaging(schema, root);
+        this.#mergeRoots.add(root);
+        dataset = this.#staging;
+      }
+      const sql = insertFromJsonSql(dataset, job.table, columns, job.path);
       try {
         const result = await this.#con.run(sql);
         this.#logger.debug(`Loaded ${result.rowsChanged} rows into ${job.table} from ${job.path}`);
@@ -109,10 +130,56 @@ export class LoadTransaction {
     this.loaded.add(job.path);
   }
 
-  /** Writes dlt's system rows for the load and commits. */
+  /** Merges the staged tables, writes dlt's system rows for the load and commits. */
   async commit(request: LoadRequest, now: Date): Promise<void> {
-    if (!this.alreadyLoaded) await writeSystemRows(this.#con, request, now);
+    if (!this.alreadyLoaded) {
+      for (const root of this.#mergeRoots) await this.#merge(request.schema, root);
+      await writeSystemRows(this.#con, request, now);
+    }
     await this.#con.run("COMMIT");
+  }
+
+  /**
+   * Creates the staging dataset and the chain's staging tables (as the target's, without NOT
+   * NULL: a hard-delete row may carry only its key) and empties the ones this load has not
+   * emptied yet, so rows of an earlier load never merge again.
+   */
+  async #prepareStaging(schema: Schema, root: string): Promise<void> {
+    const chain = tableChain(schema, root);
+    if (!this.#stagingExisting) {
+      await this.#con.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.#staging)}`);
+      this.#stagingExisting = await existingColumns(this.#con, this.#staging);
+    }
+    for (const sql of planDdl(this.#staging, chain, this.#stagingExisting, { notNull: false })) {
+      this.#logger.debug(sql);
+      await this.#con.run(sql);
+    }
+    for (const table of chain) {
+      const key = table.name.toLowerCase();
+      if (this.#emptied.has(key)) continue;
+      await this.#con.run(`DELETE FROM ${qualifiedTable(this.#staging, table.name)}`);
+      this.#emptied.add(key);
+    }
+  }
+
+  /** Merges the staged rows of `root` and its child tables into the dataset. */
+  async #merge(schema: Schema, root: string): Promise<void> {
+    await this.#prepareStaging(schema, root);
+    const chain = tableChain(schema, root);
+    await this.ensureTables(chain);
+    const statements = mergeSql(chain, { dataset: this.#dataset, staging: this.#staging });
+    for (const sql of statements) {
+      this.#logger.debug(sql);
+      try {
+        await this.#con.run(sql);
+      } catch (err) {
+        throw new UserError(
+          `Cannot merge table "${root}" from ${this.#staging} into ${this.#dataset}: ` +
+            firstLine(err),
+          { cause: err },
+        );
+      }
+    }
   }
 
   /** Rolls back; safe to call after a failed statement (the transaction is aborted then). */
@@ -121,13 +188,22 @@ export class LoadTransaction {
   }
 }
 
+/** The staging dataset of `dataset`, as dlt names it. */
+export function stagingDatasetName(dataset: string): string {
+  return `${dataset}_staging`;
+}
+
 /** Wraps a DuckDB error in a `UserError`; `LoaderError`s pass through. */
 export function asUserError(err: unknown, what: string): LoaderError {
   if (err instanceof LoaderError) return err;
   return new UserError(`${what}: ${firstLine(err)}`, { cause: err });
 }
 
-async function existingColumns(con: DuckDBConnection, dataset: string): Promise<ExistingColumns> {
+/** Tables and columns of `dataset` in the open database. */
+export async function existingColumns(
+  con: DuckDBConnection,
+  dataset: string,
+): Promise<ExistingColumns> {
   const reader = await con.runAndReadAll(
     "SELECT table_name, column_name FROM information_schema.columns " +
       "WHERE table_catalog = current_database() AND table_schema = $1",

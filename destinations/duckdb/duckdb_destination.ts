@@ -1,6 +1,6 @@
 /**
- * The DuckDB destination: applies a load (DDL, job files, system tables, state) in one
- * transaction.
+ * The DuckDB destination: applies a load (DDL, job files, merges, system tables, state) in
+ * one transaction; restores, drops and queries read-only.
  *
  * @module
  */
@@ -10,16 +10,27 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { defaultDeps, type Deps } from "../../core/deps.ts";
 import { InternalError, UserError } from "../../core/errors.ts";
 import { type Logger, silentLogger } from "../../core/log.ts";
-import type { Destination, LoadRequest, LoadSession } from "../../core/pipeline/destination.ts";
+import type {
+  Destination,
+  DropRequest,
+  LoadRequest,
+  LoadSession,
+  StoredPipeline,
+} from "../../core/pipeline/destination.ts";
 import {
   type DuckDbHandle,
   firstLine,
   MEMORY_PATH,
   openDuckDbHandle,
-  plainRows,
+  openReadHandle,
 } from "./_connect.ts";
+import { dropTables } from "./_drop.ts";
+import { isOutOfMemory, maxMemoryLimitMb, parseMegabytes } from "./_memory_limit.ts";
+import { runReadOnly } from "./_read_only.ts";
+import { readStoredPipeline } from "./_restore.ts";
 import { quoteLiteral } from "./_sql.ts";
 import { asUserError, LoadTransaction } from "./_transaction.ts";
+import type { QueryParam } from "./open_duckdb.ts";
 
 /** Options of {@linkcode DuckDbDestination}. */
 export interface DuckDbOptions {
@@ -216,19 +227,85 @@ export class DuckDbDestination implements Destination {
   }
 
   /**
-   * Runs a query on the destination database (opening it if needed) and returns plain rows,
-   * as {@linkcode openDuckDb} does.
+   * Runs one read-only statement (SELECT, DESCRIBE, SHOW, EXPLAIN, ...) and returns plain
+   * rows, as {@linkcode openDuckDb} does. The file is opened with DuckDB's read-only access
+   * mode (or, when this destination has it open for loading, read in a `READ ONLY`
+   * transaction on a second connection), so a query can never change the data.
    *
-   * @throws {UserError} when DuckDB rejects the query
+   * @throws {UserError} when there is no database file, the statement writes ("read-only"),
+   *   or DuckDB rejects it
    */
-  async query(sql: string, params?: (string | number | boolean | null)[]): Promise<
-    Record<string, unknown>[]
-  > {
-    const con = await this.#connection();
+  async query(sql: string, params?: QueryParam[]): Promise<Record<string, unknown>[]> {
+    const rows = await this.#read((con) => runReadOnly(con, sql, { where: this.location, params }));
+    if (rows === undefined) {
+      throw new UserError(
+        `There is no DuckDB database at ${this.path}: nothing has been loaded there yet`,
+      );
+    }
+    return rows;
+  }
+
+  /**
+   * The newest state of `pipelineName` in `datasetName` and the newest version of each of its
+   * schemas. Reads the file read-only and never creates it.
+   *
+   * @returns `undefined` when the file, the dataset or the pipeline's state rows are missing
+   * @throws {UserError} when the database cannot be read
+   * @throws {DataError} when a stored state or schema cannot be decoded
+   */
+  async restore(datasetName: string, pipelineName: string): Promise<StoredPipeline | undefined> {
     try {
-      return plainRows(await con.runAndReadAll(sql, params));
+      return await this.#read((con) => readStoredPipeline(con, datasetName, pipelineName));
     } catch (err) {
-      throw new UserError(`Query failed on ${this.location}: ${firstLine(err)}`, { cause: err });
+      throw asUserError(
+        err,
+        `Cannot restore pipeline ${pipelineName} from dataset ${datasetName} at ${this.location}`,
+      );
+    }
+  }
+
+  /**
+   * Drops `request.tables` (and their staging copies) and stores `request.schema` and
+   * `request.state` as new versions, in one transaction.
+   *
+   * @throws {UserError} when there is no database file or DuckDB fails; nothing changes then
+   */
+  async dropTables(request: DropRequest): Promise<void> {
+    if (this.path !== MEMORY_PATH && !this.#handle && !(await exists(this.path))) {
+      throw new UserError(
+        `Cannot drop tables from dataset ${request.datasetName}: there is no DuckDB database ` +
+          `at ${this.path}`,
+      );
+    }
+    const con = await this.#connection();
+    await dropTables(con, request, { now: this.#now(), logger: this.#logger });
+    this.#committed = true;
+  }
+
+  /**
+   * Runs `fn` on a connection that only reads: a second connection to the database this
+   * destination has open (or `:memory:`), else a read-only open of the file, closed again
+   * afterwards so a later load can open it for writing.
+   *
+   * @returns `undefined` when the database file does not exist (it is not created)
+   */
+  async #read<T>(fn: (con: DuckDBConnection) => Promise<T>): Promise<T | undefined> {
+    if (this.#handle || this.path === MEMORY_PATH) {
+      const con = await (await this.#openHandle()).instance.connect();
+      try {
+        await con.run("SET TimeZone = 'UTC'");
+        return await fn(con);
+      } finally {
+        con.closeSync();
+      }
+    }
+    if (!(await exists(this.path))) return undefined;
+    const handle = await openReadHandle(this.path);
+    try {
+      await handle.connection.run("SET TimeZone = 'UTC'");
+      return await fn(handle.connection);
+    } finally {
+      handle.close();
     }
   }
 
@@ -240,10 +317,14 @@ export class DuckDbDestination implements Destination {
   }
 
   async #connection(): Promise<DuckDBConnection> {
+    return (await this.#openHandle()).connection;
+  }
+
+  async #openHandle(): Promise<DuckDbHandle> {
     // Kept as a promise so concurrent first calls share one open.
     this.#handle ??= this.#open();
     try {
-      return (await this.#handle).connection;
+      return await this.#handle;
     } catch (err) {
       this.#handle = undefined;
       throw err;
@@ -285,30 +366,6 @@ export class DuckDbDestination implements Destination {
  */
 export function duckdb(path: string, options: Omit<DuckDbOptions, "path"> = {}): DuckDbDestination {
   return new DuckDbDestination({ ...options, path });
-}
-
-/** `"64MB"` -> 64, `"2GB"` -> 2048; `undefined` for anything else (then no retry). */
-function parseMegabytes(limit: string): number | undefined {
-  const m = limit.trim().match(/^(\d+(?:\.\d+)?)\s*(MB|MiB|GB|GiB)$/i);
-  if (!m) return undefined;
-  return Math.round(Number(m[1]) * (m[2].toUpperCase().startsWith("G") ? 1024 : 1));
-}
-
-/** Retries stop at half the machine's memory. */
-function maxMemoryLimitMb(): number {
-  try {
-    return Math.floor(Deno.systemMemoryInfo().total / 1024 / 1024 / 2);
-  } catch {
-    return 4096;
-  }
-}
-
-/** Whether DuckDB failed for lack of memory (the error may be wrapped). */
-function isOutOfMemory(err: unknown): boolean {
-  for (let e: unknown = err; e instanceof Error; e = e.cause) {
-    if (/Out of Memory/i.test(e.message)) return true;
-  }
-  return false;
 }
 
 /** Every job's table must be in the schema; anything else is a bug of the caller. */

@@ -1,90 +1,10 @@
 import { deepStrictEqual, equal, ok, rejects } from "node:assert/strict";
 import { InternalError, UserError } from "../../core/errors.ts";
 import { memoryLogger } from "../../core/log.ts";
-import type { LoadRequest } from "../../core/pipeline/destination.ts";
-import type { Column, DataType, Schema, Table } from "../../core/schema/types.ts";
 import { DuckDbDestination } from "./duckdb_destination.ts";
 import { openDuckDb } from "./open_duckdb.ts";
 import { decompressState } from "./state_codec.ts";
-
-const NOW = new Date("2025-06-11T18:39:47.541Z");
-const deps = { now: () => NOW };
-
-function col(name: string, data_type: DataType, nullable = true): Column {
-  return { name, data_type, nullable };
-}
-
-function tableOf(name: string, columns: Column[], parent?: string): Table {
-  const table: Table = { name, columns: Object.fromEntries(columns.map((c) => [c.name, c])) };
-  if (parent) table.parent = parent;
-  return table;
-}
-
-function schemaOf(hash: string, ...tables: Table[]): Schema {
-  return {
-    name: "demo",
-    version: Number(hash.replace(/\D/g, "") || 1),
-    version_hash: hash,
-    engine_version: 11,
-    tables: Object.fromEntries(tables.map((t) => [t.name, t])),
-  };
-}
-
-const SYS = [col("_dlt_load_id", "text", false), col("_dlt_id", "text", false)];
-
-interface Env {
-  dir: string;
-  dbPath: string;
-  /** Writes a job file; rows are objects (serialized) or raw text. */
-  job(
-    table: string,
-    rows: Record<string, unknown>[] | string,
-  ): Promise<{ table: string; path: string }>;
-  request(
-    loadId: string,
-    schema: Schema,
-    jobs: { table: string; path: string }[],
-    extra?: Partial<LoadRequest>,
-  ): LoadRequest;
-}
-
-async function withEnv(fn: (env: Env) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "dltx_duckdb_" });
-  let n = 0;
-  const env: Env = {
-    dir,
-    dbPath: `${dir}/db/demo.duckdb`,
-    async job(table, rows) {
-      const path = `${dir}/${table}.${String(n++).padStart(10, "0")}.0.jsonl`;
-      const text = typeof rows === "string"
-        ? rows
-        : rows.map((r) => JSON.stringify(r)).join("\n") + "\n";
-      await Deno.writeTextFile(path, text);
-      return { table, path };
-    },
-    request(loadId, schema, jobs, extra = {}) {
-      return {
-        datasetName: "demo_dataset",
-        loadId,
-        schema,
-        jobs,
-        replaceTables: [],
-        state: {
-          pipelineName: "demo",
-          state: { pipeline_name: "demo", sources: { s: { last: loadId } } },
-          version: 1,
-          versionHash: `state-${loadId}`,
-        },
-        ...extra,
-      };
-    },
-  };
-  try {
-    await fn(env);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+import { col, deps, NOW, schemaOf, SYS, tableOf, withEnv } from "./_testing.ts";
 
 Deno.test("DuckDbDestination reports duckdb:<abs path> and opens nothing before load()", async () => {
   await withEnv(async (env) => {

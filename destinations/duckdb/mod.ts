@@ -1,6 +1,8 @@
 /**
- * The DuckDB destination: loads job files into a DuckDB database in one transaction per load,
- * with dlt's system tables, plus a small read helper.
+ * The DuckDB destination: loads job files into a DuckDB database in one transaction per load
+ * (append, replace, and merge through `<dataset>_staging`), with dlt's system tables; restores
+ * a pipeline's state and schemas, drops tables, and runs read-only queries; plus a small read
+ * helper.
  *
  * @module
  */

@@ -1,0 +1,153 @@
+/**
+ * `dltx pipeline <name> drop --resources a,b [--dry-run]`: drops the tables of resources
+ * (root and child tables) from the destination and the schema, and resets the resources'
+ * state (incremental cursors), so their next run loads them from scratch. The destination
+ * drops the tables and stores the new schema and state in one transaction; the working folder
+ * follows only after that committed. Worded as dlt's `dlt pipeline <name> drop`.
+ *
+ * @module
+ */
+
+import { InternalError, UserError } from "../errors.ts";
+import { listPackages } from "../package/mod.ts";
+import { bumpStateVersion, destinationState, type PipelineState } from "../pipeline/mod.ts";
+import { bumpVersion, cloneSchema } from "../schema/mod.ts";
+import type { Schema } from "../schema/types.ts";
+import type { CliContext } from "./context.ts";
+import { destinationTarget, openDestination } from "./_pipeline_destination.ts";
+import {
+  foundLine,
+  objectAt,
+  openPipelineFolder,
+  readPipelineSchema,
+  requireState,
+  tablesByResource,
+} from "./_pipelines.ts";
+
+/** Options of `dltx pipeline <name> drop`. */
+export interface PipelineDropOptions {
+  /** Comma-separated resource names. */
+  resources?: string;
+  /** The schema the resources belong to. @default the pipeline's default schema */
+  schema?: string;
+  /** Print what would be dropped and stop. */
+  dryRun?: boolean;
+}
+
+/** What a drop removes. */
+interface DropPlan {
+  resources: string[];
+  tables: string[];
+  /** Resources that have state to reset. */
+  resourceStates: string[];
+}
+
+/**
+ * Drops resources of a pipeline and prints what was dropped.
+ *
+ * @returns the exit code
+ * @throws {UserError} when no or unknown resources are given, the pipeline has pending load
+ *   packages, or the destination cannot be opened
+ */
+export async function pipelineDropCommand(
+  ctx: CliContext,
+  name: string,
+  options: PipelineDropOptions,
+): Promise<number> {
+  const requested = (options.resources ?? "").split(",").map((r) => r.trim()).filter(Boolean);
+  if (requested.length === 0) {
+    throw new UserError(
+      `Name the resources to drop with --resources, e.g. "dltx pipeline ${name} drop ` +
+        '--resources issues,comments"',
+    );
+  }
+  const folder = await openPipelineFolder(ctx, name);
+  const state = requireState(folder);
+  const schema = await readPipelineSchema(folder, options.schema);
+  const plan = planDrop(schema, state, requested);
+
+  const pending = (await listPackages(folder.workingDir.loadDir))
+    .filter((p) => p.state !== "loaded" && p.state !== "aborted");
+  if (pending.length > 0) {
+    throw new UserError(
+      `Pipeline "${name}" has ${pending.length} pending load package(s) ` +
+        `(${pending.map((p) => p.loadId).join(", ")}); run the pipeline once to finish ` +
+        "them, then drop",
+    );
+  }
+
+  const target = await destinationTarget(ctx, name, state);
+  let out = foundLine(folder);
+  out += `About to drop the following data in dataset ${state.dataset_name} in destination ` +
+    `${target.location}:\n`;
+  out += `Selected schema: ${schema.name}\n`;
+  out += `Selected resource(s): ${plan.resources.join(", ")}\n`;
+  out += `Table(s) to drop: ${plan.tables.join(", ") || "none"}\n`;
+  out += `Resource(s) state to reset: ${plan.resourceStates.join(", ") || "none"}\n`;
+  ctx.stdout.write(out);
+  if (options.dryRun) {
+    ctx.stdout.write("Dry run: nothing was dropped.\n");
+    return 0;
+  }
+
+  const newSchema = cloneSchema(schema);
+  for (const table of plan.tables) delete newSchema.tables[table];
+  bumpVersion(newSchema, schema.version_hash);
+  const newState: PipelineState = structuredClone(state);
+  const resourceStates = objectAt(newState.sources?.[schema.name], "resources");
+  for (const resource of plan.resourceStates) delete resourceStates[resource];
+  bumpStateVersion(newState);
+
+  const destination = await openDestination(name, target);
+  try {
+    if (!destination.dropTables) {
+      throw new InternalError(`The ${destination.type} destination cannot drop tables`);
+    }
+    await destination.dropTables({
+      datasetName: state.dataset_name,
+      tables: plan.tables,
+      schema: newSchema,
+      state: {
+        pipelineName: name,
+        state: destinationState(newState),
+        version: newState._state_version,
+        versionHash: newState._version_hash,
+      },
+    });
+  } finally {
+    await destination.close();
+  }
+  // The destination committed: only now may the working folder follow.
+  await folder.workingDir.writeSchema(newSchema);
+  await folder.workingDir.writeState(newState);
+  ctx.stdout.write(
+    `Dropped ${plan.tables.length} table(s) and the state of ${plan.resourceStates.length} ` +
+      `resource(s); schema ${newSchema.name} is now at version ${newSchema.version}.\n`,
+  );
+  return 0;
+}
+
+/**
+ * The tables and state a drop of `requested` removes.
+ *
+ * @throws {UserError} naming unknown resources and listing the known ones
+ */
+function planDrop(schema: Schema, state: PipelineState, requested: string[]): DropPlan {
+  const byResource = tablesByResource(schema);
+  const stateOf = objectAt(state.sources?.[schema.name], "resources");
+  const known = [...new Set([...byResource.keys(), ...Object.keys(stateOf)])].sort();
+  const unknown = requested.filter((r) => !known.includes(r));
+  if (unknown.length > 0) {
+    throw new UserError(
+      `Unknown resource(s) ${unknown.map((r) => `"${r}"`).join(", ")} in schema ` +
+        `"${schema.name}" of pipeline "${state.pipeline_name}"; known resources: ` +
+        (known.join(", ") || "none"),
+    );
+  }
+  const resources = [...new Set(requested)];
+  return {
+    resources,
+    tables: resources.flatMap((r) => byResource.get(r) ?? []),
+    resourceStates: resources.filter((r) => r in stateOf),
+  };
+}

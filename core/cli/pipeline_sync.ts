@@ -1,0 +1,105 @@
+/**
+ * `dltx pipeline <name> sync [--dataset <name>]`: replaces the local state and schemas of a
+ * pipeline with the newest ones stored in its destination (`_dlt_pipeline_state`,
+ * `_dlt_version`). Works in an empty pipelines dir too, which is how a pipeline moves to a new
+ * machine. The destination's data, state and schemas are left as they are.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { InternalError } from "../errors.ts";
+import { listPackages, LoadPackage } from "../package/mod.ts";
+import { type PipelineState, type StoredPipeline, WorkingDir } from "../pipeline/mod.ts";
+import type { CliContext } from "./context.ts";
+import { createDestination } from "../../destinations/mod.ts";
+import { destinationTarget, targetExists } from "./_pipeline_destination.ts";
+import { pipelinesDirOf } from "./_pipelines.ts";
+
+/** Options of `dltx pipeline <name> sync`. */
+export interface PipelineSyncOptions {
+  /**
+   * The dataset to restore from.
+   * @default the local state's dataset, else `<name>_dataset`
+   */
+  dataset?: string;
+}
+
+/**
+ * Restores a pipeline's state and schemas from its destination into the working folder.
+ * Pending local packages are deleted: they were normalized against the old state, and
+ * loading them after a restore could move a cursor back (dlt wipes them too).
+ *
+ * @returns the exit code (0 also when there was nothing to restore)
+ * @throws {UserError} when the destination cannot be opened
+ */
+export async function pipelineSyncCommand(
+  ctx: CliContext,
+  name: string,
+  options: PipelineSyncOptions = {},
+): Promise<number> {
+  const pipelinesDir = pipelinesDirOf(ctx);
+  const wd = new WorkingDir(pipelinesDir, name);
+  const local = await wd.readState();
+  const dataset = options.dataset ?? local?.dataset_name ?? `${name}_dataset`;
+  const target = await destinationTarget(ctx, name, local);
+  if (!(await targetExists(target))) {
+    ctx.stdout.write(
+      `Nothing to restore: there is no DuckDB database at ${target.path} ` +
+        "(set DESTINATION__DUCKDB__CREDENTIALS to where the pipeline loads)\n",
+    );
+    return 0;
+  }
+  const destination = createDestination(target.type, { path: target.path });
+  let stored: StoredPipeline | undefined;
+  try {
+    if (!destination.restore) {
+      throw new InternalError(`The ${destination.type} destination cannot restore pipelines`);
+    }
+    stored = await destination.restore(dataset, name);
+  } finally {
+    await destination.close();
+  }
+  if (!stored) {
+    ctx.stdout.write(
+      `Nothing to restore: dataset ${dataset} in ${target.location} holds no state of ` +
+        `pipeline ${name}\n`,
+    );
+    return 0;
+  }
+
+  await wd.ensure();
+  const dropped = [];
+  for (const pkg of await listPackages(wd.loadDir)) {
+    if (pkg.state === "loaded" || pkg.state === "aborted") continue;
+    await (await LoadPackage.open(pkg.dir)).delete();
+    dropped.push(pkg.loadId);
+  }
+  const restoredNames = stored.schemas.map((s) => s.name);
+  for (const stale of local?.schema_names ?? []) {
+    if (restoredNames.includes(stale)) continue;
+    // WorkingDir stores a schema as schemas/<name>.schema.json; a schema the destination does
+    // not know must not be picked up by the next run.
+    await Deno.remove(join(wd.root, "schemas", `${stale}.schema.json`)).catch(() => {});
+  }
+  for (const schema of stored.schemas) await wd.writeSchema(schema);
+  const state = {
+    ...stored.state,
+    _local: { first_run: false, destination_location: target.location },
+  } as unknown as PipelineState;
+  await wd.writeState(state);
+
+  let out = `Restored pipeline ${name} from dataset ${dataset} in ${target.location}\n`;
+  out += `State version: ${String(state._state_version)}\n`;
+  for (const schema of stored.schemas) {
+    out += `Schema ${schema.name}: version ${schema.version}, ` +
+      `${Object.keys(schema.tables).length} table(s)\n`;
+  }
+  if (dropped.length > 0) {
+    out += `Deleted ${dropped.length} pending load package(s) made with the old state: ` +
+      `${dropped.join(", ")}\n`;
+  }
+  out += `Working folder: ${wd.root}\n`;
+  ctx.stdout.write(ctx.masker?.mask(out) ?? out);
+  return 0;
+}

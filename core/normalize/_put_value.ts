@@ -6,10 +6,11 @@
  */
 
 import { DataError } from "../errors.ts";
+import type { Column } from "../schema/mod.ts";
+import { allowNewColumn, allowVariant, type RunContext } from "./_contract.ts";
 import { isIsoDatetime } from "./_iso.ts";
 import type { FieldNode, TableState } from "./_table_state.ts";
 import { coerceValue, inferType, NOT_COERCIBLE, valueType } from "./infer.ts";
-import type { SchemaChange } from "./normalizer.ts";
 
 /**
  * The row being built, as parallel arrays reused for every row; the row object is created in
@@ -35,24 +36,23 @@ function describe(value: unknown): string {
 /**
  * Adds a non-null value of column `node` to `row`: creates the column (typed by the value)
  * when it does not exist, coerces the value into the column's type, or puts it into the
- * variant column `<col>__v_<type>`.
+ * variant column `<col>__v_<type>`. A new column or variant column is first checked against
+ * the resource's schema contract, if it has one: the value may then be dropped instead.
  *
- * @throws {DataError} When the value fits neither the column nor its variant column.
+ * @throws {DataError} When the value fits neither the column nor its variant column, or a
+ * frozen contract forbids the column; `DiscardRow` for a `discard_row` contract.
  */
 export function putValue(
   state: TableState,
   node: FieldNode,
   value: unknown,
   row: RowBuffer,
-  changes: SchemaChange[],
-  resource: string,
+  run: RunContext,
 ): void {
-  let column = node.column;
-  if (column === undefined) {
-    const type = inferType(value);
-    if (type === undefined) return; // functions and symbols cannot be stored
-    column = state.ensureColumn(node, type, changes);
-  }
+  // The rare paths (new columns, variants) live in their own functions so that this one stays
+  // small enough for V8 to inline into the flattening loop.
+  const column = node.column ?? newColumn(state, node, value, run);
+  if (column === undefined) return;
   const type = column.data_type;
   // Fast paths for values that already have the column's type.
   switch (typeof value) {
@@ -76,18 +76,50 @@ export function putValue(
       break;
   }
   const coerced = coerceValue(type, value);
-  if (coerced !== NOT_COERCIBLE) {
-    row.add(node, coerced);
-    return;
-  }
+  if (coerced !== NOT_COERCIBLE) row.add(node, coerced);
+  else putVariant(state, node, column, value, row, run);
+}
+
+/** The column for a node without one: an existing one, or a new one the contract allows. */
+function newColumn(
+  state: TableState,
+  node: FieldNode,
+  value: unknown,
+  run: RunContext,
+): Column | undefined {
+  const type = inferType(value);
+  if (type === undefined) return undefined; // functions and symbols cannot be stored
+  if (
+    run.contract !== undefined && state.table!.columns[node.name] === undefined &&
+    !allowNewColumn(state, node, value, run)
+  ) return undefined;
+  return state.ensureColumn(node, type, run.changes);
+}
+
+/** Puts a value that does not fit `column` into its variant column. */
+function putVariant(
+  state: TableState,
+  node: FieldNode,
+  column: Column,
+  value: unknown,
+  row: RowBuffer,
+  run: RunContext,
+): void {
   const variant = state.variantNode(node, valueType(value)!);
-  const variantColumn = variant.column ?? state.ensureColumn(variant, inferType(value)!, changes);
+  let variantColumn = variant.column;
+  if (variantColumn === undefined) {
+    if (
+      run.contract !== undefined && state.table!.columns[variant.name] === undefined &&
+      !allowVariant(state, column, variant, value, run)
+    ) return;
+    variantColumn = state.ensureColumn(variant, inferType(value)!, run.changes);
+  }
   const variantValue = coerceValue(variantColumn.data_type, value);
   if (variantValue === NOT_COERCIBLE) {
     throw new DataError(
-      `Cannot normalize a record of resource "${resource}": value ${describe(value)} fits ` +
-        `neither column "${column.name}" (${type}) of table "${state.name}" nor its variant ` +
-        `column "${variantColumn.name}" (${variantColumn.data_type})`,
+      `Cannot normalize a record of resource "${run.resource}": value ${describe(value)} fits ` +
+        `neither column "${column.name}" (${column.data_type}) of table "${state.name}" nor ` +
+        `its variant column "${variantColumn.name}" (${variantColumn.data_type})`,
     );
   }
   row.add(variant, variantValue);

@@ -18,7 +18,9 @@ import {
   dltColumn,
   type DltColumnName,
 } from "../schema/mod.ts";
-import type { Schema, Table, WriteDisposition } from "../schema/mod.ts";
+import type { Schema, Table } from "../schema/mod.ts";
+import type { ColumnHints } from "./_hints.ts";
+import { newHintedColumn } from "./_hints.ts";
 import { RowBuilder } from "./_row_shapes.ts";
 import { normalizePath, PATH_SEPARATOR } from "./naming.ts";
 import type { SchemaChange } from "./normalizer.ts";
@@ -56,16 +58,19 @@ export class TableState {
   readonly name: string;
   /** Parent table name, for child tables. */
   readonly parent: string | undefined;
+  /** The root table's state (this one for a root table). */
+  readonly root: TableState;
   /** The schema table; created with the first row. */
   table: Table | undefined;
+  /**
+   * Whether the table is new in this run (created now, or without any column yet): it takes
+   * any new column whatever the contract, as dlt lets a new table evolve its columns once.
+   */
+  isNew: boolean;
   /** Nodes of the top-level keys of this table's rows. */
   readonly fields = new Map<string, FieldNode>();
-  /** Root tables: normalized primary and merge key column names. */
-  primaryKey: ReadonlySet<string> = new Set();
-  mergeKey: ReadonlySet<string> = new Set();
-  /** Root tables: hints written to the schema table. */
-  resource: string | undefined = undefined;
-  writeDisposition: WriteDisposition | undefined = undefined;
+  /** Root tables: the resource's column hints, applied to columns as they are created. */
+  hints: ColumnHints | undefined = undefined;
   /** Whether the system columns of this table's rows exist. */
   systemReady = false;
   rootIdReady = false;
@@ -78,10 +83,18 @@ export class TableState {
   readonly dltListIdx: FieldNode = new FieldNode(DLT_LIST_IDX, false, undefined);
   readonly dltRootId: FieldNode = new FieldNode(DLT_ROOT_ID, false, undefined);
 
-  constructor(name: string, parent: string | undefined, table: Table | undefined) {
+  /**
+   * @param name Table name.
+   * @param parent Parent table state, for child tables.
+   * @param table The schema's table, when it exists.
+   */
+  constructor(name: string, parent: TableState | undefined, table: Table | undefined) {
     this.name = name;
-    this.parent = parent;
+    this.parent = parent?.name;
+    this.root = parent?.root ?? this;
     this.table = table;
+    // dlt counts a table without any (complete) column as new.
+    this.isNew = table !== undefined && Object.keys(table.columns).length === 0;
   }
 
   /** The node of `key` among `fields` (top-level or of the nested object at `prefix`). */
@@ -114,9 +127,8 @@ export class TableState {
     if (existing !== undefined) return this.table = existing;
     const table: Table = { name: this.name, columns: {} };
     if (this.parent !== undefined) table.parent = this.parent;
-    if (this.resource !== undefined) table.resource = this.resource;
-    if (this.writeDisposition !== undefined) table.write_disposition = this.writeDisposition;
     schema.tables[this.name] = table;
+    this.isNew = true;
     changes.push(
       this.parent === undefined
         ? { kind: "table", table: this.name }
@@ -133,17 +145,38 @@ export class TableState {
     const table = this.table!;
     let column = table.columns[node.name];
     if (column === undefined) {
-      column = { name: node.name, data_type: dataType, nullable: true };
-      if (node.variant) column.variant = true;
-      if (this.primaryKey.has(node.name)) {
-        column.nullable = false;
-        column.primary_key = true;
+      if (node.variant) {
+        column = { name: node.name, data_type: dataType, nullable: true, variant: true };
+      } else {
+        column = newHintedColumn(node.name, dataType, this.hints?.get(node.name));
       }
-      if (this.mergeKey.has(node.name)) column.merge_key = true;
       table.columns[node.name] = column;
       changes.push({ kind: "column", table: this.name, column });
     }
     return node.column = column;
+  }
+
+  /** Adds a column made elsewhere (a hinted column) when the table lacks it. */
+  addColumn(column: Column, changes: SchemaChange[]): void {
+    const table = this.table!;
+    if (table.columns[column.name] !== undefined) return;
+    table.columns[column.name] = column;
+    changes.push({ kind: "column", table: this.name, column });
+  }
+
+  /**
+   * Forgets columns taken out of the schema again: nodes that cached one of them look the
+   * column up anew when next used.
+   */
+  forgetColumns(removed: ReadonlySet<Column>): void {
+    const visit = (nodes: Iterable<FieldNode>) => {
+      for (const node of nodes) {
+        if (node.column !== undefined && removed.has(node.column)) node.column = undefined;
+        if (node.variants !== undefined) visit(node.variants.values());
+        if (node.sub !== undefined) visit(node.sub.values());
+      }
+    };
+    visit(this.fields.values());
   }
 
   /** Adds a system column when the table lacks it. */

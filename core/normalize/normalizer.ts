@@ -13,10 +13,23 @@ import {
   DLT_PARENT_ID,
   DLT_ROOT_ID,
   type Schema,
-  type Table,
+  type SchemaContractSettings,
   VALUE_COLUMN,
 } from "../schema/mod.ts";
 import type { ResourceInfo } from "../source/mod.ts";
+import {
+  activeContract,
+  allowNewTable,
+  countDiscard,
+  DiscardRow,
+  type RunContext,
+} from "./_contract.ts";
+import {
+  applyColumnHints,
+  applyTableHints,
+  missingHintedColumns,
+  resolveColumnHints,
+} from "./_hints.ts";
 import { childRowId, newRowId } from "./_ids.ts";
 import { nullValueError, putValue, RowBuffer } from "./_put_value.ts";
 import { type FieldNode, TableState } from "./_table_state.ts";
@@ -26,6 +39,14 @@ import { normalizePath, PATH_SEPARATOR } from "./naming.ts";
 export type SchemaChange =
   | { kind: "table"; table: string; parent?: string }
   | { kind: "column"; table: string; column: Column };
+
+/** Rows and values a schema contract discarded in one table. */
+export interface DiscardCounts {
+  /** Rows dropped (`discard_row`, or the rows of a table that may not be created). */
+  rows: number;
+  /** Values dropped from rows that were kept (`discard_value`). */
+  values: number;
+}
 
 /** Receives each normalized row: the table name and the row (column name -> value). */
 export type RowSink = (table: string, row: Record<string, unknown>) => void;
@@ -53,6 +74,8 @@ interface RootState {
   table: TableState;
   maxNesting: number;
   merge: boolean;
+  /** The schema contract to check, or `undefined` when every entity evolves. */
+  contract: SchemaContractSettings | undefined;
 }
 
 const DEFAULT_MAX_NESTING = 1000;
@@ -63,8 +86,10 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
 
 function sameResource(a: ResourceInfo, b: ResourceInfo): boolean {
   return a.tableName === b.tableName && a.writeDisposition === b.writeDisposition &&
-    a.maxTableNesting === b.maxTableNesting && sameKeys(a.primaryKey, b.primaryKey) &&
-    sameKeys(a.mergeKey, b.mergeKey);
+    a.mergeStrategy === b.mergeStrategy && a.maxTableNesting === b.maxTableNesting &&
+    sameKeys(a.primaryKey, b.primaryKey) && sameKeys(a.mergeKey, b.mergeKey) &&
+    JSON.stringify(a.columns) === JSON.stringify(b.columns) &&
+    JSON.stringify(a.schemaContract) === JSON.stringify(b.schemaContract);
 }
 
 /**
@@ -77,8 +102,17 @@ function sameResource(a: ResourceInfo, b: ResourceInfo): boolean {
  *   `_dlt_list_idx` and an `_dlt_id` derived from those (plus `_dlt_root_id` with `merge`);
  * - past `max_table_nesting`, objects and lists are stored as `json`;
  * - nulls are not emitted, so a column that only saw nulls is not created; columns are typed by
- *   their first value; later values are coerced to that type or go to a variant column
- *   `<col>__v_<type>`.
+ *   their first value (or by their `data_type` hint); later values are coerced to that type or
+ *   go to a variant column `<col>__v_<type>`;
+ * - the root table carries the resource's hints (`write_disposition`, `merge_strategy`,
+ *   `schema_contract`, and the column hints of `columns`, `primaryKey` and `mergeKey`);
+ * - a resource's `schemaContract` is enforced as dlt does: `tables` on a new child table,
+ *   `columns` on a new column of a table that existed before this run (a new table takes the
+ *   columns of its first data), `data_type` on a new variant column. The run that creates a
+ *   resource's root table sets the baseline: its tables and columns are all accepted. `freeze` throws, `discard_row` drops the row (with its child rows; the
+ *   parent row stays, as dlt discards per table), `discard_value` drops the value (or the rows
+ *   of a table that may not be created). The root table of a resource is always created.
+ *   Discarded data leaves the schema as it was; {@linkcode Normalizer.discarded} counts it.
  *
  * The schema passed in is updated in place (new tables and columns, in creation order);
  * {@linkcode Normalizer.changes} lists what appeared. Memory stays flat: besides the schema,
@@ -107,13 +141,20 @@ function sameResource(a: ResourceInfo, b: ResourceInfo): boolean {
 export class Normalizer {
   /** Tables and columns added to the schema by this normalizer, in order. */
   readonly changes: SchemaChange[] = [];
+  /** Rows and values dropped by schema contracts, per table name (only tables with drops). */
+  readonly discarded: Record<string, DiscardCounts> = {};
   readonly #schema: Schema;
   readonly #loadId: string;
   readonly #defaultMaxNesting: number;
   readonly #roots = new Map<string, RootState>();
   readonly #tables = new Map<string, TableState>();
-  /** Resource of the record being normalized, for error messages. */
-  #resource = "";
+  /** The record being normalized: its resource and contract, shared with the helpers. */
+  readonly #run: RunContext = {
+    changes: this.changes,
+    discarded: this.discarded,
+    resource: "",
+    contract: undefined,
+  };
   /** The row being built, reused for every row. */
   readonly #row = new RowBuffer();
 
@@ -146,27 +187,31 @@ export class Normalizer {
    * @param record The record (any JSON value).
    * @param resource The resource the record belongs to.
    * @param sink Receives `(table, row)` per row; values are already coerced to column types.
-   * @throws {DataError} When a value fits neither its column nor the variant column, or is null
-   * in a column that is not nullable (a primary key).
+   * @throws {DataError} When a value fits neither its column nor the variant column, is null
+   * in a column that is not nullable (a primary key), or breaks a frozen schema contract.
    */
   normalize(record: unknown, resource: ResourceInfo, sink: RowSink): void {
     const root = this.#rootState(resource);
     const state = root.table;
-    this.#resource = resource.name;
-    if (state.table === undefined) state.ensureTable(this.#schema, this.changes);
+    const run = this.#run;
+    run.resource = resource.name;
+    run.contract = root.contract;
+    if (state.table === undefined) this.#createRootTable(root);
     this.#row.count = 0;
-    const pending = typeof record === "object" && record !== null && !Array.isArray(record) &&
-        !(record instanceof Date)
-      ? this.#flatten(state, state.fields, undefined, record as Row, root.maxNesting, undefined)
-      // dlt wraps anything else into `{value: record}`.
-      : this.#flatten(
-        state,
-        state.fields,
-        undefined,
-        { [VALUE_COLUMN]: record },
-        root.maxNesting,
-        undefined,
-      );
+    let pending: PendingLists | undefined;
+    if (root.contract === undefined) {
+      pending = this.#flattenRoot(state, record, root.maxNesting);
+    } else {
+      const mark = this.changes.length;
+      try {
+        pending = this.#flattenRoot(state, record, root.maxNesting);
+      } catch (err) {
+        this.#rollback(mark);
+        if (err !== DiscardRow.instance) throw err;
+        countDiscard(run, state.name, "rows");
+        return;
+      }
+    }
     const id = newRowId();
     this.#row.add(state.dltLoadId, this.#loadId);
     this.#row.add(state.dltId, id);
@@ -181,6 +226,14 @@ export class Normalizer {
     }
   }
 
+  #flattenRoot(state: TableState, record: unknown, level: number): PendingLists | undefined {
+    return typeof record === "object" && record !== null && !Array.isArray(record) &&
+        !(record instanceof Date)
+      ? this.#flatten(state, state.fields, undefined, record as Row, level, undefined)
+      // dlt wraps anything else into `{value: record}`.
+      : this.#flatten(state, state.fields, undefined, { [VALUE_COLUMN]: record }, level, undefined);
+  }
+
   #rootState(resource: ResourceInfo): RootState {
     const known = this.#roots.get(resource.name);
     if (known !== undefined) {
@@ -192,36 +245,61 @@ export class Normalizer {
     }
     const name = normalizePath(resource.tableName || resource.name);
     const state = this.#tableState(name, undefined);
-    state.resource = resource.name;
-    state.writeDisposition = resource.writeDisposition;
-    state.primaryKey = new Set(resource.primaryKey.map(normalizePath));
-    state.mergeKey = new Set(resource.mergeKey.map(normalizePath));
-    const existing = state.table;
-    if (existing !== undefined) this.#applyRootHints(state, existing);
+    state.hints = resolveColumnHints(resource);
     const root: RootState = {
       info: resource,
       table: state,
       maxNesting: resource.maxTableNesting ?? this.#defaultMaxNesting,
       merge: resource.writeDisposition === "merge",
+      contract: activeContract(resource.schemaContract),
     };
+    const existing = state.table;
+    if (existing !== undefined) {
+      // Hints may have changed since the table was created: the resource's are the truth.
+      applyTableHints(existing, resource, root.contract);
+      applyColumnHints(existing, state.hints);
+      this.#addHintedColumns(root);
+    }
     this.#roots.set(resource.name, root);
     return root;
   }
 
-  /** Brings the hints of a root table that already exists up to date with its resource. */
-  #applyRootHints(state: TableState, table: Table): void {
-    table.resource = state.resource;
-    table.write_disposition = state.writeDisposition;
-    for (const column of Object.values(table.columns)) {
-      if (state.primaryKey.has(column.name) && !column.primary_key) {
-        column.primary_key = true;
-        column.nullable = false;
-      }
-      if (state.mergeKey.has(column.name) && !column.merge_key) column.merge_key = true;
-    }
+  /** Creates the root table of a resource, with its hints and hinted columns. */
+  #createRootTable(root: RootState): void {
+    const table = root.table.ensureTable(this.#schema, this.changes);
+    applyTableHints(table, root.info, root.contract);
+    this.#addHintedColumns(root);
   }
 
-  #tableState(name: string, parent: string | undefined): TableState {
+  /** Adds the columns with a `data_type` hint that the root table lacks. */
+  #addHintedColumns(root: RootState): void {
+    const state = root.table;
+    const columnsMode = state.isNew || root.contract === undefined
+      ? "evolve"
+      : root.contract.columns;
+    const missing = missingHintedColumns(state.table!, state.hints!, columnsMode, root.info.name);
+    for (const column of missing) state.addColumn(column, this.changes);
+  }
+
+  /**
+   * Takes the columns added since `mark` out of the schema again: the row that added them was
+   * discarded (or broke a frozen contract), and discarded data must not change the schema.
+   */
+  #rollback(mark: number): void {
+    if (this.changes.length === mark) return;
+    const removed = new Set<Column>();
+    const touched = new Set<TableState>();
+    for (const change of this.changes.splice(mark)) {
+      // Tables are created before a row's mark is taken; only columns come after it.
+      if (change.kind !== "column") continue;
+      delete this.#schema.tables[change.table].columns[change.column.name];
+      removed.add(change.column);
+      touched.add(this.#tables.get(change.table)!);
+    }
+    for (const state of touched) state.forgetColumns(removed);
+  }
+
+  #tableState(name: string, parent: TableState | undefined): TableState {
     let state = this.#tables.get(name);
     if (state === undefined) {
       state = new TableState(name, parent, this.#schema.tables[name]);
@@ -259,7 +337,7 @@ export class Normalizer {
       previous = node;
       if (value === null || value === undefined) {
         if (node.column !== undefined && !node.column.nullable) {
-          throw nullValueError(state, node, this.#resource);
+          throw nullValueError(state, node, this.#run.resource);
         }
         continue;
       }
@@ -275,7 +353,7 @@ export class Normalizer {
         }
         continue;
       }
-      putValue(state, node, value, this.#row, this.changes, this.#resource);
+      putValue(state, node, value, this.#row, this.#run);
     }
     return pending;
   }
@@ -290,38 +368,37 @@ export class Normalizer {
     sink: RowSink,
   ): void {
     const level = parentLevel - 1;
+    const run = this.#run;
+    const checked = run.contract !== undefined;
     for (let p = 0; p < pending.length; p += 2) {
       const node = pending[p] as FieldNode;
       const items = pending[p + 1] as unknown[];
       const state = node.childTable ??= this.#tableState(
         parent.name + PATH_SEPARATOR + node.name,
-        parent.name,
+        parent,
       );
-      if (state.table === undefined) state.ensureTable(this.#schema, this.changes);
+      if (state.table === undefined) {
+        if (checked && !allowNewTable(state, parent, node, items, run)) continue;
+        state.ensureTable(this.#schema, this.changes);
+      }
       for (let index = 0; index < items.length; index++) {
         const item = items[index];
-        let rowLevel = level;
+        // A list in a list: dlt adds an intermediate row holding it as `list`, one level down.
+        const rowLevel = Array.isArray(item) ? level - 1 : level;
         let lists: PendingLists | undefined;
         this.#row.count = 0;
-        if (typeof item === "object" && item !== null && !(item instanceof Date)) {
-          if (Array.isArray(item)) {
-            // A list in a list: dlt adds an intermediate row holding it as `list`, one level down.
-            rowLevel = level - 1;
-            lists = this.#flatten(
-              state,
-              state.fields,
-              undefined,
-              { list: item },
-              rowLevel,
-              undefined,
-            );
-          } else {
-            lists = this.#flatten(state, state.fields, undefined, item as Row, rowLevel, undefined);
+        if (!checked) {
+          lists = this.#flattenItem(state, item, rowLevel);
+        } else {
+          const mark = this.changes.length;
+          try {
+            lists = this.#flattenItem(state, item, rowLevel);
+          } catch (err) {
+            this.#rollback(mark);
+            if (err !== DiscardRow.instance) throw err;
+            countDiscard(run, state.name, "rows");
+            continue;
           }
-        } else if (item !== null && item !== undefined) {
-          const node = state.fields.get(VALUE_COLUMN) ??
-            state.node(state.fields, VALUE_COLUMN, undefined);
-          putValue(state, node, item, this.#row, this.changes, this.#resource);
         }
         const id = childRowId(parentId, state.name, index);
         this.#linkRow(state, rootId, parentId, index, id);
@@ -329,6 +406,21 @@ export class Normalizer {
         if (lists !== undefined) this.#childRows(state, lists, id, rootId, rowLevel, sink);
       }
     }
+  }
+
+  /** Puts one list item into the row being built; returns the lists it holds. */
+  #flattenItem(state: TableState, item: unknown, level: number): PendingLists | undefined {
+    if (typeof item === "object" && item !== null && !(item instanceof Date)) {
+      return Array.isArray(item)
+        ? this.#flatten(state, state.fields, undefined, { list: item }, level, undefined)
+        : this.#flatten(state, state.fields, undefined, item as Row, level, undefined);
+    }
+    if (item !== null && item !== undefined) {
+      const node = state.fields.get(VALUE_COLUMN) ??
+        state.node(state.fields, VALUE_COLUMN, undefined);
+      putValue(state, node, item, this.#row, this.#run);
+    }
+    return undefined;
   }
 
   /** Adds the system columns of a child row, in dlt's order. */

@@ -36,6 +36,22 @@ Deno.test("computeVersionHash() changes with any hint", () => {
   notEqual(computeVersionHash(a), before);
 });
 
+Deno.test("computeVersionHash() changes with merge and contract hints", () => {
+  const a = withColumns("x");
+  const hashes = new Set([computeVersionHash(a)]);
+  a.tables.t.columns.x.hard_delete = true;
+  hashes.add(computeVersionHash(a));
+  a.tables.t.columns.x.dedup_sort = "desc";
+  hashes.add(computeVersionHash(a));
+  a.tables.t.merge_strategy = "upsert";
+  hashes.add(computeVersionHash(a));
+  a.tables.t.schema_contract = { tables: "freeze", columns: "evolve", data_type: "evolve" };
+  hashes.add(computeVersionHash(a));
+  a.tables.t.schema_contract.columns = "discard_row";
+  hashes.add(computeVersionHash(a));
+  equal(hashes.size, 6);
+});
+
 Deno.test("bumpVersion() raises the version only when the tables changed", () => {
   const schema = newSchema("s");
   const stored = schema.version_hash;

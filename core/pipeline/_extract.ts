@@ -20,6 +20,8 @@ const FLUSH_BYTES = 4 * 1024 * 1024;
 export interface ExtractCounts {
   rowCounts: Record<string, number>;
   recordCounts: Record<string, number>;
+  /** Rows and values a schema contract discarded, per table (only tables with discards). */
+  discarded: Record<string, { rows: number; values: number }>;
 }
 
 /** What {@linkcode extractAndNormalize} works with. */
@@ -62,5 +64,5 @@ export async function extractAndNormalize(ctx: ExtractContext): Promise<ExtractC
   } finally {
     await writer.close();
   }
-  return { rowCounts: writer.rowCounts(), recordCounts };
+  return { rowCounts: writer.rowCounts(), recordCounts, discarded: normalizer.discarded };
 }

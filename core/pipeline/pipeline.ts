@@ -130,6 +130,11 @@ export class Pipeline {
         ...counts,
         resources: source.stats?.() ?? {},
       });
+      for (const [table, { rows, values }] of Object.entries(counts.discarded)) {
+        this.#logger.warn(
+          `The schema contract discarded ${rows} row(s) and ${values} value(s) of table ${table}`,
+        );
+      }
       if (bumpVersion(schema, storedHash)) {
         this.#logger.debug(`Schema ${schema.name} is now at version ${schema.version}`);
       }

@@ -51,7 +51,8 @@ export async function runReadOnly(
   }
   if (!READING.has(statement.statementType)) {
     statement.destroySync();
-    throw readOnlyError(where, StatementType[statement.statementType] ?? "unknown");
+    // The statement type enum of the bindings does not name every kind; the SQL's first word does.
+    throw readOnlyError(where, firstWord(sql));
   }
   try {
     if (params?.length) statement.bind(params);
@@ -63,7 +64,7 @@ export async function runReadOnly(
       await con.run("ROLLBACK").catch(() => {});
     }
   } catch (err) {
-    if (/read-only mode/i.test(firstLine(err))) throw readOnlyError(where, "writing", err);
+    if (/read-only mode/i.test(firstLine(err))) throw readOnlyError(where, firstWord(sql), err);
     throw new UserError(`Query failed on ${where}: ${firstLine(err)}`, { cause: err });
   } finally {
     statement.destroySync();
@@ -72,7 +73,7 @@ export async function runReadOnly(
 
 function readOnlyError(where: string, kind: string, cause?: unknown): UserError {
   return new UserError(
-    `Queries on ${where} are read-only: a ${kind} statement is not allowed. ` +
+    `Queries on ${where} are read-only: ${kind} is not allowed. ` +
       "Use SELECT (or DESCRIBE, SHOW, EXPLAIN) to read the data.",
     { cause },
   );
@@ -81,4 +82,9 @@ function readOnlyError(where: string, kind: string, cause?: unknown): UserError 
 function short(sql: string): string {
   const oneLine = sql.replace(/\s+/g, " ").trim();
   return oneLine.length > 80 ? `${oneLine.slice(0, 77)}...` : oneLine;
+}
+
+/** The statement's keyword, for messages (`DELETE`, `INSERT`, ...). */
+function firstWord(sql: string): string {
+  return sql.trim().match(/^[A-Za-z]+/)?.[0].toUpperCase() ?? "this statement";
 }

@@ -1,0 +1,38 @@
+/**
+ * Run events: what the HTTP client, the source and the pipeline report while they work, so a
+ * front end can show progress (bars on a TTY, periodic log lines, JSON lines for machines).
+ * Library code emits through an `EventSink` it is given; it never renders anything itself.
+ *
+ * @module
+ */
+
+/** One thing that happened during a run. URLs are already masked. */
+export type DltxEvent =
+  | {
+    type: "request";
+    resource?: string;
+    method: string;
+    url: string;
+    status: number;
+    ms: number;
+    attempt: number;
+  }
+  | {
+    /** A retry wait: rate limit (429, Retry-After), server error or connection failure. */
+    type: "rate_limit_wait";
+    resource?: string;
+    url: string;
+    status: number;
+    seconds: number;
+    attempt: number;
+  }
+  | { type: "page"; resource: string; records: number; pages: number; recordsTotal: number }
+  | { type: "schema_change"; table: string; column?: string; dataType?: string }
+  | { type: "stage"; stage: "extract" | "load"; status: "start" | "end"; seconds?: number }
+  | { type: "load_done"; loadId: string; seconds: number; rows: Record<string, number> };
+
+/** Receives events; must be cheap and must not throw. */
+export type EventSink = (event: DltxEvent) => void;
+
+/** Drops every event (the default). */
+export const noEvents: EventSink = () => {};

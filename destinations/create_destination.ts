@@ -7,10 +7,13 @@
 import { ConfigError } from "../core/errors.ts";
 import type { Destination } from "../core/pipeline/destination.ts";
 import { DuckDbDestination } from "./duckdb/mod.ts";
+import { FilesystemDestination, type FilesystemOptions } from "./filesystem/mod.ts";
 
 /**
  * Options of a destination, validated by the chosen destination. `duckdb` reads `path`
- * (required), `threads`, `memoryLimit`, `logger` and `deps`.
+ * (required), `threads`, `memoryLimit`, `logger` and `deps`. `filesystem` reads `bucketUrl`
+ * (required; a local folder or a `file://` URL), `fileFormat` (`parquet`, `jsonl` or `csv`),
+ * `layout`, `maxStateFiles`, `logger` and `deps`.
  */
 export type DestinationOptions = Record<string, unknown>;
 
@@ -43,6 +46,25 @@ const FACTORIES: Record<string, Factory> = {
         typeof DuckDbDestination
       >[0],
     );
+  },
+  filesystem: (options) => {
+    const { bucketUrl } = options;
+    if (typeof bucketUrl !== "string" || bucketUrl === "") {
+      throw new ConfigError(
+        "The filesystem destination needs a bucket_url (a local folder or a file:// URL; set " +
+          `DESTINATION__FILESYSTEM__BUCKET_URL), got ${JSON.stringify(bucketUrl)}`,
+      );
+    }
+    for (const key of ["fileFormat", "layout"]) {
+      if (options[key] !== undefined && typeof options[key] !== "string") {
+        throw new ConfigError(
+          `The filesystem destination's ${key} must be a string, got ${
+            JSON.stringify(options[key])
+          }`,
+        );
+      }
+    }
+    return new FilesystemDestination(options as unknown as FilesystemOptions);
   },
 };
 

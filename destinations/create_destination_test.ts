@@ -25,3 +25,18 @@ Deno.test("createDestination() validates duckdb options", () => {
   throws(() => createDestination("duckdb", { path: "x", threads: 0 }), /threads/);
   throws(() => createDestination("duckdb", { path: "x", memoryLimit: 5 }), /memoryLimit/);
 });
+
+Deno.test("createDestination() creates and validates a filesystem destination", async () => {
+  const destination = createDestination("filesystem", { bucketUrl: "file:///tmp/x/lake" });
+  equal(destination.type, "filesystem");
+  equal(destination.location, "file:///tmp/x/lake");
+  await destination.close();
+  equal(DESTINATION_TYPES.includes("filesystem"), true);
+  throws(() => createDestination("filesystem", {}), /needs a bucket_url .* got undefined/);
+  throws(() => createDestination("filesystem", { bucketUrl: "/x", layout: 3 }), /layout must be/);
+  throws(
+    () => createDestination("filesystem", { bucketUrl: "/x", fileFormat: "avro" }),
+    ConfigError,
+  );
+  throws(() => createDestination("filesystem", { bucketUrl: "gs://b" }), /only local paths/);
+});

@@ -6,20 +6,23 @@
  */
 
 import { isAbsolute, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createDestination } from "../../destinations/mod.ts";
-import { loadConfig } from "../config/mod.ts";
+import { type ConfigResolver, loadConfig } from "../config/mod.ts";
 import { UserError } from "../errors.ts";
 import type { Destination, PipelineState } from "../pipeline/mod.ts";
 import type { CliContext } from "./context.ts";
 
 /** Where a pipeline's data lives. */
 export interface DestinationTarget {
-  /** Destination type (`duckdb`). */
+  /** Destination type (`duckdb` or `filesystem`). */
   type: string;
-  /** The database file (absolute). */
+  /** The database file, or the bucket folder of `filesystem` (absolute). */
   path: string;
-  /** As load info prints it: `duckdb:/abs/path.duckdb`. */
+  /** As load info prints it: `duckdb:/abs/path.duckdb`, `file:///abs/bucket`. */
   location: string;
+  /** `filesystem` only: the layout of its data files (`DESTINATION__FILESYSTEM__LAYOUT`). */
+  layout?: string;
 }
 
 const MEMORY_PATH = ":memory:";
@@ -27,9 +30,11 @@ const MEMORY_PATH = ":memory:";
 /**
  * Finds the destination of pipeline `name`: the location its state records, else
  * `DESTINATION__DUCKDB__CREDENTIALS` (env or `.dlt/` TOML), else `<cwd>/<name>.duckdb`, the
- * same default `dltx run` uses.
+ * same default `dltx run` uses. A pipeline that loads to `filesystem` is found at its
+ * recorded `file://` location, else at `DESTINATION__FILESYSTEM__BUCKET_URL`.
  *
- * @throws {UserError} for a destination type the inspection commands cannot open
+ * @throws {UserError} for a destination type the inspection commands cannot open, or a
+ *   filesystem pipeline whose bucket is unknown
  */
 export async function destinationTarget(
   ctx: CliContext,
@@ -37,9 +42,11 @@ export async function destinationTarget(
   state?: PipelineState,
 ): Promise<DestinationTarget> {
   const type = state?.destination_type ?? "duckdb";
+  if (type === "filesystem") return await filesystemTarget(ctx, name, state);
   if (type !== "duckdb") {
     throw new UserError(
-      `Pipeline "${name}" loads to destination "${type}"; only duckdb can be inspected`,
+      `Pipeline "${name}" loads to destination "${type}"; only duckdb and filesystem can be ` +
+        "inspected",
     );
   }
   const recorded = state?._local?.destination_location;
@@ -57,10 +64,10 @@ export async function destinationTarget(
   return { type, path, location: `duckdb:${path}` };
 }
 
-/** Whether the target's database file exists. */
+/** Whether the target's database file (or bucket folder) exists. */
 export async function targetExists(target: DestinationTarget): Promise<boolean> {
   const stat = await Deno.stat(target.path).catch(() => undefined);
-  return stat?.isFile ?? false;
+  return (target.type === "filesystem" ? stat?.isDirectory : stat?.isFile) ?? false;
 }
 
 /**
@@ -73,19 +80,65 @@ export async function openDestination(
   target: DestinationTarget,
 ): Promise<Destination> {
   if (!(await targetExists(target))) {
+    const what = target.type === "filesystem" ? "bucket folder" : "DuckDB database";
     throw new UserError(
-      `The destination of pipeline "${name}" is missing: there is no DuckDB database at ` +
-        target.path,
+      `The destination of pipeline "${name}" is missing: there is no ${what} at ${target.path}`,
     );
+  }
+  if (target.type === "filesystem") {
+    return createDestination(target.type, { bucketUrl: target.path, layout: target.layout });
   }
   return createDestination(target.type, { path: target.path });
 }
 
-/** `DESTINATION__DUCKDB__CREDENTIALS` (a path or `duckdb:///path`) or `<cwd>/<name>.duckdb`. */
-async function configuredPath(ctx: CliContext, name: string): Promise<string> {
+/**
+ * The bucket of a filesystem pipeline: its recorded `file://` location, else
+ * `DESTINATION__FILESYSTEM__BUCKET_URL` (a path relative to the project, or a `file://` URL);
+ * the layout from `DESTINATION__FILESYSTEM__LAYOUT`.
+ */
+async function filesystemTarget(
+  ctx: CliContext,
+  name: string,
+  state: PipelineState | undefined,
+): Promise<DestinationTarget> {
+  const config = await projectConfig(ctx);
+  const layout = config.get("destination.filesystem.layout")?.value;
+  const recorded = state?._local?.destination_location;
+  let bucketUrl: string;
+  if (typeof recorded === "string" && recorded.startsWith("file://")) {
+    bucketUrl = recorded;
+  } else {
+    const configured = config.get("destination.filesystem.bucket_url")?.value;
+    if (typeof configured !== "string" || configured === "") {
+      throw new UserError(
+        `Pipeline "${name}" loads to the filesystem destination, but its bucket is not known: ` +
+          "set DESTINATION__FILESYSTEM__BUCKET_URL to the bucket folder",
+      );
+    }
+    bucketUrl = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(configured) || isAbsolute(configured)
+      ? configured
+      : join(ctx.cwd, configured);
+  }
+  // The destination validates the URL (a remote scheme is a ConfigError) and resolves it.
+  const destination = createDestination("filesystem", { bucketUrl });
+  await destination.close();
+  return {
+    type: "filesystem",
+    path: fileURLToPath(destination.location),
+    location: destination.location,
+    layout: typeof layout === "string" && layout !== "" ? layout : undefined,
+  };
+}
+
+async function projectConfig(ctx: CliContext): Promise<ConfigResolver> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) env[k] = v;
-  const config = await loadConfig({ env, projectDir: ctx.cwd });
+  return await loadConfig({ env, projectDir: ctx.cwd });
+}
+
+/** `DESTINATION__DUCKDB__CREDENTIALS` (a path or `duckdb:///path`) or `<cwd>/<name>.duckdb`. */
+async function configuredPath(ctx: CliContext, name: string): Promise<string> {
+  const config = await projectConfig(ctx);
   const credentials = config.get("destination.duckdb.credentials")?.value;
   if (typeof credentials === "string" && credentials !== "") {
     const path = credentials.replace(/^duckdb:\/\/\//, "");

@@ -12,6 +12,7 @@ import { SecretMasker } from "../config/mod.ts";
 import { UserError } from "../errors.ts";
 import type { CliContext } from "./context.ts";
 import { runCommand, type RunCommandOptions } from "./run.ts";
+import { loadCommand, type LoadCommandOptions } from "./load.ts";
 import {
   PIPELINE_OPERATIONS,
   pipelineCommand,
@@ -44,10 +45,42 @@ export async function runCli(context: CliContext): Promise<number> {
     .option("--pipeline <name>", "pipeline name (default: <connector>_pipeline)")
     .option("--dataset <name>", "dataset name (default: <pipeline>_dataset)")
     .option("--resources <names>", "comma-separated resources to load (default: all selected)")
-    .option("--to <destination>", "destination: duckdb", "duckdb")
-    .option("--verbose", "print stack traces of errors")
+    .option(
+      "--to <destination>",
+      "duckdb, filesystem, or jsonl: records to stdout as JSON lines; no state is " +
+        "committed, incremental cursors start from their initial value",
+      "duckdb",
+    )
+    .option("--normalize", "--to jsonl: normalized rows with _dlt_table instead of records")
+    .option(
+      "--format <format>",
+      "--to jsonl: jsonl (default) | singer: SCHEMA, RECORD and STATE messages, a stream per " +
+        "resource (per table with --normalize)",
+    )
+    .option("--verbose", "request URLs and timings in the logs; stack traces of errors")
+    .option("--log-format <format>", "text (default) | json: one JSON object per event on stderr")
     .action(async (connector: string, options: RunCommandOptions) => {
-      exitCode = await runCommand(ctx, connector, options);
+      // `--verbose` may land on the program's option of the same name.
+      exitCode = await runCommand(ctx, connector, { ...options, verbose });
+    });
+
+  program.command("load")
+    .description(
+      "load JSON lines (or a Singer tap's output) from stdin or files into a destination",
+    )
+    .usage("<file|-...> --table <name> [options]")
+    .argument("<inputs...>", "files (.gz too) or - for stdin, read in order")
+    .option("--table <name>", "the table to load into (JSON lines)")
+    .option("--to <destination>", "duckdb | filesystem", "duckdb")
+    .option("--pipeline <name>", "pipeline name (default: load_<table>, load_singer)")
+    .option("--dataset <name>", "dataset name (default: <pipeline>_dataset)")
+    .option("--write-disposition <disposition>", "append (default) | replace | merge")
+    .option("--primary-key <columns>", "comma-separated primary key (merge, dedup)")
+    .option("--format <format>", "jsonl (default) | singer: tables named after the streams")
+    .option("--verbose", "more detail in the logs; stack traces of errors")
+    .option("--log-format <format>", "text (default) | json: one JSON object per event on stderr")
+    .action(async (inputs: string[], options: LoadCommandOptions) => {
+      exitCode = await loadCommand(ctx, inputs, { ...options, verbose });
     });
 
   program.command("pipeline")

@@ -29,6 +29,8 @@ export interface CliContext {
   cwd: string;
   stdout: Output;
   stderr: Output;
+  /** Input bytes (`dltx load -`). @default Deno.stdin.readable */
+  stdin?: ReadableStream<Uint8Array>;
   signal?: AbortSignal;
   deps: Deps;
 }

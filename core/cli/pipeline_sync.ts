@@ -50,7 +50,12 @@ export async function pipelineSyncCommand(
     );
     return 0;
   }
-  const destination = createDestination(target.type, { path: target.path });
+  const destination = createDestination(
+    target.type,
+    target.type === "filesystem"
+      ? { bucketUrl: target.path, layout: target.layout }
+      : { path: target.path },
+  );
   let stored: StoredPipeline | undefined;
   try {
     if (!destination.restore) {

@@ -1,19 +1,25 @@
 /**
  * `dltx run <connector>`: resolves config, builds the source, runs the pipeline into the
- * destination and prints dlt's load info.
+ * destination and prints dlt's load info. `--to jsonl` writes the records to stdout instead
+ * (no destination, no state committed).
  *
  * @module
  */
 
-import { isAbsolute, join, resolve } from "node:path";
-import { createDestination, DESTINATION_TYPES } from "../../destinations/mod.ts";
-import { type ConfigResolver, loadConfig, SecretMasker } from "../config/mod.ts";
-import { ConfigError } from "../errors.ts";
-import { formatLoadInfo, pipeline } from "../pipeline/mod.ts";
-import { restApiSource } from "../source/mod.ts";
+import type { ConfigResolver } from "../config/mod.ts";
+import { ConfigError, UserError } from "../errors.ts";
+import { newLoadId } from "../package/mod.ts";
+import { formatLoadInfo } from "../pipeline/mod.ts";
+import { restApiSource, type Source } from "../source/mod.ts";
 import type { CliContext } from "./context.ts";
 import { resolveConnector } from "./connector_spec.ts";
-import { stderrLogger } from "./logger.ts";
+import { checkDestinationType, targetDestination } from "./_destination.ts";
+import { writeJsonl } from "./_jsonl_out.ts";
+import { JSONL_FORMATS, type JsonlFormat } from "./_page_formats.ts";
+import { cliPipeline, type CommandSetup, commandSetup } from "./_setup.ts";
+
+/** `--to` value that writes JSON lines to stdout instead of loading a destination. */
+export const TO_JSONL = "jsonl";
 
 /** Options of `dltx run`, as parsed from the command line. */
 export interface RunCommandOptions {
@@ -21,6 +27,14 @@ export interface RunCommandOptions {
   dataset?: string;
   resources?: string;
   to?: string;
+  /** `--to jsonl`: normalized rows with `_dlt_table` instead of records. */
+  normalize?: boolean;
+  /** `--to jsonl`: `jsonl` (default) or `singer`. */
+  format?: string;
+  /** `--log-format text|json`. */
+  logFormat?: string;
+  /** `--verbose`: request URLs and timings in the logs. */
+  verbose?: boolean;
 }
 
 /** Runs `dltx run`; returns the exit code. */
@@ -29,21 +43,25 @@ export async function runCommand(
   connectorSpec: string,
   options: RunCommandOptions,
 ): Promise<number> {
-  const destinationType = options.to ?? "duckdb";
-  if (!DESTINATION_TYPES.includes(destinationType)) {
-    throw new ConfigError(
-      `Unknown destination "${destinationType}" for --to; expected one of ${
-        DESTINATION_TYPES.join(", ")
-      }`,
-    );
+  const to = options.to ?? "duckdb";
+  checkDestinationType(to, [TO_JSONL]);
+  const format = jsonlFormat(to, options);
+  const setup = await commandSetup(ctx, options);
+  try {
+    return await runWithSetup(ctx, setup, connectorSpec, { ...options, to, format });
+  } finally {
+    setup.stopProgress();
   }
-  const masker = ctx.masker ?? new SecretMasker();
-  const config = await loadConfig({ env: definedEnv(ctx.env), projectDir: ctx.cwd });
-  const logLevel = config.get("runtime.log_level")?.value;
-  const logger = stderrLogger(ctx.stderr, {
-    level: typeof logLevel === "string" ? logLevel : undefined,
-    mask: (t) => masker.mask(t),
-  });
+}
+
+async function runWithSetup(
+  ctx: CliContext,
+  setup: CommandSetup,
+  connectorSpec: string,
+  options: RunCommandOptions & { to: string; format: JsonlFormat | undefined },
+): Promise<number> {
+  const { config, logger, masker } = setup;
+  const { to, format } = options;
 
   const connector = await resolveConnector(connectorSpec, ctx.cwd);
   const pipelineName = options.pipeline ?? `${connector.name}_pipeline`;
@@ -59,38 +77,42 @@ export async function runCommand(
   }
 
   const resources = options.resources?.split(",").map((r) => r.trim()).filter(Boolean);
+  const sourceOf = (state: Record<string, unknown> | undefined) =>
+    restApiSource(connector, {
+      config: resolved.values,
+      state,
+      deps: ctx.deps,
+      logger,
+      masker,
+      onEvent: setup.events,
+      timeoutMs: numberSetting(config, "runtime.request_timeout", 60) * 1000,
+      maxAttempts: numberSetting(config, "runtime.request_max_attempts", 5),
+    });
 
-  const destination = createDestination(destinationType, {
-    path: duckdbPath(config, ctx.cwd, pipelineName),
-    logger,
-  });
+  if (format !== undefined) {
+    // No destination, so nothing to commit state with: cursors start from their initial value.
+    return await runToJsonl(ctx, setup, sourceOf(undefined), {
+      format,
+      normalize: options.normalize ?? false,
+      resources,
+    });
+  }
+
+  const destination = targetDestination(to, { config, cwd: ctx.cwd, pipelineName, logger });
   try {
-    const p = pipeline({
+    const p = cliPipeline(ctx, setup, {
       pipelineName,
       datasetName: options.dataset,
       destination,
-      pipelinesDir: ctx.env.DLTX_PIPELINES_DIR
-        ? resolve(ctx.cwd, ctx.env.DLTX_PIPELINES_DIR)
-        : undefined,
-      logger,
-      deps: ctx.deps,
-      masker,
-      keepCompletedJobs: config.get("load.delete_completed_jobs", { expect: "boolean" })?.value ===
-        false,
     });
     // Pending packages are settled and the state restored first: incremental cursors start
     // from what the destination has committed.
     const state = await p.prepare();
-    const source = restApiSource(connector, {
-      config: resolved.values,
-      state: state.sources[connector.name],
-      deps: ctx.deps,
-      logger,
-      masker,
-      timeoutMs: numberSetting(config, "runtime.request_timeout", 60) * 1000,
-      maxAttempts: numberSetting(config, "runtime.request_max_attempts", 5),
+    const info = await p.run(sourceOf(state.sources[connector.name]), {
+      resources,
+      signal: ctx.signal,
     });
-    const info = await p.run(source, { resources, signal: ctx.signal });
+    setup.stopProgress();
     ctx.stdout.write(masker.mask(formatLoadInfo(info)) + "\n");
     return 0;
   } finally {
@@ -98,15 +120,62 @@ export async function runCommand(
   }
 }
 
-/** The DuckDB file: `DESTINATION__DUCKDB__CREDENTIALS` (path or `duckdb:///path`) or `<pipeline>.duckdb`. */
-function duckdbPath(config: ConfigResolver, cwd: string, pipelineName: string): string {
-  const credentials = config.get("destination.duckdb.credentials")?.value;
-  if (typeof credentials === "string" && credentials !== "") {
-    const path = credentials.replace(/^duckdb:\/\/\//, "");
-    if (path === ":memory:") return path;
-    return isAbsolute(path) ? path : join(cwd, path);
+/** The `--format` of `--to jsonl`; `undefined` for destinations. */
+function jsonlFormat(to: string, options: RunCommandOptions): JsonlFormat | undefined {
+  if (to !== TO_JSONL) {
+    if (options.format !== undefined || options.normalize) {
+      const flag = options.format !== undefined ? "--format" : "--normalize";
+      throw new UserError(`${flag} applies to --to jsonl only (got --to ${to})`);
+    }
+    return undefined;
   }
-  return join(cwd, `${pipelineName}.duckdb`);
+  const format = options.format ?? "jsonl";
+  if (!(JSONL_FORMATS as readonly string[]).includes(format)) {
+    throw new UserError(
+      `Unknown --format "${format}" for --to jsonl; expected one of ${JSONL_FORMATS.join(", ")}`,
+    );
+  }
+  return format as JsonlFormat;
+}
+
+async function runToJsonl(
+  ctx: CliContext,
+  setup: CommandSetup,
+  source: Source,
+  options: { format: JsonlFormat; normalize: boolean; resources?: string[] },
+): Promise<number> {
+  const { logger } = setup;
+  const started = performance.now();
+  const summary = await writeJsonl(source, {
+    output: ctx.stdout,
+    ...options,
+    loadId: newLoadId(ctx.deps.now()),
+    signal: ctx.signal,
+  });
+  if (summary.stopped) {
+    // `| head -n 5`: the reader has what it wanted. Not an error, and nothing to report.
+    logger.debug("stdout was closed by its reader; stopped extracting");
+    return 0;
+  }
+  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  const counts = summary.rows ?? summary.records;
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  const what = summary.rows ? "row(s) of table(s)" : "record(s) of resource(s)";
+  const names = Object.keys(counts).join(", ") || "none";
+  logger.info(`Wrote ${total} ${what} ${names} to stdout in ${seconds} seconds`);
+  if (hasIncrementalState(source)) {
+    logger.info(
+      "The incremental state was not committed: --to jsonl has no destination" +
+        (options.format === "singer" ? " (the STATE message carries it)" : ""),
+    );
+  }
+  return 0;
+}
+
+function hasIncrementalState(source: Source): boolean {
+  const resources = source.state?.().resources;
+  return typeof resources === "object" && resources !== null &&
+    Object.keys(resources).length > 0;
 }
 
 function numberSetting(config: ConfigResolver, key: string, fallback: number): number {
@@ -117,10 +186,4 @@ function numberSetting(config: ConfigResolver, key: string, fallback: number): n
     throw new ConfigError(`${key} must be a positive number (got ${JSON.stringify(value)})`);
   }
   return n;
-}
-
-function definedEnv(env: Record<string, string | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
-  return out;
 }

@@ -10,6 +10,7 @@ import denoConfig from "../../deno.json" with { type: "json" };
 import { MASK, maskUrl } from "../config/mod.ts";
 import { defaultDeps, type Deps } from "../deps.ts";
 import { ConfigError, HttpError } from "../errors.ts";
+import { type EventSink, noEvents } from "../events.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import { backoffMs, parseRetryAfter } from "./_backoff.ts";
 import { describeFetchFailure } from "./_failure.ts";
@@ -45,6 +46,8 @@ export interface HttpClientOptions {
   masker?: TextMasker;
   /** Sent when the request has no `User-Agent`. @default "dltx/<version>" */
   userAgent?: string;
+  /** Receives a `request` event per attempt and a `rate_limit_wait` per retry wait. @default noEvents */
+  onEvent?: EventSink;
 }
 
 /** Options of one {@linkcode HttpClient.request} call. */
@@ -55,6 +58,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Applied before every attempt (so an expired OAuth2 token is renewed); its secrets are masked. */
   auth?: Auth;
+  /** The resource the request is made for, named in its events. */
+  resource?: string;
 }
 
 /** Statuses worth another attempt: rate limited or a server-side failure. */
@@ -94,6 +99,7 @@ export class HttpClient {
   readonly #logger: Logger;
   readonly #masker?: TextMasker;
   readonly #userAgent: string;
+  readonly #onEvent: EventSink;
 
   /**
    * @param options timeouts, retries, logging, masking and injectable I/O.
@@ -108,6 +114,7 @@ export class HttpClient {
     this.#logger = options.logger ?? silentLogger;
     this.#masker = options.masker;
     this.#userAgent = options.userAgent ?? `dltx/${denoConfig.version}`;
+    this.#onEvent = options.onEvent ?? noEvents;
   }
 
   /**
@@ -124,17 +131,33 @@ export class HttpClient {
     request: HttpRequest,
     options: RequestOptions = {},
   ): Promise<HttpResponse | undefined> {
-    const { signal, auth } = options;
+    const { signal, auth, resource } = options;
     const body = encodeBody(request);
     for (let attempt = 1;; attempt++) {
       signal?.throwIfAborted();
       if (auth) await auth.apply(request, signal);
-      const label = `${request.method} ${this.#maskUrl(request.url, auth)}`;
+      const url = this.#maskUrl(request.url, auth);
+      const label = `${request.method} ${url}`;
       this.#logger.debug(label);
       let failure: string;
       let retryAfterMs: number | undefined;
+      // Status 0 in events: no response arrived (connection error, timeout).
+      let status = 0;
+      const started = performance.now();
+      const requestEvent = () =>
+        this.#onEvent({
+          type: "request",
+          resource,
+          method: request.method,
+          url,
+          status,
+          ms: Math.round(performance.now() - started),
+          attempt,
+        });
       try {
         const { response, text } = await this.#send(request, body, signal);
+        status = response.status;
+        requestEvent();
         if (!isRetryableStatus(response.status) || attempt >= this.#maxAttempts) {
           return this.#finish(request, response, text, attempt, options);
         }
@@ -145,6 +168,7 @@ export class HttpClient {
         const timedOut = error instanceof AttemptTimeout;
         // Deno's fetch throws TypeError for network failures; anything else is not ours to retry.
         if (!timedOut && !(error instanceof TypeError)) throw error;
+        requestEvent();
         failure = timedOut
           ? `timed out after ${seconds(this.#timeoutMs)}`
           : describeFetchFailure(error, request.url);
@@ -167,6 +191,14 @@ export class HttpClient {
         } before retrying`,
         auth,
       ));
+      this.#onEvent({
+        type: "rate_limit_wait",
+        resource,
+        url,
+        status,
+        seconds: waitMs / 1000,
+        attempt,
+      });
       await this.#deps.sleep(waitMs, signal);
     }
   }

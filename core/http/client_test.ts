@@ -2,6 +2,7 @@ import { deepStrictEqual, equal, ok, rejects } from "node:assert/strict";
 import { SecretMasker } from "../config/mod.ts";
 import { defaultDeps, type Deps } from "../deps.ts";
 import { ConfigError, DataError, HttpError } from "../errors.ts";
+import type { DltxEvent } from "../events.ts";
 import { memoryLogger } from "../log.ts";
 import { HttpClient, type HttpClientOptions } from "./client.ts";
 import type { Auth, HttpRequest } from "./types.ts";
@@ -116,6 +117,38 @@ Deno.test("request() retries 429 after the Retry-After seconds", async () => {
   deepStrictEqual(sleeps, [3000]);
   deepStrictEqual(logger.lines, [
     "warn: GET https://api.test/items failed: 429 Too Many Requests (attempt 1/5); waiting 3s before retrying",
+  ]);
+});
+
+Deno.test("request() emits a request event per attempt and a rate_limit_wait per wait", async () => {
+  const events: DltxEvent[] = [];
+  const { client } = setup(
+    (_, attempt) =>
+      attempt === 1
+        ? new Response("slow down", { status: 429, headers: { "retry-after": "3" } })
+        : json({ ok: true }),
+    { onEvent: (event) => events.push(event) },
+  );
+  await client.request(get("https://api.test/items?api_key=k-123"), { resource: "items" });
+  for (const event of events) if (event.type === "request") ok(event.ms >= 0);
+  const url = "https://api.test/items?api_key=***";
+  deepStrictEqual(events.map((e) => e.type === "request" ? { ...e, ms: 0 } : e), [
+    { type: "request", resource: "items", method: "GET", url, status: 429, ms: 0, attempt: 1 },
+    { type: "rate_limit_wait", resource: "items", url, status: 429, seconds: 3, attempt: 1 },
+    { type: "request", resource: "items", method: "GET", url, status: 200, ms: 0, attempt: 2 },
+  ]);
+});
+
+Deno.test("request() reports a connection failure as status 0 in its events", async () => {
+  const events: DltxEvent[] = [];
+  const { client } = setup(() => {
+    throw new TypeError("fetch failed");
+  }, { maxAttempts: 2, onEvent: (event) => events.push(event) });
+  await rejects(client.request(get("http://127.0.0.1:1234/x")), HttpError);
+  deepStrictEqual(events.map((e) => [e.type, "status" in e ? e.status : -1]), [
+    ["request", 0],
+    ["rate_limit_wait", 0],
+    ["request", 0],
   ]);
 });
 

@@ -7,7 +7,8 @@
  */
 
 import { LoaderError } from "../errors.ts";
-import { Normalizer } from "../normalize/mod.ts";
+import type { EventSink } from "../events.ts";
+import { Normalizer, type SchemaChange } from "../normalize/mod.ts";
 import type { LoadPackage } from "../package/mod.ts";
 import type { Schema } from "../schema/types.ts";
 import type { Source } from "../source/types.ts";
@@ -33,6 +34,8 @@ export interface ExtractContext {
   stream: StreamLoader;
   resources?: string[];
   signal?: AbortSignal;
+  /** Receives a `schema_change` event per new table and column, after the page that added it. */
+  onEvent?: EventSink;
 }
 
 /**
@@ -49,12 +52,19 @@ export async function extractAndNormalize(ctx: ExtractContext): Promise<ExtractC
   });
   const sink = (table: string, row: Record<string, unknown>) => writer.write(table, row);
   const recordCounts: Record<string, number> = {};
+  const { onEvent } = ctx;
+  // Changes already reported; a page only appends to `normalizer.changes` (a discarded row
+  // takes back only what it added itself), so everything past this index is new.
+  let reported = 0;
   try {
     for await (const page of source.extract({ resources: ctx.resources, signal: ctx.signal })) {
-      const resource = byName.get(page.resource);
+      const resource = page.info ?? byName.get(page.resource);
       if (!resource) throw new LoaderError(`Unknown resource "${page.resource}" in page`);
       for (const record of page.records) normalizer.normalize(record, resource, sink);
       recordCounts[page.resource] = (recordCounts[page.resource] ?? 0) + page.records.length;
+      if (onEvent && normalizer.changes.length > reported) {
+        reported = reportChanges(normalizer.changes, reported, onEvent);
+      }
       if (writer.bufferedBytes >= FLUSH_BYTES) await writer.flush();
       stream.check();
     }
@@ -65,4 +75,20 @@ export async function extractAndNormalize(ctx: ExtractContext): Promise<ExtractC
     await writer.close();
   }
   return { rowCounts: writer.rowCounts(), recordCounts, discarded: normalizer.discarded };
+}
+
+/** Emits the changes from index `from` on; returns the new count of reported changes. */
+function reportChanges(changes: SchemaChange[], from: number, onEvent: EventSink): number {
+  for (let i = from; i < changes.length; i++) {
+    const change = changes[i];
+    onEvent(
+      change.kind === "table" ? { type: "schema_change", table: change.table } : {
+        type: "schema_change",
+        table: change.table,
+        column: change.column.name,
+        dataType: change.column.data_type,
+      },
+    );
+  }
+  return changes.length;
 }

@@ -6,6 +6,7 @@
  */
 
 import { defaultDeps, type Deps } from "../deps.ts";
+import { type EventSink, noEvents } from "../events.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import { LoadPackage, newLoadId } from "../package/mod.ts";
 import { bumpVersion, newSchema } from "../schema/mod.ts";
@@ -39,6 +40,12 @@ export interface PipelineOptions {
    * @default false
    */
   keepCompletedJobs?: boolean;
+  /**
+   * Receives `stage` start/end (extract, load), `schema_change` and `load_done` events. The
+   * source reports its own (`page`, `request`) through its options.
+   * @default noEvents
+   */
+  onEvent?: EventSink;
 }
 
 /** Options of one {@linkcode Pipeline.run}. */
@@ -58,6 +65,7 @@ export class Pipeline {
   readonly #deps: Deps;
   readonly #mask: (text: string) => string;
   readonly #keepCompletedJobs: boolean;
+  readonly #onEvent: EventSink;
   #prepared?: Promise<PipelineState>;
 
   constructor(options: PipelineOptions) {
@@ -68,6 +76,7 @@ export class Pipeline {
     this.#deps = options.deps ?? defaultDeps;
     this.#mask = options.masker ? (t) => options.masker!.mask(t) : (t) => t;
     this.#keepCompletedJobs = options.keepCompletedJobs ?? false;
+    this.#onEvent = options.onEvent ?? noEvents;
     const dir = options.pipelinesDir ?? defaultPipelinesDir(Deno.env.toObject());
     this.workingDir = new WorkingDir(dir, this.pipelineName);
   }
@@ -112,8 +121,10 @@ export class Pipeline {
       prepare: (job) => startJob(pkg, job),
     });
     let committed = false;
+    const onEvent = this.#onEvent;
     try {
       const extractStart = performance.now();
+      onEvent({ type: "stage", stage: "extract", status: "start" });
       const counts = await extractAndNormalize({
         source,
         schema,
@@ -122,10 +133,13 @@ export class Pipeline {
         stream,
         resources: options.resources,
         signal: options.signal,
+        onEvent: onEvent === noEvents ? undefined : onEvent,
       });
+      const extractSeconds = (performance.now() - extractStart) / 1000;
+      onEvent({ type: "stage", stage: "extract", status: "end", seconds: extractSeconds });
       steps.push({
         step: "extract+normalize",
-        seconds: (performance.now() - extractStart) / 1000,
+        seconds: extractSeconds,
         peak_rss_mb: peakRssMb(),
         ...counts,
         resources: source.stats?.() ?? {},
@@ -139,6 +153,8 @@ export class Pipeline {
         this.#logger.debug(`Schema ${schema.name} is now at version ${schema.version}`);
       }
       this.#updateState(state, source, schema);
+      const loadStart = performance.now();
+      onEvent({ type: "stage", stage: "load", status: "start" });
       await sealPackage(pkg, schema, {
         dataset_name: this.datasetName,
         pipeline_state: state,
@@ -151,6 +167,18 @@ export class Pipeline {
       });
       committed = true;
       await finishPackage(pkg, { workingDir: wd, keepCompletedJobs: this.#keepCompletedJobs });
+      onEvent({
+        type: "stage",
+        stage: "load",
+        status: "end",
+        seconds: (performance.now() - loadStart) / 1000,
+      });
+      onEvent({
+        type: "load_done",
+        loadId,
+        seconds: (performance.now() - extractStart) / 1000,
+        rows: counts.rowCounts,
+      });
       steps.push({ step: "load", seconds: loadSeconds, peak_rss_mb: peakRssMb() });
       trace.finished_at = this.#deps.now().toISOString();
       trace.status = "loaded";
@@ -188,15 +216,22 @@ export class Pipeline {
       logger: this.#logger,
     });
     const local = await wd.readState();
-    if (local) return local;
+    // The destination is the truth: another machine (or a restored backup) may have loaded
+    // since this working folder last did. dlt syncs the same way before every run.
     const stored = await this.destination.restore?.(this.datasetName, this.pipelineName);
-    if (!stored) return newPipelineState(this.pipelineName, this.datasetName);
+    if (!stored || (local && !isNewer(stored.state, local))) {
+      return local ?? newPipelineState(this.pipelineName, this.datasetName);
+    }
     this.#logger.info(
       `Restored the state and ${stored.schemas.length} schema(s) of pipeline ` +
-        `${this.pipelineName} from ${this.destination.location}`,
+        `${this.pipelineName} from ${this.destination.location}` +
+        (local ? " (it is newer than the local state)" : ""),
     );
     for (const schema of stored.schemas) await wd.writeSchema(schema);
-    const state = { ...stored.state, _local: { first_run: false } } as unknown as PipelineState;
+    const state = {
+      ...stored.state,
+      _local: { ...(local?._local ?? {}), first_run: false },
+    } as unknown as PipelineState;
     await wd.writeState(state);
     return state;
   }
@@ -251,4 +286,11 @@ function replaceTables(
  */
 export function pipeline(options: PipelineOptions): Pipeline {
   return new Pipeline(options);
+}
+
+/** Whether the destination's state is ahead of (or diverged from) the local one. */
+function isNewer(stored: Record<string, unknown>, local: PipelineState): boolean {
+  const version = Number(stored._state_version ?? 0);
+  if (version !== local._state_version) return version > local._state_version;
+  return stored._version_hash !== local._version_hash;
 }

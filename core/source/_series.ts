@@ -7,6 +7,7 @@
 
 import { maskUrl } from "../config/mod.ts";
 import { ConfigError, DataError, HttpError, UserError } from "../errors.ts";
+import type { EventSink } from "../events.ts";
 import {
   detectPaginator,
   type HttpClient,
@@ -42,6 +43,8 @@ export interface SeriesContext {
   /** Aborted when the extraction stops: cancels prefetches nobody will read. */
   signal: AbortSignal;
   mask: (text: string) => string;
+  /** Receives a `page` event per page. */
+  onEvent: EventSink;
   /** Paginator type last logged per resource, so detection is logged once, not per parent. */
   detected: Map<string, string>;
   /** Counters per resource. */
@@ -127,6 +130,13 @@ export async function* runSeries(
       } else if (page.stop && paginator.hasNextPage) {
         ctx.logger.debug(`Resource "${plan.name}": sorted records left the incremental range`);
       }
+      ctx.onEvent({
+        type: "page",
+        resource: plan.name,
+        records: page.records.length,
+        pages: stats.pages,
+        recordsTotal: stats.records,
+      });
       yield page.records;
     }
   } catch (error) {
@@ -151,6 +161,7 @@ function send(
     responseActions: plan.responseActions,
     signal: ctx.signal,
     auth: plan.auth,
+    resource: plan.name,
   });
   promise.then(() => statsOf(ctx, plan.name).requests++, () => {});
   // A prefetch may fail while the consumer still holds the page before it; the error is

@@ -2,7 +2,7 @@
  * Connectors and the REST resource engine: validating and loading connector files, merging
  * `resource_defaults`, `{placeholder}` templates, record selection, incremental cursors, and
  * `restApiSource()`, which streams pages of records (parents, then their children) as dlt's
- * `rest_api` does.
+ * `rest_api` does; `jsonlSource()` and `singerSource()` read JSON lines and Singer messages.
  *
  * @example Usage
  * ```ts
@@ -27,3 +27,5 @@ export * from "./placeholders.ts";
 export * from "./selector.ts";
 export * from "./incremental.ts";
 export * from "./rest_source.ts";
+export * from "./jsonl_source.ts";
+export * from "./singer.ts";

@@ -9,6 +9,7 @@
 
 import type { Deps } from "../deps.ts";
 import { ConfigError, DataError } from "../errors.ts";
+import { type EventSink, noEvents } from "../events.ts";
 import { HttpClient, type HttpRequest } from "../http/mod.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import { didYouMean } from "./_check.ts";
@@ -52,6 +53,8 @@ export interface RestApiSourceOptions {
    * `source.state()` returns an updated copy.
    */
   state?: Record<string, unknown>;
+  /** Receives a `page` event per page and the HTTP client's `request`/`rate_limit_wait` events. @default noEvents */
+  onEvent?: EventSink;
 }
 
 /**
@@ -82,6 +85,7 @@ export function restApiSource(connector: Connector, options: RestApiSourceOption
   const checked = validateConnector(connector, "restApiSource");
   const logger = options.logger ?? silentLogger;
   const { masker } = options;
+  const onEvent = options.onEvent ?? noEvents;
   const config = configValues(checked, options.config, masker);
   const client = new HttpClient({
     deps: options.deps,
@@ -89,6 +93,7 @@ export function restApiSource(connector: Connector, options: RestApiSourceOption
     maxAttempts: options.maxAttempts,
     logger,
     masker,
+    onEvent,
   });
   // A deep copy: the caller's state stays what was committed, whatever extraction does.
   const committed: Record<string, unknown> = structuredClone(options.state ?? {});
@@ -101,15 +106,23 @@ export function restApiSource(connector: Connector, options: RestApiSourceOption
     state: committed,
   });
   const mask = masker ? (text: string) => masker.mask(text) : (text: string) => text;
-  let run: ExtractRun = { cursors: new Map(), stats: new Map() };
+  let run: ExtractRun = { cursors: new Map(), stats: new Map(), skipped: new Set() };
   return {
     name: checked.name,
     resources: plans.map((p) => p.info),
     extract: (extractOptions) => {
-      run = { cursors: new Map(), stats: new Map() };
-      return extract(plans, extractOptions, { client, logger, mask, ...run });
+      // A loaded resource left out of this run (`--resources child`) is only fetched to feed
+      // its children: its rows are not loaded, so its cursor must not move past them.
+      const only = extractOptions?.resources?.length ? extractOptions.resources : undefined;
+      const skipped = new Set(
+        plans.filter((p) => p.info.selected && only && !only.includes(p.info.name))
+          .map((p) => p.info.name),
+      );
+      run = { cursors: new Map(), stats: new Map(), skipped };
+      const { cursors, stats } = run;
+      return extract(plans, extractOptions, { client, logger, mask, onEvent, cursors, stats });
     },
-    state: () => sourceState(committed, run.cursors),
+    state: () => sourceState(committed, run),
     stats: () => {
       const out: Record<string, ResourceStats> = {};
       for (const [name, stats] of run.stats) out[name] = { ...stats };
@@ -122,15 +135,18 @@ export function restApiSource(connector: Connector, options: RestApiSourceOption
 interface ExtractRun {
   cursors: Map<string, Incremental>;
   stats: Map<string, ResourceStats>;
+  /** Resources whose cursor stays as committed (selected, but not loaded by this run). */
+  skipped: Set<string>;
 }
 
 /** The committed state with the cursors of the resources that ran; backfills leave theirs. */
 function sourceState(
   committed: Record<string, unknown>,
-  cursors: Map<string, Incremental>,
+  { cursors, skipped }: ExtractRun,
 ): Record<string, unknown> {
   const state = structuredClone(committed);
   for (const [resource, cursor] of cursors) {
+    if (skipped.has(resource)) continue;
     const value = cursor.used ? cursor.state() : undefined;
     if (value !== undefined) setCursorState(state, resource, cursor.cursorPath, value);
   }
@@ -166,7 +182,7 @@ interface ExtractContext extends SeriesContext {
 async function* extract(
   plans: ResourcePlan[],
   options: ExtractOptions = {},
-  shared: Pick<ExtractContext, "client" | "logger" | "mask" | "cursors" | "stats">,
+  shared: Pick<ExtractContext, "client" | "logger" | "mask" | "onEvent" | "cursors" | "stats">,
 ): AsyncGenerator<ResourcePage> {
   const wanted = wantedResources(plans, options.resources);
   const byName = new Map(plans.map((p) => [p.name, p]));

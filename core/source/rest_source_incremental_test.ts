@@ -424,3 +424,31 @@ Deno.test("extract() counts requests of ignored responses, and starts stats afre
     comments: { requests: 2, pages: 1, records: 2 },
   });
 });
+
+Deno.test("extract() of only a child keeps the parent's cursor: the parent rows were not loaded", async () => {
+  const api = fakeApi((url) =>
+    url.pathname === "/v1/issues"
+      ? [{ id: 2, updated_at: "2024-03-01T00:00:00Z" }]
+      : [{ id: 20, updated_at: "2024-03-02T00:00:00Z" }]
+  );
+  const committed = {
+    resources: {
+      issues: { incremental: { updated_at: { last_value: "2024-02-01T00:00:00Z" } } },
+    },
+  };
+  const s = source(
+    connector([
+      { name: "issues", primary_key: "id", incremental: { cursor_path: "updated_at" } },
+      {
+        name: "comments",
+        endpoint: { path: "issues/{resources.issues.id}/comments", data_selector: "$" },
+      },
+    ]),
+    { deps: api.deps, state: committed },
+  );
+  deepStrictEqual(await extract(s, ["comments"]), { comments: [20] });
+  equal(saved(s, "issues", "updated_at")?.last_value, "2024-02-01T00:00:00Z");
+  // A full run moves it.
+  await extract(s);
+  equal(saved(s, "issues", "updated_at")?.last_value, "2024-03-01T00:00:00Z");
+});

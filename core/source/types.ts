@@ -162,6 +162,11 @@ export interface ResourceInfo {
 export interface ResourcePage {
   resource: string;
   records: unknown[];
+  /**
+   * The resource as it is for these records, from sources that learn their resources while
+   * reading (Singer streams); takes precedence over the source's `resources` entry.
+   */
+  info?: ResourceInfo;
 }
 
 /** Options of one extraction. */
@@ -174,6 +179,10 @@ export interface ExtractOptions {
 /** A source ready to extract: its resources and the page stream. */
 export interface Source {
   name: string;
+  /**
+   * The resources. A source that learns its resources while reading (Singer streams) adds
+   * them during `extract()`, before their first page.
+   */
   resources: ResourceInfo[];
   /** Pages of the selected resources, streamed as they arrive. */
   extract(options?: ExtractOptions): AsyncIterable<ResourcePage>;

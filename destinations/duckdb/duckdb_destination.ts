@@ -5,10 +5,10 @@
  * @module
  */
 
-import { dirname, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { defaultDeps, type Deps } from "../../core/deps.ts";
-import { InternalError, UserError } from "../../core/errors.ts";
+import { ConfigError, InternalError, UserError } from "../../core/errors.ts";
 import { type Logger, silentLogger } from "../../core/log.ts";
 import type {
   Destination,
@@ -111,6 +111,7 @@ export class DuckDbDestination implements Destination {
    * @throws {InternalError} when a job's table is not in the schema
    */
   async load(request: LoadRequest): Promise<void> {
+    this.#checkDatasetName(request.datasetName);
     checkJobTables(request);
     const con = await this.#connection();
     const started = performance.now();
@@ -146,6 +147,7 @@ export class DuckDbDestination implements Destination {
    * out of memory mid-stream the session falls back to a whole-package `load()` at commit.
    */
   async begin(datasetName: string, loadId: string): Promise<LoadSession> {
+    this.#checkDatasetName(datasetName);
     const con = await this.#connection();
     const tx = await LoadTransaction.begin(con, {
       dataset: datasetName,
@@ -254,6 +256,7 @@ export class DuckDbDestination implements Destination {
    * @throws {DataError} when a stored state or schema cannot be decoded
    */
   async restore(datasetName: string, pipelineName: string): Promise<StoredPipeline | undefined> {
+    this.#checkDatasetName(datasetName);
     try {
       return await this.#read((con) => readStoredPipeline(con, datasetName, pipelineName));
     } catch (err) {
@@ -306,6 +309,21 @@ export class DuckDbDestination implements Destination {
       return await fn(handle.connection);
     } finally {
       handle.close();
+    }
+  }
+
+  /**
+   * DuckDB names a file's catalog after the file; a schema of the same name makes every
+   * `"<dataset>"."<table>"` ambiguous, so such a pair is refused before anything is opened.
+   */
+  #checkDatasetName(datasetName: string): void {
+    if (this.path === MEMORY_PATH) return;
+    const catalog = basename(this.path).replace(/\.[^.]*$/, "");
+    if (catalog.toLowerCase() === datasetName.toLowerCase()) {
+      throw new ConfigError(
+        `The dataset "${datasetName}" has the same name as the DuckDB file ${this.path}, ` +
+          "which DuckDB cannot tell apart; choose another dataset name (--dataset) or file name",
+      );
     }
   }
 

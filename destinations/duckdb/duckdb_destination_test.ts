@@ -482,3 +482,19 @@ Deno.test("DuckDbDestination.load() retries with a larger memory limit when Duck
     }
   });
 });
+
+Deno.test("DuckDbDestination refuses a dataset named like its file, before opening it", async () => {
+  await withEnv(async (env) => {
+    const dest = new DuckDbDestination({ path: `${env.dir}/shared.duckdb`, deps });
+    try {
+      await rejects(
+        () => dest.load(env.request("1.1", schemaOf("h1"), [], { datasetName: "Shared" })),
+        (err: Error) =>
+          err instanceof UserError && /same name as the DuckDB file/.test(err.message),
+      );
+      await rejects(() => Deno.stat(`${env.dir}/shared.duckdb`), Deno.errors.NotFound);
+    } finally {
+      await dest.close();
+    }
+  });
+});

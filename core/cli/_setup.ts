@@ -1,0 +1,98 @@
+/**
+ * What `dltx run` and `dltx load` set up alike: config (env, `.dlt/` TOML files), the stderr
+ * logger at `RUNTIME__LOG_LEVEL`, the secret masker, and the pipeline with its working folder.
+ *
+ * @module
+ */
+
+import { resolve } from "node:path";
+import { type ConfigResolver, loadConfig, SecretMasker } from "../config/mod.ts";
+import { ConfigError } from "../errors.ts";
+import type { EventSink } from "../events.ts";
+import type { Logger } from "../log.ts";
+import { type Destination, type Pipeline, pipeline } from "../pipeline/mod.ts";
+import type { CliContext, Masker } from "./context.ts";
+import { createProgress, progressMode } from "./progress.ts";
+
+/** Config, logger and masker of one command. */
+export interface CommandSetup {
+  config: ConfigResolver;
+  logger: Logger;
+  masker: Masker;
+  /** Progress and machine-readable logs: pass to the source and the pipeline. */
+  events: EventSink;
+  /** Ends progress output (erases a TTY bar); call it before printing results or errors. */
+  stopProgress(): void;
+}
+
+/** Command-line options that shape a command's logs and progress. */
+export interface OutputOptions {
+  /** `--log-format`: `text` (default) or `json` (one JSON object per event and message). */
+  logFormat?: string;
+  /** `--verbose`: request URLs and timings in text logs. */
+  verbose?: boolean;
+}
+
+/** Reads the config and builds the logger (stderr) and the masker. */
+export async function commandSetup(
+  ctx: CliContext,
+  options: OutputOptions = {},
+): Promise<CommandSetup> {
+  const masker = ctx.masker ?? new SecretMasker();
+  const config = await loadConfig({ env: definedEnv(ctx.env), projectDir: ctx.cwd });
+  const logLevel = config.get("runtime.log_level")?.value;
+  const logFormat = options.logFormat ?? "text";
+  if (logFormat !== "text" && logFormat !== "json") {
+    throw new ConfigError(`Unknown --log-format "${logFormat}"; expected text or json`);
+  }
+  const progress = createProgress({ ...ctx, masker }, {
+    mode: progressMode(ctx.env, ctx.stderr.isTerminal),
+    logFormat,
+    verbose: options.verbose ?? false,
+    level: typeof logLevel === "string" ? logLevel : undefined,
+  });
+  return {
+    config,
+    logger: progress.logger,
+    masker,
+    events: progress.sink,
+    stopProgress: () => progress.stop(),
+  };
+}
+
+/** Names of one pipeline and where it loads. */
+export interface PipelineTarget {
+  pipelineName: string;
+  /** @default `<pipelineName>_dataset` */
+  datasetName?: string;
+  destination: Destination;
+}
+
+/** The pipeline of a command: working folder under `DLTX_PIPELINES_DIR`, dlt's settings. */
+export function cliPipeline(
+  ctx: CliContext,
+  setup: CommandSetup,
+  target: PipelineTarget,
+): Pipeline {
+  const { config, logger, masker } = setup;
+  return pipeline({
+    pipelineName: target.pipelineName,
+    datasetName: target.datasetName,
+    destination: target.destination,
+    pipelinesDir: ctx.env.DLTX_PIPELINES_DIR
+      ? resolve(ctx.cwd, ctx.env.DLTX_PIPELINES_DIR)
+      : undefined,
+    logger,
+    deps: ctx.deps,
+    masker,
+    onEvent: setup.events,
+    keepCompletedJobs: config.get("load.delete_completed_jobs", { expect: "boolean" })?.value ===
+      false,
+  });
+}
+
+function definedEnv(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  return out;
+}

@@ -1,0 +1,79 @@
+/**
+ * The SQL the filesystem destination runs on DuckDB: quoting, dlt's type mapping and the
+ * `COPY` that turns a job file into a data file.
+ *
+ * @module
+ */
+
+import type { Column, DataType } from "../../core/schema/types.ts";
+
+/** The formats data files are written in (dlt's `loader_file_format` values). */
+export type FileFormat = "parquet" | "jsonl" | "csv";
+
+/** Every {@linkcode FileFormat}. */
+export const FILE_FORMATS: readonly FileFormat[] = ["parquet", "jsonl", "csv"];
+
+/** DuckDB column types for dlt data types (as dlt's duckdb destination maps them). */
+export const DUCKDB_TYPES: Readonly<Record<DataType, string>> = {
+  text: "VARCHAR",
+  bigint: "BIGINT",
+  double: "DOUBLE",
+  bool: "BOOLEAN",
+  timestamp: "TIMESTAMP WITH TIME ZONE",
+  date: "DATE",
+  json: "JSON",
+  decimal: "DECIMAL(38,9)",
+};
+
+/** Quotes an identifier (`my "table"` -> `"my ""table"""`). */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Quotes a string literal (`it's` -> `'it''s'`). */
+export function quoteLiteral(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** `['a', 'b']` */
+export function literalList(values: readonly string[]): string {
+  return `[${values.map(quoteLiteral).join(", ")}]`;
+}
+
+/** `{'a': 'BIGINT', ...}`: the `columns` argument of `read_json` for `columns`. */
+export function jsonColumnsArg(columns: readonly Column[]): string {
+  const types = columns.map((c) =>
+    `${quoteLiteral(c.name)}: ${quoteLiteral(DUCKDB_TYPES[c.data_type])}`
+  );
+  return `{${types.join(", ")}}`;
+}
+
+/**
+ * Timestamps in JSONL and CSV files as ISO 8601 with the offset written out, as dlt writes
+ * them. The session time zone is UTC, so every value's offset is `+00:00`.
+ */
+const TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%f+00:00";
+
+const COPY_OPTIONS: Readonly<Record<FileFormat, string>> = {
+  parquet: "FORMAT parquet",
+  jsonl: `FORMAT json, TIMESTAMPFORMAT ${quoteLiteral(TIMESTAMP_FORMAT)}`,
+  csv: `FORMAT csv, HEADER true, TIMESTAMPFORMAT ${quoteLiteral(TIMESTAMP_FORMAT)}`,
+};
+
+/**
+ * `COPY (SELECT <columns> FROM read_json(<job>, columns={...})) TO <target> (...)`: one
+ * newline-delimited JSON job file into a data file. Every column gets its type from the
+ * schema, so DuckDB detects nothing: keys missing in a row become NULL, ISO timestamps with
+ * `Z` or an offset become TIMESTAMPTZ, json columns stay JSON text.
+ */
+export function copyJobSql(
+  columns: readonly Column[],
+  jobPath: string,
+  target: string,
+  format: FileFormat,
+): string {
+  const names = columns.map((c) => quoteIdent(c.name)).join(", ");
+  return `COPY (SELECT ${names} FROM read_json(${literalList([jobPath])}, ` +
+    `format='newline_delimited', records=true, columns=${jsonColumnsArg(columns)})) ` +
+    `TO ${quoteLiteral(target)} (${COPY_OPTIONS[format]})`;
+}

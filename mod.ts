@@ -19,7 +19,21 @@
  */
 
 export { defineConnector } from "./core/source/define_connector.ts";
-export { loadConnectorFile, restApiSource, validateConnector } from "./core/source/mod.ts";
+export {
+  fileInput,
+  jsonlSource,
+  loadConnectorFile,
+  restApiSource,
+  singerSource,
+  streamInput,
+  validateConnector,
+} from "./core/source/mod.ts";
+export type {
+  JsonlInput,
+  JsonlSourceOptions,
+  RestApiSourceOptions,
+  SingerSourceOptions,
+} from "./core/source/mod.ts";
 export type * from "./core/source/types.ts";
 export type * from "./core/http/types.ts";
 export type * from "./core/schema/types.ts";
@@ -28,3 +42,4 @@ export type { Destination, LoadInfo, PipelineOptions, RunOptions } from "./core/
 export { loadConfig } from "./core/config/mod.ts";
 export { ConfigError, DataError, HttpError, LoaderError, UserError } from "./core/errors.ts";
 export { duckdb } from "./destinations/duckdb/mod.ts";
+export { filesystem } from "./destinations/filesystem/mod.ts";

@@ -13,7 +13,7 @@ import {
   type Table,
   VERSION_TABLE,
 } from "../../core/schema/types.ts";
-import { columnDefinition, qualifiedTable } from "./_sql.ts";
+import { columnDefinition, qualifiedTable } from "./sql.ts";
 
 /**
  * Columns present in the destination: lower-cased table name -> lower-cased column names.

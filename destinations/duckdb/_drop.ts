@@ -9,7 +9,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Logger } from "../../core/log.ts";
 import type { DropRequest } from "../../core/pipeline/destination.ts";
 import { planDdl, SYSTEM_TABLES } from "./_ddl.ts";
-import { qualifiedTable, quoteIdent } from "./_sql.ts";
+import { qualifiedTable, quoteIdent } from "./sql.ts";
 import { writeSchemaVersion, writeStateRow } from "./_system_rows.ts";
 import { asUserError, existingColumns, stagingDatasetName } from "./_transaction.ts";
 

@@ -16,7 +16,7 @@
 
 import { UserError } from "../../core/errors.ts";
 import type { Column, Schema, Table } from "../../core/schema/types.ts";
-import { qualifiedTable, quoteIdent } from "./_sql.ts";
+import { qualifiedTable, quoteIdent } from "./sql.ts";
 
 /** Temporary tables holding root row keys between statements. */
 const DELETE_IDS = "_dlt_merge_delete";

@@ -9,7 +9,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { DataError } from "../../core/errors.ts";
 import type { StoredPipeline } from "../../core/pipeline/destination.ts";
 import { type Schema, STATE_TABLE, VERSION_TABLE } from "../../core/schema/types.ts";
-import { qualifiedTable } from "./_sql.ts";
+import { qualifiedTable } from "./sql.ts";
 import { NEWEST_STATE_FIRST } from "./_system_rows.ts";
 import { decompressState } from "./state_codec.ts";
 

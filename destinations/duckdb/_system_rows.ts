@@ -9,7 +9,7 @@ import { Buffer } from "node:buffer";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { LoadRequest, PipelineStateRow } from "../../core/pipeline/destination.ts";
 import { LOADS_TABLE, type Schema, STATE_TABLE, VERSION_TABLE } from "../../core/schema/types.ts";
-import { qualifiedTable } from "./_sql.ts";
+import { qualifiedTable } from "./sql.ts";
 import { compressState } from "./state_codec.ts";
 
 /** dlt's pipeline state engine version, stored in `_dlt_pipeline_state.engine_version`. */

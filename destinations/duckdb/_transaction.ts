@@ -13,10 +13,10 @@ import type { Logger } from "../../core/log.ts";
 import type { LoadJob, LoadRequest } from "../../core/pipeline/destination.ts";
 import type { Schema, Table } from "../../core/schema/types.ts";
 import { LOADS_TABLE } from "../../core/schema/types.ts";
-import { firstLine } from "./_connect.ts";
+import { firstLine } from "./results.ts";
 import { type ExistingColumns, planDdl, SYSTEM_TABLES } from "./_ddl.ts";
 import { isMergeTable, mergeSql, rootTableOf, tableChain } from "./_merge.ts";
-import { insertFromJsonSql, qualifiedTable, quoteIdent } from "./_sql.ts";
+import { insertFromJsonSql, qualifiedTable, quoteIdent } from "./sql.ts";
 import { isLoaded, writeSystemRows } from "./_system_rows.ts";
 
 /** An open transaction; every method throws a `UserError` naming what failed. */

@@ -17,18 +17,13 @@ import type {
   LoadSession,
   StoredPipeline,
 } from "../../core/pipeline/destination.ts";
-import {
-  type DuckDbHandle,
-  firstLine,
-  MEMORY_PATH,
-  openDuckDbHandle,
-  openReadHandle,
-} from "./_connect.ts";
+import { type DuckDbHandle, MEMORY_PATH, openDuckDbHandle, openReadHandle } from "./_connect.ts";
+import { firstLine } from "./results.ts";
 import { dropTables } from "./_drop.ts";
 import { isOutOfMemory, maxMemoryLimitMb, parseMegabytes } from "./_memory_limit.ts";
-import { runReadOnly } from "./_read_only.ts";
+import { runReadOnly } from "./read_only.ts";
 import { readStoredPipeline } from "./_restore.ts";
-import { quoteLiteral } from "./_sql.ts";
+import { quoteLiteral } from "./sql.ts";
 import { asUserError, LoadTransaction } from "./_transaction.ts";
 import type { QueryParam } from "./open_duckdb.ts";
 

@@ -6,8 +6,9 @@
 
 import { resolve } from "node:path";
 import { UserError } from "../../core/errors.ts";
-import { firstLine, MEMORY_PATH, openDuckDbHandle, openReadHandle, plainRows } from "./_connect.ts";
-import { runReadOnly } from "./_read_only.ts";
+import { MEMORY_PATH, openDuckDbHandle, openReadHandle } from "./_connect.ts";
+import { firstLine, plainRows } from "./results.ts";
+import { runReadOnly } from "./read_only.ts";
 
 /** Values a query's `$1`-style parameters take. */
 export type QueryParam = string | number | boolean | bigint | null;

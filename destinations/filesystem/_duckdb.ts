@@ -5,8 +5,9 @@
  * @module
  */
 
-import { type DuckDBConnection, DuckDBInstance, type DuckDBResultReader } from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { UserError } from "../../core/errors.ts";
+import { firstLine, plainRows } from "../duckdb/mod.ts";
 
 /** An in-memory database and one connection to it. */
 export interface MemoryDuckDb {
@@ -40,37 +41,4 @@ export async function openMemoryDuckDb(options: { threads?: number } = {}): Prom
   };
 }
 
-/** The first line of a DuckDB error message, without the SQL excerpt that follows it. */
-export function firstLine(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  return message.split("\n", 1)[0].trim();
-}
-
-/**
- * All rows as plain objects: BIGINTs become numbers when they fit exactly (else they stay
- * `bigint`), timestamps `Date`s, JSON strings.
- */
-export function plainRows(reader: DuckDBResultReader): Record<string, unknown>[] {
-  const rows = reader.getRowObjectsJS() as Record<string, unknown>[];
-  for (const row of rows) {
-    for (const key in row) row[key] = plainValue(row[key]);
-  }
-  return rows;
-}
-
-function plainValue(value: unknown): unknown {
-  if (typeof value === "bigint") {
-    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
-      ? Number(value)
-      : value;
-  }
-  if (Array.isArray(value)) return value.map(plainValue);
-  if (
-    value !== null && typeof value === "object" && !(value instanceof Date) &&
-    Object.getPrototypeOf(value) === Object.prototype
-  ) {
-    const obj = value as Record<string, unknown>;
-    for (const key in obj) obj[key] = plainValue(obj[key]);
-  }
-  return value;
-}
+export { firstLine, plainRows };

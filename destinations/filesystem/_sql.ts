@@ -5,35 +5,16 @@
  * @module
  */
 
-import type { Column, DataType } from "../../core/schema/types.ts";
+import type { Column } from "../../core/schema/types.ts";
+import { DUCKDB_TYPES, quoteIdent, quoteLiteral } from "../duckdb/mod.ts";
+
+export { DUCKDB_TYPES, quoteIdent, quoteLiteral };
 
 /** The formats data files are written in (dlt's `loader_file_format` values). */
 export type FileFormat = "parquet" | "jsonl" | "csv";
 
 /** Every {@linkcode FileFormat}. */
 export const FILE_FORMATS: readonly FileFormat[] = ["parquet", "jsonl", "csv"];
-
-/** DuckDB column types for dlt data types (as dlt's duckdb destination maps them). */
-export const DUCKDB_TYPES: Readonly<Record<DataType, string>> = {
-  text: "VARCHAR",
-  bigint: "BIGINT",
-  double: "DOUBLE",
-  bool: "BOOLEAN",
-  timestamp: "TIMESTAMP WITH TIME ZONE",
-  date: "DATE",
-  json: "JSON",
-  decimal: "DECIMAL(38,9)",
-};
-
-/** Quotes an identifier (`my "table"` -> `"my ""table"""`). */
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-/** Quotes a string literal (`it's` -> `'it''s'`). */
-export function quoteLiteral(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
 
 /** `['a', 'b']` */
 export function literalList(values: readonly string[]): string {

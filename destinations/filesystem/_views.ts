@@ -13,7 +13,7 @@ import type { Column, Schema } from "../../core/schema/types.ts";
 import { firstLine, openMemoryDuckDb } from "./_duckdb.ts";
 import { exists, INIT_FILE, listTableFiles } from "./_files.ts";
 import type { Layout } from "./_layout.ts";
-import { runReadOnly } from "./_read_only.ts";
+import { runReadOnly } from "../duckdb/mod.ts";
 import { DUCKDB_TYPES, jsonColumnsArg, literalList, quoteIdent, quoteLiteral } from "./_sql.ts";
 import { newestSchemas, SYSTEM_TABLE_COLUMNS } from "./_system_files.ts";
 
@@ -47,7 +47,7 @@ export async function queryBucket(
         cause: err,
       });
     }
-    return await runReadOnly(con, sql, options.where);
+    return await runReadOnly(con, sql, { where: options.where });
   } finally {
     db.close();
   }

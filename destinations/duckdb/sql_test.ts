@@ -1,5 +1,5 @@
 import { equal } from "node:assert/strict";
-import { insertFromJsonSql, qualifiedTable, quoteIdent, quoteLiteral } from "./_sql.ts";
+import { insertFromJsonSql, qualifiedTable, quoteIdent, quoteLiteral } from "./sql.ts";
 
 Deno.test("quoteIdent() and quoteLiteral() escape their quote characters", () => {
   equal(quoteIdent('a "b"'), '"a ""b"""');

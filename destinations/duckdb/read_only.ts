@@ -8,7 +8,7 @@
 
 import { type DuckDBConnection, StatementType } from "@duckdb/node-api";
 import { UserError } from "../../core/errors.ts";
-import { firstLine, plainRows } from "./_connect.ts";
+import { firstLine, plainRows } from "./results.ts";
 import type { QueryParam } from "./open_duckdb.ts";
 
 /**

@@ -14,10 +14,16 @@
 
 import type { Connector } from "../core/source/types.ts";
 import demo from "./demo.ts";
+import github from "./github.ts";
+import positConnect from "./posit_connect.ts";
+import postgrest from "./postgrest.ts";
 
 /** Every built-in connector by its `name`. Frozen: add connectors here, not at run time. */
 export const builtinConnectors: Record<string, Connector> = Object.freeze({
   [demo.name]: demo,
+  [github.name]: github,
+  [positConnect.name]: positConnect,
+  [postgrest.name]: postgrest,
 });
 
 /**

@@ -19,6 +19,8 @@ import {
   type PipelineCommandOptions,
 } from "./pipeline_command.ts";
 import { queryCommand, type QueryCommandOptions } from "./query.ts";
+import { addConnectorCommand, type AddConnectorOptions } from "./add.ts";
+import { initCommand, type InitCommandOptions } from "./init.ts";
 
 /** Exit codes of the CLI. */
 export const EXIT = { ok: 0, userError: 1, usage: 2, internal: 70, interrupted: 130 } as const;
@@ -31,12 +33,51 @@ export async function runCli(context: CliContext): Promise<number> {
   const verbose = ctx.args.includes("--verbose");
   const program = new Command("dltx")
     .description("Load data from REST APIs into DuckDB and files, the dlt way.")
-    .version(denoJson.version, "-V, --version")
+    .version(`dltx ${denoJson.version}`, "-V, --version", "print the version of dltx")
     .option("--verbose", "print stack traces of errors")
     .exitOverride()
     .configureOutput({
       writeOut: (s) => ctx.stdout.write(s),
       writeErr: (s) => ctx.stderr.write(s),
+    });
+
+  program.command("init")
+    .description(
+      "create a pipeline project: <connector>_pipeline.ts, .dlt/config.toml, " +
+        ".dlt/secrets.toml, .gitignore and the deno.json that imports dltx",
+    )
+    .usage("<connector> <destination> [--force] | -l")
+    .argument("[connector]", "a built-in or added connector's name, or a connector file's path")
+    .argument("[destination]", "duckdb | filesystem")
+    .option("-l, --list", "list the built-in connectors, one line each")
+    .option("--force", "overwrite the files that exist")
+    .option(
+      "--dltx <source>",
+      "where the pipeline imports dltx from: a dltx checkout folder, jsr:@dltx/dltx@<version> " +
+        "or an https:// URL (default: this checkout; the JSR package for the binary)",
+    )
+    .action(async (connector, destination, options: InitCommandOptions) => {
+      exitCode = await initCommand(ctx, { connector, destination }, options);
+    });
+
+  program.command("add")
+    .description("add a connector plugin to the project (.dltx/connectors/, dltx.lock)")
+    .command("connector")
+    .description(
+      "vendor a connector into .dltx/connectors/<name>/ and pin the sha256 of its files in " +
+        "dltx.lock; runs then load only that copy",
+    )
+    .argument(
+      "<spec>",
+      "built-in name (copied to customise), path, https:// URL or jsr:@scope/name[@version]; " +
+        "with --update or --pin: the connector's name",
+    )
+    .option("--name <name>", "store it under this name (default: the definition's name)")
+    .option("--update", "re-resolve the pinned spec, show the diff, store the new files")
+    .option("--force", "replace a connector of the same name added from another spec")
+    .option("--pin", "accept your edits of .dltx/connectors/<spec>/: pin its files as they are")
+    .action(async (spec: string, options: AddConnectorOptions) => {
+      exitCode = await addConnectorCommand(ctx, spec, options);
     });
 
   program.command("run")

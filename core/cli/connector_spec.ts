@@ -1,12 +1,14 @@
 /**
- * Turns the `<connector>` argument into a connector: a built-in name or a path to a
- * `.ts`, `.js`, `.json` or `.yaml` file.
+ * Turns the `<connector>` argument into a connector: a path to a `.ts`, `.js`, `.json` or
+ * `.yaml` file, a connector vendored in the project (`.dltx/connectors/<name>/`, verified
+ * against `dltx.lock`), or a built-in name.
  *
  * @module
  */
 
 import { isAbsolute, join } from "node:path";
 import { getBuiltinConnector, listBuiltinConnectors } from "../../connectors/mod.ts";
+import { hasVendoredConnector, loadVendoredConnector } from "../../plugins/mod.ts";
 import { ConfigError } from "../errors.ts";
 import { loadConnectorFile } from "../source/mod.ts";
 import type { Connector } from "../source/types.ts";
@@ -14,18 +16,34 @@ import type { Connector } from "../source/types.ts";
 const FILE_PATTERN = /\.(ts|js|mjs|json|ya?ml)$/i;
 
 /**
- * Resolves a connector argument.
- * @throws {ConfigError} for an unknown name or an unloadable file
+ * Resolves a connector argument. A name vendored in the project wins over a built-in of the
+ * same name, and is loaded only after every file's sha256 matched `dltx.lock`.
+ *
+ * @param spec a path, or a vendored or built-in connector name.
+ * @param cwd the project root.
+ * @returns the validated connector.
+ * @throws {ConfigError} for an unknown name, an unloadable file, a URL or `jsr:` spec (those
+ *   are added first), or a vendored file that changed since `dltx add`.
  */
 export async function resolveConnector(spec: string, cwd: string): Promise<Connector> {
+  if (/^(jsr:|https?:\/\/)/i.test(spec)) {
+    throw new ConfigError(
+      `Cannot run ${spec} directly: add it to the project first with ` +
+        `\`dltx add connector ${spec}\`, then run it by its name (\`dltx run <name>\`)`,
+    );
+  }
   if (FILE_PATTERN.test(spec) || spec.includes("/") || spec.includes("\\")) {
     return await loadConnectorFile(isAbsolute(spec) ? spec : join(cwd, spec));
+  }
+  if (await hasVendoredConnector(cwd, spec)) {
+    return (await loadVendoredConnector(cwd, spec)).connector;
   }
   const builtin = getBuiltinConnector(spec);
   if (builtin) return builtin;
   const names = listBuiltinConnectors().map((c) => c.name).join(", ");
   throw new ConfigError(
-    `Unknown connector "${spec}": not a built-in connector (${names}) and not a path to a ` +
-      `.ts, .js, .json or .yaml file`,
+    `Unknown connector "${spec}": not added to this project (.dltx/connectors/, dltx.lock), ` +
+      `not a built-in connector (${names}) and not a path to a .ts, .js, .json or .yaml file; ` +
+      `add one with \`dltx add connector <name|path|url|jsr:@scope/name>\``,
   );
 }

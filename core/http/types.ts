@@ -94,6 +94,25 @@ export type PaginatorConfig =
     has_more_path?: string;
   }
   | { type: "header_cursor"; cursor_key?: string; cursor_param?: string }
+  | {
+    /** `Range`/`Content-Range` headers, as PostgREST and Supabase page (a dltx addition). */
+    type: "header_range";
+    /** Rows per request: `Range: <offset>-<offset + limit - 1>`. */
+    limit: number;
+    /** First row. @default 0 */
+    offset?: number;
+    /** Sent as `Range-Unit`. @default "items" */
+    range_unit?: string;
+    /** Stop before this row. */
+    maximum_offset?: number;
+    /**
+     * Send the range as query params instead of the `Range` header (PostgREST ignores `Range`
+     * on POST, e.g. `/rpc` calls, but honours `offset`/`limit`); with either one set, the other
+     * defaults to `offset` or `limit`.
+     */
+    offset_param?: string;
+    limit_param?: string;
+  }
   | { type: "single_page" };
 
 /**

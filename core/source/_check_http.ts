@@ -38,6 +38,14 @@ const PAGINATOR_KEYS: Record<PaginatorConfig["type"], Record<string, KeyKind>> =
     has_more_path: "string",
   },
   header_cursor: { cursor_key: "string", cursor_param: "string" },
+  header_range: {
+    limit: "positive",
+    offset: "count",
+    range_unit: "string",
+    maximum_offset: "count",
+    offset_param: "string",
+    limit_param: "string",
+  },
   single_page: {},
 };
 
@@ -127,7 +135,7 @@ export function checkPaginator(
   if (type === undefined) return undefined;
   const kinds = PAGINATOR_KEYS[type];
   const o = c.keys(value, path, ["type", ...Object.keys(kinds)], {
-    required: type === "offset" ? ["limit"] : [],
+    required: type === "offset" || type === "header_range" ? ["limit"] : [],
     what: `the ${type} paginator`,
   });
   if (!o) return undefined;

@@ -104,8 +104,9 @@ export function planResources(connector: Connector, options: PlanOptions): Resou
   const names = expanded.map((r) => r.name);
   const clientScope: PlaceholderScope = { resource: "client", config: options.config };
   const baseUrl = compileStatic(connector.client.base_url, clientScope, "client.base_url");
-  const clientHeaders = compileValue(connector.client.headers ?? {}, clientScope, "client.headers")
-    .render() as Record<string, string>;
+  const clientHeaders = withoutNulls(
+    compileValue(connector.client.headers ?? {}, clientScope, "client.headers").render(),
+  );
   const clientAuth = connector.client.auth
     ? makeAuth(connector.client.auth, clientScope, "client.auth", options)
     : undefined;
@@ -312,22 +313,46 @@ function includedField(parent: string, field: string): IncludedField {
   };
 }
 
+/**
+ * The auth of a client or endpoint; `undefined` when a credential is an unset optional config
+ * field (`token: "{token}"` with `token` declared `default: null`): such requests go without.
+ */
 function makeAuth(
   config: AuthConfig,
   scope: PlaceholderScope,
   where: string,
   ctx: PlanOptions,
-): Auth {
+): Auth | undefined {
   // Credentials often come from config (`token: "{access_token}"`); they are static per run.
-  const rendered = compileValue(config, { ...scope, parent: undefined, resolve: {} }, where);
-  const auth = createAuth(rendered.render() as AuthConfig, { client: ctx.client, deps: ctx.deps });
+  const rendered = compileValue(config, { ...scope, parent: undefined, resolve: {} }, where)
+    .render() as Record<string, unknown>;
+  const unset = Object.keys(rendered).filter((key) => rendered[key] === null);
+  if (unset.length > 0) {
+    ctx.logger.debug(`${where} left out: ${unset.join(", ")} not set`);
+    return undefined;
+  }
+  const auth = createAuth(rendered as AuthConfig, { client: ctx.client, deps: ctx.deps });
   for (const secret of auth.secrets()) ctx.addSecret(secret);
   return auth;
 }
 
 function compileStatic(text: string, scope: PlaceholderScope, where: string): string {
-  const rendered = compileValue(text, scope, where);
-  return rendered.render() as string;
+  const rendered = compileValue(text, scope, where).render();
+  if (typeof rendered !== "string") {
+    throw new ConfigError(
+      `${where} ${JSON.stringify(text)} has no value: the config field it names is not set`,
+    );
+  }
+  return rendered;
+}
+
+/** Headers without the ones an unset optional config field left empty (`null`). */
+function withoutNulls(values: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
+    if (value !== null && value !== undefined) out[key] = value as string;
+  }
+  return out;
 }
 
 function isResolve(value: unknown): value is ResolveParam {

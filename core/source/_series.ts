@@ -84,7 +84,12 @@ export function buildRequest(plan: ResourcePlan, parent?: unknown): HttpRequest 
   }
   const request: HttpRequest = { method: plan.method, url, headers };
   if (plan.json) request.json = plan.json.render(parent);
-  if (plan.data) request.data = plan.data.render(parent) as Record<string, string>;
+  if (plan.data) {
+    // A form field without a value (an unset optional config field) is left out, as requests does.
+    const data = plan.data.render(parent) as Record<string, string | null>;
+    request.data = {};
+    for (const key in data) if (data[key] != null) request.data[key] = data[key];
+  }
   return request;
 }
 

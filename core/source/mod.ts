@@ -23,6 +23,7 @@ export * from "./define_connector.ts";
 export * from "./validate.ts";
 export * from "./load.ts";
 export * from "./defaults.ts";
+export * from "./for_each.ts";
 export * from "./placeholders.ts";
 export * from "./selector.ts";
 export * from "./incremental.ts";

@@ -2,8 +2,10 @@
  * `{placeholder}` templates, as dlt formats them (Python `str.format` rules): `{field}` takes a
  * config value, `{resources.<parent>.<field>}` (or a legacy resolve param name) takes a field of
  * the parent record, `{incremental.start_value}` (and `initial_value`, `last_value`,
- * `end_value`) the resource's incremental range, `{{` and `}}` are literal braces. Templates are compiled once per resource
- * and rendered once per parent record, so no string is parsed twice.
+ * `end_value`) the resource's incremental range, `{{` and `}}` are literal braces. A value that
+ * is one placeholder of an unset optional config field (`default: null`) renders as `null`, so
+ * the param, header or auth is left out. Templates are compiled once per resource and rendered
+ * once per parent record, so no string is parsed twice.
  *
  * @module
  */
@@ -176,6 +178,11 @@ function compileStringValue(
     // `null`, so a param is left out (as requests drops None) and a json field is null.
     return fixed(incrementalValue(tokens[0].name, scope, where, text) ?? null);
   }
+  if (tokens.length === 1 && typeof tokens[0] !== "string" && isUnset(tokens[0].name, scope)) {
+    // An optional config field left unset (declared with `default: null`) is `null` too: a
+    // param, header or auth made of it alone is left out, a json field is null.
+    return fixed(null);
+  }
   if (options.preserveTypes && tokens.length === 1 && typeof tokens[0] !== "string") {
     const { name } = tokens[0];
     // A config value keeps its type too: `"limit": "{page_size}"` sends a number.
@@ -191,6 +198,12 @@ function compileStringValue(
   const template = compileTemplate(text, scope, where);
   if (!isDynamic(template)) return fixed(renderTemplate(template));
   return { dynamic: true, render: (p) => renderTemplate(template, p) };
+}
+
+/** Whether `name` is a config field whose value is `null` (optional and not set). */
+function isUnset(name: string, scope: PlaceholderScope): boolean {
+  return !isParentName(name, scope) && !isIncremental(name) &&
+    Object.hasOwn(scope.config, name) && scope.config[name] === null;
 }
 
 function isParentName(name: string, scope: PlaceholderScope): boolean {
@@ -242,6 +255,13 @@ function resolveName(
   if (bound !== undefined) {
     scope.used?.add(name);
     return bound.parts;
+  }
+  if (isUnset(name, scope)) {
+    throw new ConfigError(
+      `${owner}: placeholder {${name}} in ${at()} needs config field "${name}", which is not ` +
+        `set; set it, or make {${name}} the whole value, so that an unset field leaves the ` +
+        "param, header or auth out",
+    );
   }
   if (scope.config[name] !== undefined) return [toText(scope.config[name])];
   const fields = Object.keys(scope.config);

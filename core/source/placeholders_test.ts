@@ -109,3 +109,27 @@ Deno.test("findPlaceholders() lists placeholders deeply, ignoring escaped braces
     ["x", "k", "resources.p.f"],
   );
 });
+
+Deno.test("compileValue() renders an unset optional config field alone as null", () => {
+  const optional = scope({ config: { ...config, api_key: null } });
+  deepStrictEqual(
+    compileValue({ apikey: "{api_key}", q: "{owner}" }, optional, "headers").render(),
+    { apikey: null, q: "dlt-hub" },
+  );
+  deepStrictEqual(
+    compileValue({ key: "{api_key}" }, optional, "json", { preserveTypes: true }).render(),
+    { key: null },
+  );
+});
+
+Deno.test("compileTemplate() rejects an unset optional config field inside other text", () => {
+  throws(
+    () => compileTemplate("Key {api_key}", scope({ config: { api_key: null } }), "headers.x"),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      e.message ===
+        'Resource "comments": placeholder {api_key} in headers.x "Key {api_key}" needs config ' +
+          'field "api_key", which is not set; set it, or make {api_key} the whole value, so ' +
+          "that an unset field leaves the param, header or auth out",
+  );
+});

@@ -13,6 +13,7 @@ import { type EventSink, noEvents } from "../events.ts";
 import { HttpClient, type HttpRequest } from "../http/mod.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import { didYouMean } from "./_check.ts";
+import { expandForEach } from "./for_each.ts";
 import { Incremental } from "./incremental.ts";
 import { type IncludedField, planResources, type ResourcePlan } from "./_plan.ts";
 import {
@@ -77,16 +78,18 @@ export interface RestApiSourceOptions {
  * @param connector the connector (validated again here, so plain objects are safe).
  * @param options config values, I/O, logging, masking and HTTP limits.
  * @returns the source.
- * @throws {ConfigError} for an invalid connector, an unknown placeholder or parent, or an
- *   incremental range that does not hold together.
+ * @throws {ConfigError} for an invalid connector, an unknown placeholder or parent, an
+ *   incremental range that does not hold together, or a `for_each` list that is not one.
  * @throws {DataError} when the stored state of a cursor is malformed.
  */
 export function restApiSource(connector: Connector, options: RestApiSourceOptions): Source {
-  const checked = validateConnector(connector, "restApiSource");
+  const validated = validateConnector(connector, "restApiSource");
   const logger = options.logger ?? silentLogger;
   const { masker } = options;
   const onEvent = options.onEvent ?? noEvents;
-  const config = configValues(checked, options.config, masker);
+  const config = configValues(validated, options.config, masker);
+  // Resources repeated per config item (`for_each`) become concrete ones first.
+  const checked = expandForEach(validated, config);
   const client = new HttpClient({
     deps: options.deps,
     timeoutMs: options.timeoutMs,

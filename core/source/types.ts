@@ -18,6 +18,11 @@ import type {
 export interface ConfigField {
   /** Secret values go to `secrets.toml` and are masked in all output. */
   secret?: boolean;
+  /**
+   * Used when no provider has the field; without one the field is required. `null` makes it
+   * optional: a param, header, form field or auth value that is `{field}` alone is left out
+   * while the field is unset.
+   */
   default?: unknown;
   doc?: string;
 }
@@ -101,9 +106,24 @@ export type ProcessingStep =
   | { filter: (record: Record<string, unknown>) => boolean }
   | { map: (record: Record<string, unknown>) => Record<string, unknown> };
 
+/**
+ * Repeats a resource once per item of a list config field (a dltx addition): with
+ * `{ field: "tables", as: "table" }` and `tables = ["orders", "items"]`, a resource named
+ * `{table}` becomes `orders` and `items`, `{table}` filled in `name`, `table_name` and
+ * `endpoint`. The field holds a list, or a string: a JSON list or comma-separated names.
+ */
+export interface ForEachConfig {
+  /** The config field holding the items. */
+  field: string;
+  /** The placeholder name that takes each item. */
+  as: string;
+}
+
 /** One resource: an endpoint whose records land in one root table. */
 export interface ResourceConfig {
   name: string;
+  /** One resource per item of a list config field (not in `resource_defaults`). */
+  for_each?: ForEachConfig;
   endpoint?: string | EndpointConfig;
   primary_key?: string | string[];
   merge_key?: string | string[];
@@ -121,8 +141,8 @@ export interface ResourceConfig {
   incremental?: IncrementalConfig;
 }
 
-/** `resource_defaults`: every resource key but `name`. */
-export type ResourceDefaults = Omit<ResourceConfig, "name">;
+/** `resource_defaults`: every resource key but `name` and `for_each`. */
+export type ResourceDefaults = Omit<ResourceConfig, "name" | "for_each">;
 
 /** A connector: dlt's RESTAPIConfig plus metadata and the config fields it reads. */
 export interface Connector {

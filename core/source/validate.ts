@@ -20,6 +20,7 @@ import type {
   ConfigField,
   Connector,
   EndpointConfig,
+  ForEachConfig,
   IncrementalParam,
   ProcessingStep,
   ResolveParam,
@@ -59,6 +60,7 @@ const RESOURCE_KEYS = [
   "columns",
   "schema_contract",
   "incremental",
+  "for_each",
 ];
 const ENDPOINT_KEYS = [
   "path",
@@ -139,6 +141,7 @@ function checkConnector(c: Checker, input: unknown, allowCode: boolean): Connect
       { nonEmpty: true },
     ) ?? [];
     checkUniqueNames(c, o.resources);
+    checkForEachFields(c, out);
   }
   return out;
 }
@@ -213,7 +216,50 @@ function checkResource(
   // A missing name was reported by checkResourceBase already.
   const name = value.name === undefined ? undefined : c.string(value.name, join(path, "name"));
   if (!base || name === undefined) return undefined;
-  return { name, ...base };
+  if (value.for_each === undefined) return { name, ...base };
+  const forEach = checkForEach(c, value.for_each, join(path, "for_each"));
+  if (forEach && !name.includes(`{${forEach.as}}`)) {
+    c.fail(
+      join(path, "name"),
+      `must contain {${forEach.as}}, so that each item of ${forEach.field} makes its own resource (got ${
+        describe(name)
+      })`,
+    );
+  }
+  return forEach ? { name, for_each: forEach, ...base } : undefined;
+}
+
+function checkForEach(c: Checker, value: unknown, path: string): ForEachConfig | undefined {
+  const o = c.keys(value, path, ["field", "as"], { required: ["field", "as"], what: "for_each" });
+  if (!o) return undefined;
+  const field = c.string(o.field, join(path, "field"));
+  const as = c.string(o.as, join(path, "as"));
+  if (as !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(as)) {
+    return c.fail(
+      join(path, "as"),
+      `must be a placeholder name: letters, digits and _ (got ${describe(as)})`,
+    );
+  }
+  return field === undefined || as === undefined ? undefined : { field, as };
+}
+
+/** `for_each` reads a declared config field and its placeholder shadows none. */
+function checkForEachFields(c: Checker, connector: Connector): void {
+  const fields = Object.keys(connector.config ?? {});
+  connector.resources.forEach((resource, i) => {
+    if (typeof resource === "string" || !resource.for_each) return;
+    const { field, as } = resource.for_each;
+    const path = `resources[${i}].for_each`;
+    if (!fields.includes(field)) {
+      c.fail(
+        join(path, "field"),
+        `names "${field}", which is not a config field (declared: ${fields.join(", ") || "none"})`,
+      );
+    }
+    if (fields.includes(as)) {
+      c.fail(join(path, "as"), `is "${as}", which is also a config field; pick another name`);
+    }
+  });
 }
 
 function checkResourceBase(
@@ -222,7 +268,9 @@ function checkResourceBase(
   path: string,
   options: { allowCode: boolean; isDefaults: boolean },
 ): ResourceDefaults | undefined {
-  const known = options.isDefaults ? RESOURCE_KEYS.filter((k) => k !== "name") : RESOURCE_KEYS;
+  const known = options.isDefaults
+    ? RESOURCE_KEYS.filter((k) => k !== "name" && k !== "for_each")
+    : RESOURCE_KEYS;
   const o = c.keys(value, path, known, {
     required: options.isDefaults ? [] : ["name"],
     unsupported: UNSUPPORTED_RESOURCE_KEYS,

@@ -78,7 +78,7 @@ Deno.test("validateConnector() names the key path, the allowed values and the ba
   equal(
     problem(input),
     'Invalid connector "demo" (./demo.yaml): resources[2].endpoint.paginator.type must be one of ' +
-      "json_link, header_link, offset, page_number, cursor, header_cursor, single_page " +
+      "json_link, header_link, offset, page_number, cursor, header_cursor, header_range, single_page " +
       '(got "pages")',
   );
 });
@@ -352,4 +352,33 @@ Deno.test("validateConnector() takes merge strategies dltx implements", () => {
     disposition: "merge",
     strategy: "insert-only",
   });
+});
+
+Deno.test("validateConnector() checks for_each: a declared field, a free name, used in the name", () => {
+  const good = {
+    ...base,
+    config: { tables: { default: null } },
+    resources: [{ name: "{table}", for_each: { field: "tables", as: "table" } }],
+  };
+  deepStrictEqual(validateConnector(good, "x.ts").resources[0], good.resources[0]);
+  const message = problem({
+    ...base,
+    config: { tables: { default: null } },
+    resource_defaults: { for_each: { field: "tables", as: "t" } },
+    resources: [
+      { name: "{table}", for_each: { field: "tablez", as: "tables" } },
+      { name: "fixed", for_each: { field: "tables", as: "t" } },
+    ],
+  });
+  match(message, /resource_defaults\.for_each is not a known key/);
+  match(message, /resources\[0\]\.for_each\.field names "tablez", which is not a config field/);
+  match(message, /resources\[0\]\.for_each\.as is "tables", which is also a config field/);
+  match(message, /resources\[1\]\.name must contain \{t\}, so that each item of tables/);
+});
+
+Deno.test("validateConnector() requires limit for the header_range paginator", () => {
+  match(
+    problem({ ...base, client: { ...base.client, paginator: { type: "header_range" } } }),
+    /client\.paginator\.limit is required/,
+  );
 });

@@ -9,6 +9,7 @@ import type { Paginator, PaginatorConfig } from "../types.ts";
 import { CursorPaginator } from "./cursor.ts";
 import { HeaderCursorPaginator } from "./header_cursor.ts";
 import { HeaderLinkPaginator } from "./header_link.ts";
+import { HeaderRangePaginator } from "./header_range.ts";
 import { JsonLinkPaginator } from "./json_link.ts";
 import { OffsetPaginator } from "./offset.ts";
 import { PageNumberPaginator } from "./page_number.ts";
@@ -22,6 +23,7 @@ export const PAGINATOR_TYPES: readonly string[] = [
   "page_number",
   "cursor",
   "header_cursor",
+  "header_range",
   "single_page",
 ];
 
@@ -64,6 +66,8 @@ export function createPaginator(config: PaginatorConfig | string): Paginator {
       return new CursorPaginator(spec);
     case "header_cursor":
       return new HeaderCursorPaginator(spec);
+    case "header_range":
+      return new HeaderRangePaginator(spec);
     case "single_page":
       return new SinglePagePaginator();
     default: {

@@ -12,6 +12,7 @@ Deno.test("createPaginator() builds every kind from its type", () => {
     { type: "page_number" },
     { type: "cursor" },
     { type: "header_cursor" },
+    { type: "header_range", limit: 100 },
     { type: "single_page" },
   ];
   for (const config of configs) equal(createPaginator(config).type, config.type);
@@ -34,7 +35,7 @@ Deno.test("createPaginator() lists the valid types for an unknown one", () => {
   throws(() => createPaginator("x"), {
     name: "ConfigError",
     message:
-      'Unknown paginator type "x"; expected one of json_link, header_link, offset, page_number, cursor, header_cursor, single_page',
+      'Unknown paginator type "x"; expected one of json_link, header_link, offset, page_number, cursor, header_cursor, header_range, single_page',
   });
 });
 

@@ -1,0 +1,182 @@
+/**
+ * Stores a resolved plugin under `.dltx/connectors/<name>/` and pins it in `dltx.lock`. The
+ * plugin is written to a staging folder and loaded from there first, so a broken definition
+ * never replaces a working one, and the diff against what was there is computed before the
+ * swap.
+ *
+ * @module
+ */
+
+import { ConfigError } from "../core/errors.ts";
+import type { Connector } from "../core/source/types.ts";
+import { unifiedDiff } from "./_line_diff.ts";
+import {
+  CONNECTOR_NAME,
+  exists,
+  hashFiles,
+  listFiles,
+  loadConnectorFrom,
+  readFiles,
+  stage,
+  vendoredDir,
+  vendoredPath,
+} from "./_store.ts";
+import {
+  type LockedConnector,
+  readLockfile,
+  stringifyLockfile,
+  writeLockfile,
+} from "./lockfile.ts";
+import type { ResolvedPlugin } from "./resolve_plugin.ts";
+
+/** Options of {@linkcode installPlugin}. */
+export interface InstallOptions {
+  /** Store it under this name instead of the definition's `name` (`--name`). */
+  name?: string;
+  /** Replace a connector of the same name that came from another spec (`--force`). */
+  force?: boolean;
+}
+
+/** One file that differs between the stored copy and the new one. */
+export interface FileChange {
+  path: string;
+  change: "added" | "changed" | "removed";
+}
+
+/** What {@linkcode installPlugin} did. */
+export interface InstallResult {
+  name: string;
+  /** The validated definition (its `name` is the stored name). */
+  connector: Connector;
+  /** The entry written to `dltx.lock`. */
+  locked: LockedConnector;
+  /** `added` (new), `updated` (same spec, new files), `replaced` (`--force`), `unchanged`. */
+  status: "added" | "updated" | "replaced" | "unchanged";
+  /** Files that differ from the copy that was there, by path. */
+  changes: FileChange[];
+  /** Unified diff of those files against the copy that was there; `""` when none. */
+  diff: string;
+}
+
+/**
+ * Validates, stores and pins a resolved plugin.
+ *
+ * @param projectDir the project root (where `dltx.lock` lives).
+ * @param plugin the resolved files.
+ * @param options `name` and `force`.
+ * @returns what changed.
+ * @throws {ConfigError} for an invalid definition (which key, what was expected), a module
+ *   without default export, or a name taken by a connector from another spec (without force).
+ */
+export async function installPlugin(
+  projectDir: string,
+  plugin: ResolvedPlugin,
+  options: InstallOptions = {},
+): Promise<InstallResult> {
+  await using staged = await stage(projectDir, plugin.files);
+  const definition = await loadConnectorFrom(staged.dir, plugin.entry, {
+    paths: plugin.files.keys(),
+    display: plugin.display,
+  });
+  const name = checkName(options.name ?? definition.name);
+  const lock = await readLockfile(projectDir);
+  const previous = Object.hasOwn(lock.connectors, name) ? lock.connectors[name] : undefined;
+  const dir = vendoredDir(projectDir, name);
+  const dirExists = await exists(dir);
+  checkConflict(name, plugin, { previous, dirExists, force: options.force ?? false });
+
+  const locked: LockedConnector = {
+    name,
+    spec: plugin.spec,
+    kind: plugin.kind,
+    resolved_version: plugin.version ?? definition.version ?? null,
+    ...(plugin.url !== undefined ? { url: plugin.url } : {}),
+    ...(plugin.path !== undefined ? { path: plugin.path } : {}),
+    entry: plugin.entry,
+    files: await hashFiles(plugin.files),
+  };
+  const old = dirExists ? await readFiles(dir, await listFiles(dir, name)) : new Map();
+  const { changes, diff } = compare(name, old, plugin.files);
+  const connector = { ...definition, name };
+  const sameLock = previous !== undefined && sameEntry(previous, locked);
+  if (sameLock && changes.length === 0) {
+    return { name, connector, locked, status: "unchanged", changes, diff };
+  }
+  await staged.moveTo(dir);
+  lock.connectors[name] = locked;
+  await writeLockfile(projectDir, lock);
+  const status = previous === undefined && !dirExists
+    ? "added"
+    : previous?.spec === plugin.spec
+    ? "updated"
+    : "replaced";
+  return { name, connector, locked, status, changes, diff };
+}
+
+function checkName(name: string): string {
+  if (!CONNECTOR_NAME.test(name)) {
+    throw new ConfigError(
+      `Invalid connector name "${name}": it must start with a letter and hold only letters, ` +
+        `digits, _ and -`,
+    );
+  }
+  return name;
+}
+
+function checkConflict(
+  name: string,
+  plugin: ResolvedPlugin,
+  state: { previous?: LockedConnector; dirExists: boolean; force: boolean },
+): void {
+  const { previous, dirExists, force } = state;
+  if (force) return;
+  // The same spec again is an update: no --force needed to bring the files back in line.
+  if (previous !== undefined && previous.spec === plugin.spec) return;
+  if (previous !== undefined) {
+    throw new ConfigError(
+      `Connector "${name}" is already added from ${previous.spec} (dltx.lock); run ` +
+        `\`dltx add connector ${name} --update\` to re-resolve it, add --force to replace it ` +
+        `with ${plugin.spec}, or --name <other> to add this one next to it`,
+    );
+  }
+  if (dirExists) {
+    throw new ConfigError(
+      `${vendoredPath(name)} already exists but is not in dltx.lock; move it away, or add ` +
+        `--force to replace it with ${plugin.spec}`,
+    );
+  }
+}
+
+function compare(
+  name: string,
+  before: Map<string, Uint8Array>,
+  after: Map<string, Uint8Array>,
+): { changes: FileChange[]; diff: string } {
+  const decoder = new TextDecoder();
+  const changes: FileChange[] = [];
+  let diff = "";
+  const paths = [...new Set([...before.keys(), ...after.keys()])].sort();
+  for (const path of paths) {
+    const a = before.get(path);
+    const b = after.get(path);
+    if (a && b && equalBytes(a, b)) continue;
+    changes.push({ path, change: !a ? "added" : !b ? "removed" : "changed" });
+    const shown = vendoredPath(name, path);
+    diff += unifiedDiff(a ? decoder.decode(a) : "", b ? decoder.decode(b) : "", {
+      from: a ? `a/${shown}` : "/dev/null",
+      to: b ? `b/${shown}` : "/dev/null",
+    });
+  }
+  return { changes, diff };
+}
+
+function sameEntry(a: LockedConnector, b: LockedConnector): boolean {
+  const text = (c: LockedConnector) => stringifyLockfile({ version: 1, connectors: { x: c } });
+  return text(a) === text(b);
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -1,0 +1,100 @@
+/**
+ * `dltx add connector <name> --pin`: accepts the edits made to a vendored connector (a
+ * customised built-in, a patched plugin) by recording its files' sha256 in `dltx.lock` again,
+ * after the same checks `dltx add` makes. Where it came from (spec, url) stays as it was.
+ *
+ * @module
+ */
+
+import { ConfigError } from "../core/errors.ts";
+import {
+  checkSelfContained,
+  exists,
+  hashFiles,
+  listFiles,
+  loadConnectorFrom,
+  readFiles,
+  stage,
+  vendoredDir,
+  vendoredPath,
+} from "./_store.ts";
+import type { FileChange, InstallResult } from "./install_plugin.ts";
+import { type LockedConnector, LOCKFILE_NAME, readLockfile, writeLockfile } from "./lockfile.ts";
+
+/**
+ * Re-pins a vendored connector as its folder is now.
+ *
+ * @param projectDir the project root.
+ * @param name the connector's name.
+ * @returns `unchanged` when the lock already matched, else `updated` with the changed files.
+ * @throws {ConfigError} when it is not vendored, imports anything but its own files, or its
+ *   definition is invalid.
+ */
+export async function pinVendored(projectDir: string, name: string): Promise<InstallResult> {
+  const dir = vendoredDir(projectDir, name);
+  if (!(await exists(dir))) {
+    throw new ConfigError(
+      `There is no ${vendoredPath(name)} to pin; add the connector first with ` +
+        `\`dltx add connector <spec>\``,
+    );
+  }
+  const lock = await readLockfile(projectDir);
+  const previous = Object.hasOwn(lock.connectors, name) ? lock.connectors[name] : undefined;
+  const files = await readFiles(dir, await listFiles(dir, name));
+  const display = (path: string) => vendoredPath(name, path);
+  const entry = previous?.entry ?? guessEntry(name, [...files.keys()]);
+  if (!files.has(entry)) {
+    throw new ConfigError(`Cannot pin ${display(entry)}: the connector's entry file is missing`);
+  }
+  checkSelfContained(files, display);
+  // Loaded from a copy: this process may have imported the folder's old version already.
+  await using staged = await stage(projectDir, files);
+  const definition = await loadConnectorFrom(staged.dir, entry, { paths: files.keys(), display });
+
+  const hashes = await hashFiles(files);
+  const locked: LockedConnector = previous ? { ...previous, files: hashes } : {
+    name,
+    spec: `./${vendoredPath(name, entry)}`,
+    kind: "path",
+    resolved_version: definition.version ?? null,
+    path: vendoredPath(name, entry),
+    entry,
+    files: hashes,
+  };
+  const changes = changedFiles(previous?.files ?? {}, hashes);
+  const connector = { ...definition, name };
+  if (previous && changes.length === 0) {
+    return { name, connector, locked, status: "unchanged", changes, diff: "" };
+  }
+  lock.connectors[name] = locked;
+  await writeLockfile(projectDir, lock);
+  return { name, connector, locked, status: previous ? "updated" : "added", changes, diff: "" };
+}
+
+/** A folder that was never locked: `<name>.ts` (or .js, .json, .yaml), or its only file. */
+function guessEntry(name: string, paths: string[]): string {
+  const byName = ["ts", "js", "mjs", "json", "yaml", "yml"].map((ext) => `${name}.${ext}`);
+  const entry = byName.find((p) => paths.includes(p)) ?? (paths.length === 1 ? paths[0] : "");
+  if (!entry) {
+    throw new ConfigError(
+      `Cannot pin ${vendoredPath(name)}: it is not in ${LOCKFILE_NAME} and has no ${name}.ts, ` +
+        `${name}.json or ${name}.yaml to load`,
+    );
+  }
+  return entry;
+}
+
+function changedFiles(before: Record<string, string>, after: Record<string, string>) {
+  const changes: FileChange[] = [];
+  const paths = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  for (const path of paths) {
+    if (before[path] === after[path]) continue;
+    const change = before[path] === undefined
+      ? "added"
+      : after[path] === undefined
+      ? "removed"
+      : "changed";
+    changes.push({ path, change });
+  }
+  return changes;
+}

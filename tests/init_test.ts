@@ -1,0 +1,161 @@
+/** `dltx init` end to end: the scaffolded project type-checks and its pipeline loads data. */
+import { deepEqual, equal, match, ok } from "node:assert/strict";
+import { join } from "node:path";
+import denoJson from "../deno.json" with { type: "json" };
+import { listBuiltinConnectors } from "../connectors/mod.ts";
+import { runCli } from "../core/cli/mod.ts";
+import { defaultDeps } from "../core/deps.ts";
+import { startDemoApi } from "../scripts/demo_api.ts";
+import { type CliResult, type TempProject, tempProject } from "./_helpers.ts";
+
+const DEMO_ROWS = {
+  customer_reviews: 121,
+  customers: 50,
+  customers__tags: 100,
+  orders: 120,
+  orders__items: 275,
+  products: 30,
+};
+
+/** Runs `deno <args>` in the project, with the project's env only. */
+async function deno(p: TempProject, args: string[]): Promise<CliResult> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: p.dir,
+    env: p.env,
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decoder = new TextDecoder();
+  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+}
+
+/** Puts the demo API's URL and key into the TOML files init wrote, as a user would. */
+async function configureDemo(p: TempProject, api: { url: string; apiKey: string }) {
+  const config = await Deno.readTextFile(p.path(".dlt", "config.toml"));
+  await Deno.writeTextFile(
+    p.path(".dlt", "config.toml"),
+    config.replace(/^base_url = .*$/m, `base_url = "${api.url}"`),
+  );
+  const secrets = await Deno.readTextFile(p.path(".dlt", "secrets.toml"));
+  await Deno.writeTextFile(
+    p.path(".dlt", "secrets.toml"),
+    secrets.replace(/^# api_key = .*$/m, `api_key = "${api.apiKey}"`),
+  );
+}
+
+async function tableCounts(p: TempProject): Promise<Record<string, number>> {
+  const rows = await p.query(
+    "demo_pipeline.duckdb",
+    Object.keys(DEMO_ROWS).map((t) =>
+      `SELECT '${t}' AS t, count(*) AS n FROM demo_pipeline_dataset.${t}`
+    ).join(" UNION ALL ") + " ORDER BY t",
+  );
+  return Object.fromEntries(rows.map((r) => [r.t, Number(r.n)]));
+}
+
+Deno.test("the pipeline dltx init writes type-checks and loads the demo API into DuckDB", async () => {
+  const api = await startDemoApi();
+  try {
+    await using p = await tempProject();
+    const init = await p.dltx(["init", "demo", "duckdb"]);
+    equal(init.code, 0, init.stderr);
+    match(init.stdout, /Run the pipeline: deno run -A demo_pipeline\.ts/);
+
+    // Before the secret is set, the run fails with dlt's missing-field error, not a 401.
+    const missing = await deno(p, ["run", "-A", "demo_pipeline.ts"]);
+    equal(missing.code, 1);
+    match(missing.stderr, /^error: Missing 1 field\(s\) in configuration/m);
+    match(missing.stderr, /SOURCES__DEMO__API_KEY/);
+
+    await configureDemo(p, api);
+    const run = await deno(p, ["run", "-A", "demo_pipeline.ts"]);
+    equal(run.code, 0, run.stderr);
+    match(run.stdout, /^Pipeline demo_pipeline load step completed in \d+\.\d\d seconds$/m);
+    match(run.stdout, /^Load package \d+\.\d{6} is LOADED and contains no failed jobs$/m);
+    equal(run.stdout.includes(api.apiKey), false);
+    deepEqual(await tableCounts(p), DEMO_ROWS);
+
+    // It passes a Deno project's checks (deno fmt's default width, too); type-checking it is
+    // the last test's job.
+    for (const check of [["lint"], ["fmt", "--check"]]) {
+      const res = await deno(p, [...check, "demo_pipeline.ts"]);
+      equal(res.code, 0, `deno ${check.join(" ")}: ${res.stderr}`);
+    }
+
+    // `dltx run` reads the same .dlt files (and replaces the same tables).
+    const cli = await p.dltx(["run", "demo"]);
+    equal(cli.code, 0, cli.stderr);
+    deepEqual(await tableCounts(p), DEMO_ROWS);
+  } finally {
+    await api.close();
+  }
+});
+
+Deno.test("the filesystem pipeline dltx init writes loads parquet files into bucket_url", async () => {
+  const api = await startDemoApi();
+  try {
+    await using p = await tempProject();
+    equal((await p.dltx(["init", "demo", "filesystem"])).code, 0);
+    await configureDemo(p, api);
+    const run = await deno(p, ["run", "-A", "demo_pipeline.ts"]);
+    equal(run.code, 0, run.stderr);
+    match(run.stdout, /loaded to destination filesystem and into dataset demo_pipeline_dataset/);
+    const files = [...Deno.readDirSync(p.path("data", "demo_pipeline_dataset", "customers"))];
+    ok(files.length > 0 && files.every((f) => f.name.endsWith(".parquet")), JSON.stringify(files));
+  } finally {
+    await api.close();
+  }
+});
+
+Deno.test("dltx init refuses to overwrite, overwrites with --force, lists with -l", async () => {
+  await using p = await tempProject();
+  equal((await p.dltx(["init", "demo", "duckdb"])).code, 0);
+  await Deno.writeTextFile(p.path("demo_pipeline.ts"), "// mine\n");
+  const again = await p.dltx(["init", "demo", "duckdb"]);
+  equal(again.code, 1);
+  match(
+    again.stderr,
+    /^error: dltx init would overwrite what is there: demo_pipeline\.ts, \.dlt\/config\.toml, \.dlt\/secrets\.toml exist\. Nothing was written/m,
+  );
+  equal(await Deno.readTextFile(p.path("demo_pipeline.ts")), "// mine\n");
+
+  const forced = await p.dltx(["init", "demo", "duckdb", "--force"]);
+  equal(forced.code, 0, forced.stderr);
+  match(await Deno.readTextFile(p.path("demo_pipeline.ts")), /restApiSource/);
+
+  const list = await p.dltx(["init", "-l"]);
+  equal(list.code, 0);
+  deepEqual(
+    list.stdout.trimEnd().split("\n").map((l) => l.split(/\s+/)[0]),
+    listBuiltinConnectors().map((c) => c.name),
+  );
+
+  const version = await p.dltx(["--version"]);
+  equal(version.stdout, `dltx ${denoJson.version}\n`);
+});
+
+Deno.test("dltx init writes a pipeline that type-checks for every built-in connector", async () => {
+  await using p = await tempProject();
+  const files: string[] = [];
+  for (const connector of listBuiltinConnectors()) {
+    let err = "";
+    // In-process (spawning a CLI per connector adds nothing here); --force: the TOML files of
+    // the previous connector are there.
+    const code = await runCli({
+      args: ["init", connector.name, files.length % 2 ? "filesystem" : "duckdb", "--force"],
+      env: p.env,
+      cwd: p.dir,
+      stdout: { isTerminal: false, write: () => {} },
+      stderr: { isTerminal: false, write: (t) => void (err += t) },
+      deps: defaultDeps,
+    });
+    equal(code, 0, `${connector.name}: ${err}`);
+    files.push(`${connector.name}_pipeline.ts`);
+  }
+  const imports = JSON.parse(await Deno.readTextFile(join(p.dir, "deno.json"))).imports;
+  for (const c of listBuiltinConnectors()) ok(imports[`dltx/connectors/${c.name}`], c.name);
+  const check = await deno(p, ["check", ...files]);
+  equal(check.code, 0, check.stderr);
+});

@@ -217,7 +217,8 @@ Deno.test("add connector jsr:… resolves through the registry API; the run need
   };
   // Control: the sandbox holds; without the API's address the run cannot reach it.
   const denied = await runAllowing("127.0.0.1:9");
-  notEqual(denied.code, 0, denied.stderr);
+  equal(denied.code, 1, denied.stderr);
+  match(denied.stderr, /not allowed by Deno.s permissions/);
   match(denied.stderr, /net access to "127\.0\.0\.1:\d+"/i);
   const allowed = await runAllowing(new URL(api.url).host);
   equal(allowed.code, 0, allowed.stderr);

@@ -175,6 +175,11 @@ export async function runCli(context: CliContext): Promise<number> {
       ctx.stderr.write("error: interrupted; nothing of this run was committed\n");
       return EXIT.interrupted;
     }
+    if (isPermissionError(err)) {
+      // Deno's sandbox said no (e.g. --allow-net limited to the API's host): the user's call.
+      ctx.stderr.write(masker.mask(`error: not allowed by Deno's permissions: ${err.message}\n`));
+      return EXIT.userError;
+    }
     if (err instanceof UserError) {
       ctx.stderr.write(masker.mask(`error: ${err.message}\n`));
       if (verbose && err.stack) ctx.stderr.write(masker.mask(`${err.stack}\n`));
@@ -184,4 +189,14 @@ export async function runCli(context: CliContext): Promise<number> {
     ctx.stderr.write(masker.mask(`internal error, please report: ${stack}\n`));
     return EXIT.internal;
   }
+}
+
+/** Deno's permission errors, possibly wrapped as the cause of another error. */
+function isPermissionError(err: unknown): err is Error {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
+      return true;
+    }
+  }
+  return false;
 }

@@ -6,7 +6,7 @@
  * Plugin URLs here are `http://127.0.0.1:<port>`: dltx fetches plugins over https only, with
  * plain http allowed for 127.0.0.1 and localhost so tests and local registries work.
  */
-import { deepEqual, equal, match, notEqual } from "node:assert/strict";
+import { deepEqual, equal, match } from "node:assert/strict";
 import { join } from "node:path";
 import { jsrRegistry } from "../plugins/_testing.ts";
 import { startDemoApi } from "../scripts/demo_api.ts";

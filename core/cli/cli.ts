@@ -19,8 +19,11 @@ import {
   type PipelineCommandOptions,
 } from "./pipeline_command.ts";
 import { queryCommand, type QueryCommandOptions } from "./query.ts";
+import { mcpCommand } from "./mcp/mod.ts";
 import { addConnectorCommand, type AddConnectorOptions } from "./add.ts";
 import { initCommand, type InitCommandOptions } from "./init.ts";
+import { dashboardCommand, type DashboardOptions } from "./dashboard/mod.ts";
+import { AI_AGENTS, aiSetupCommand } from "./ai/mod.ts";
 
 /** Exit codes of the CLI. */
 export const EXIT = { ok: 0, userError: 1, usage: 2, internal: 70, interrupted: 130 } as const;
@@ -46,7 +49,7 @@ export async function runCli(context: CliContext): Promise<number> {
       "create a pipeline project: <connector>_pipeline.ts, .dlt/config.toml, " +
         ".dlt/secrets.toml, .gitignore and the deno.json that imports dltx",
     )
-    .usage("<connector> <destination> [--force] | -l")
+    .usage("<connector> <destination> [--force] [--agent <agent>] | -l")
     .argument("[connector]", "a built-in or added connector's name, or a connector file's path")
     .argument("[destination]", "duckdb | filesystem")
     .option("-l, --list", "list the built-in connectors, one line each")
@@ -56,8 +59,27 @@ export async function runCli(context: CliContext): Promise<number> {
       "where the pipeline imports dltx from: a dltx checkout folder, jsr:@dltx/dltx@<version> " +
         "or an https:// URL (default: this checkout; the JSR package for the binary)",
     )
+    .option(
+      "--agent <agent>",
+      `also set up an AI assistant (as dltx ai setup) and write <connector>-docs.yaml: ${
+        AI_AGENTS.join(" | ")
+      }`,
+    )
     .action(async (connector, destination, options: InitCommandOptions) => {
       exitCode = await initCommand(ctx, { connector, destination }, options);
+    });
+
+  program.command("ai")
+    .description("set up an AI assistant in your editor for dltx connectors")
+    .command("setup")
+    .description(
+      "write the editor's rules (how to write, run and check a connector), register dltx mcp " +
+        "in its MCP config and keep .dlt/secrets.toml out of its context; re-running updates " +
+        "in place",
+    )
+    .argument("<agent>", AI_AGENTS.join(" | "))
+    .action(async (agent: string) => {
+      exitCode = await aiSetupCommand(ctx, agent);
     });
 
   program.command("add")
@@ -126,9 +148,12 @@ export async function runCli(context: CliContext): Promise<number> {
 
   program.command("pipeline")
     .description("inspect a pipeline: its working folder, state, schema, loads and dataset")
-    .usage("[-l] <name> info|trace|load-package [load_id]|schema|drop|sync [options]")
+    .usage("[-l] <name> info|trace|load-package [load_id]|schema|drop|sync|show [options]")
     .argument("[name]", "pipeline name")
-    .argument("[operation]", "info (default) | trace | load-package | schema | drop | sync")
+    .argument(
+      "[operation]",
+      "info (default) | trace | load-package | schema | drop | sync | show (web dashboard)",
+    )
     .argument("[load_id]", "load-package: the package to show (default: the newest)")
     .option("-l, --list", "list the pipelines in the pipelines dir")
     .option("-v, --verbose", "info: print the sources state; load-package: the schema update")
@@ -137,6 +162,8 @@ export async function runCli(context: CliContext): Promise<number> {
     .option("--resources <names>", "drop: comma-separated resources to drop")
     .option("--dry-run", "drop: print what would be dropped and stop")
     .option("--dataset <name>", "sync: the dataset to restore from (default: <name>_dataset)")
+    .option("--port <port>", "show: the dashboard's port (default: a free one)")
+    .option("--no-open", "show: do not open the dashboard in the browser")
     .action(async (name, operation, arg, options: PipelineCommandOptions) => {
       // Commander hands `--verbose` to the program (stack traces); it means -v here too.
       const op: string = operation ?? "info";
@@ -149,6 +176,14 @@ export async function runCli(context: CliContext): Promise<number> {
       exitCode = await pipelineCommand(ctx, { name, operation, arg }, options);
     });
 
+  program.command("dashboard")
+    .description("serve a local web dashboard of all pipelines (state, schema, SQL, charts)")
+    .option("--port <port>", "port to listen on (default: a free one)")
+    .option("--no-open", "do not open the dashboard in the browser")
+    .action(async (options: DashboardOptions) => {
+      exitCode = await dashboardCommand(ctx, undefined, options);
+    });
+
   program.command("query")
     .description("run one read-only SQL statement on a pipeline's dataset and print the rows")
     .argument("<pipeline>", "pipeline name")
@@ -157,6 +192,15 @@ export async function runCli(context: CliContext): Promise<number> {
     .option("--limit <rows>", "print at most this many rows")
     .action(async (pipelineName: string, sql: string, options: QueryCommandOptions) => {
       exitCode = await queryCommand(ctx, pipelineName, sql, options);
+    });
+
+  program.command("mcp")
+    .description(
+      "serve the dltx MCP tools on stdio for an assistant in an editor: pipelines, state, " +
+        "schemas, row counts, read-only SQL, connector validation, config status (no secrets)",
+    )
+    .action(async () => {
+      exitCode = await mcpCommand(ctx);
     });
 
   try {

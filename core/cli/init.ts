@@ -3,6 +3,8 @@
  * `<connector>_pipeline.ts` (a runnable pipeline on the library API), `.dlt/config.toml`,
  * `.dlt/secrets.toml` (the connector's secret fields as placeholders), `.gitignore` and the
  * `deno.json` import map that resolves `dltx`. `dltx init -l` lists the built-in connectors.
+ * `--agent <agent>` also sets up an editor's AI assistant (`ai/setup.ts`) and writes
+ * `<connector>-docs.yaml` (`ai/connector_docs.ts`).
  *
  * Where the project imports dltx from: see `_init_source.ts` (this checkout, or the JSR package
  * for the compiled binary; `--dltx` picks another).
@@ -21,6 +23,7 @@ import { ConfigError, UserError } from "../errors.ts";
 import type { Connector } from "../source/types.ts";
 import type { CliContext } from "./context.ts";
 import { resolveConnector } from "./connector_spec.ts";
+import { connectorDocsYaml, parseAgent, setupAgent, setupSummary } from "./ai/mod.ts";
 import { checkBuiltinModule, dltxSource, exists } from "./_init_source.ts";
 import { destinationWarning, initSummary, type ProjectFile } from "./_init_summary.ts";
 import {
@@ -48,6 +51,8 @@ export interface InitCommandOptions {
   force?: boolean;
   /** Where the project imports dltx from: a checkout folder, `jsr:...` or `https://...`. */
   dltx?: string;
+  /** Also set up this editor's AI assistant and write `<connector>-docs.yaml`. */
+  agent?: string;
 }
 
 /** Where `dltx add connector` stores a project's connectors (plugins/). */
@@ -81,6 +86,8 @@ export async function initCommand(
     );
   }
   const dest = destination as InitDestination;
+  // Checked before anything is written.
+  const agent = options.agent === undefined ? undefined : parseAgent(options.agent);
   const { connector, connectorImport } = await initConnector(spec, ctx.cwd);
   const source = await dltxSource(options.dltx, ctx.cwd);
   const builtin = connectorImport.kind === "builtin" ? connector.name : undefined;
@@ -102,6 +109,24 @@ export async function initCommand(
   ctx.stdout.write(initSummary(files, { connector, dest, spec }));
   const warning = destinationWarning(connector, dest);
   if (warning) ctx.stderr.write(warning);
+  if (agent) {
+    // Regenerated on each init: it is derived from the connector, not edited by hand.
+    const docs = `${connector.name}-docs.yaml`;
+    const docsText = connectorDocsYaml(connector);
+    const docsBefore = await readOptional(join(ctx.cwd, docs));
+    if (docsText !== docsBefore) await Deno.writeTextFile(join(ctx.cwd, docs), docsText);
+    const aiFiles = await setupAgent(ctx.cwd, agent);
+    aiFiles.push({
+      path: docs,
+      what: "the connector's endpoints, auth and paging, for the assistant",
+      status: docsBefore === undefined
+        ? "created"
+        : docsText === docsBefore
+        ? "unchanged"
+        : "updated",
+    });
+    ctx.stdout.write(setupSummary(agent, aiFiles));
+  }
   return 0;
 }
 

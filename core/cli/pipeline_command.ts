@@ -16,6 +16,7 @@ import { pipelineLoadPackageCommand } from "./pipeline_load_package.ts";
 import { pipelineSchemaCommand } from "./pipeline_schema.ts";
 import { pipelineSyncCommand } from "./pipeline_sync.ts";
 import { pipelineTraceCommand } from "./pipeline_trace.ts";
+import { dashboardCommand } from "./dashboard/mod.ts";
 
 /** Options of `dltx pipeline`, as parsed from the command line. */
 export interface PipelineCommandOptions {
@@ -26,6 +27,10 @@ export interface PipelineCommandOptions {
   resources?: string;
   dryRun?: boolean;
   dataset?: string;
+  /** show: the dashboard's port. */
+  port?: string;
+  /** show: `--no-open` sets it false (Commander defaults it to true). */
+  open?: boolean;
 }
 
 /** The operations of `dltx pipeline <name>` and the options each takes. */
@@ -36,6 +41,7 @@ export const PIPELINE_OPERATIONS: Readonly<Record<string, readonly OptionName[]>
   schema: ["format", "schema"],
   drop: ["resources", "schema", "dryRun"],
   sync: ["dataset"],
+  show: ["port", "open"],
 };
 
 type OptionName = Exclude<keyof PipelineCommandOptions, "list">;
@@ -47,6 +53,8 @@ const FLAGS: Record<OptionName, string> = {
   resources: "--resources",
   dryRun: "--dry-run",
   dataset: "--dataset",
+  port: "--port",
+  open: "--no-open",
 };
 
 /**
@@ -78,7 +86,9 @@ export async function pipelineCommand(
   }
   const allowed = PIPELINE_OPERATIONS[operation];
   for (const key of Object.keys(FLAGS) as OptionName[]) {
-    if (options[key] !== undefined && !allowed.includes(key)) {
+    // `open` is true unless `--no-open` was given: only false counts as given.
+    const given = key === "open" ? options.open === false : options[key] !== undefined;
+    if (given && !allowed.includes(key)) {
       throw new UserError(`${FLAGS[key]} is not an option of "dltx pipeline <name> ${operation}"`);
     }
   }
@@ -100,6 +110,8 @@ export async function pipelineCommand(
       return await pipelineDropCommand(ctx, name, options);
     case "sync":
       return await pipelineSyncCommand(ctx, name, options);
+    case "show":
+      return await dashboardCommand(ctx, name, options);
     default:
       throw new InternalError(`Pipeline operation "${operation}" has no handler`);
   }

@@ -253,8 +253,16 @@ Deno.test("pipeline -l lists the pipelines; an unknown one names the known ones"
 Deno.test("pipeline rejects unknown operations, stray options and a missing name", async () => {
   await using f = await fixture();
   await rejects(
-    run(f.dir, { name: NAME, operation: "show" }),
-    /Unknown pipeline operation "show"; expected one of info, trace, load-package, schema, drop, sync/,
+    run(f.dir, { name: NAME, operation: "frobnicate" }),
+    /Unknown pipeline operation "frobnicate"; expected one of info, trace, load-package, schema, drop, sync, show/,
+  );
+  await rejects(
+    run(f.dir, { name: NAME, operation: "info" }, { open: false }),
+    /--no-open is not an option of "dltx pipeline <name> info"/,
+  );
+  await rejects(
+    run(f.dir, { name: NAME, operation: "show" }, { port: "http" }),
+    /--port must be a port number from 0 to 65535, got "http"/,
   );
   await rejects(
     run(f.dir, { name: NAME, operation: "info" }, { resources: "items" }),

@@ -1,0 +1,82 @@
+/**
+ * `dltx pipeline <name> show` and `dltx dashboard`: serves the dashboard on 127.0.0.1, prints
+ * its URL, opens it in the browser and runs until interrupted.
+ *
+ * @module
+ */
+
+import { UserError } from "../../errors.ts";
+import type { CliContext } from "../context.ts";
+import { openPipelineFolder } from "../_pipelines.ts";
+import { createDashboardApp } from "./_api.ts";
+
+/** Options of the dashboard commands. */
+export interface DashboardOptions {
+  /** Port to listen on. @default 0 (a free port) */
+  port?: string | number;
+  /** Open the browser; `--no-open` sets it false. @default true */
+  open?: boolean;
+}
+
+/**
+ * Serves the dashboard of `pipeline` (all pipelines when undefined) until `ctx.signal`
+ * aborts (Ctrl-C).
+ *
+ * @returns the exit code
+ * @throws {UserError} for an unknown pipeline or a bad port
+ */
+export async function dashboardCommand(
+  ctx: CliContext,
+  pipeline: string | undefined,
+  options: DashboardOptions = {},
+): Promise<number> {
+  const port = parsePort(options.port);
+  // Fail now, not in the browser, for a pipeline that does not exist.
+  if (pipeline !== undefined) await openPipelineFolder(ctx, pipeline);
+  const app = createDashboardApp(ctx, { pipeline });
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  try {
+    server = Deno.serve({ hostname: "127.0.0.1", port, onListen() {} }, (req) => app.fetch(req));
+  } catch (err) {
+    if (err instanceof Deno.errors.AddrInUse) {
+      throw new UserError(`Port ${port} is in use; pick another with --port, or 0 for any`);
+    }
+    throw err;
+  }
+  const url = `http://127.0.0.1:${server.addr.port}/`;
+  ctx.stdout.write(`Dashboard of ${pipeline ?? "all pipelines"} at ${url}\nPress Ctrl-C to stop\n`);
+  if (options.open !== false) openBrowser(url);
+  const stop = () => server.shutdown();
+  if (ctx.signal?.aborted) await stop();
+  ctx.signal?.addEventListener("abort", stop, { once: true });
+  await server.finished;
+  return 0;
+}
+
+/** Opens `url` in the default browser; failing to is not an error (the URL is printed). */
+function openBrowser(url: string): void {
+  const [cmd, ...args] = Deno.build.os === "darwin"
+    ? ["open", url]
+    : Deno.build.os === "windows"
+    ? ["cmd", "/c", "start", "", url]
+    : ["xdg-open", url];
+  try {
+    const child = new Deno.Command(cmd, { args, stdout: "null", stderr: "null", stdin: "null" })
+      .spawn();
+    child.status.catch(() => {});
+    child.unref();
+  } catch {
+    // No browser opener here: the printed URL is enough.
+  }
+}
+
+function parsePort(port: string | number | undefined): number {
+  if (port === undefined) return 0;
+  const n = Number(port);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new UserError(
+      `--port must be a port number from 0 to 65535, got ${JSON.stringify(port)}`,
+    );
+  }
+  return n;
+}

@@ -1,0 +1,246 @@
+/**
+ * What the MCP pipeline tools answer: plain JSON values read from a pipeline's working folder
+ * and its destination, through the same helpers as `dltx pipeline` and `dltx query`.
+ *
+ * @module
+ */
+
+import { UserError } from "../../errors.ts";
+import { childTables } from "../../schema/mod.ts";
+import type { Column, Schema, Table } from "../../schema/types.ts";
+import type { CliContext } from "../context.ts";
+import { destinationTarget, openDestination } from "../_pipeline_destination.ts";
+import {
+  listPipelineNames,
+  openPipelineFolder,
+  type PipelineFolder,
+  pipelinesDirOf,
+  readPipelineSchema,
+  readTrace,
+  requireState,
+} from "../_pipelines.ts";
+
+/** Rows `run_query` returns unless told otherwise. */
+export const DEFAULT_ROW_LIMIT = 100;
+/** The most rows `run_query` returns, so a result fits an assistant's context. */
+export const MAX_ROW_LIMIT = 1000;
+
+/** `list_pipelines`: the pipelines dir and each pipeline with its destination and dataset. */
+export async function listPipelines(ctx: CliContext): Promise<Record<string, unknown>> {
+  const pipelinesDir = pipelinesDirOf(ctx);
+  const pipelines = [];
+  for (const name of await listPipelineNames(pipelinesDir)) {
+    const folder = await openPipelineFolder(ctx, name);
+    const state = folder.state;
+    pipelines.push({
+      name,
+      dataset: state?.dataset_name,
+      destination: state?.destination_type,
+      location: state?._local?.destination_location,
+      schemas: state?.schema_names ?? [],
+      has_state: state !== undefined,
+    });
+  }
+  return { pipelines_dir: pipelinesDir, pipelines };
+}
+
+/** `pipeline_state`: the local state, incremental cursors included. */
+export async function pipelineState(ctx: CliContext, name: string): Promise<unknown> {
+  return requireState(await openPipelineFolder(ctx, name));
+}
+
+/**
+ * `last_trace`: the trace of the last run, as stored (secrets were masked when it was written).
+ *
+ * @throws {UserError} when the pipeline never ran
+ */
+export async function lastTrace(ctx: CliContext, name: string): Promise<unknown> {
+  const folder = await openPipelineFolder(ctx, name);
+  const trace = await readTrace(folder);
+  if (!trace) {
+    throw new UserError(
+      `Pipeline "${name}" has no trace in ${folder.workingDir.root}: run it first`,
+    );
+  }
+  return trace;
+}
+
+/** `list_tables`: each table of a schema with its parent, resource and column count. */
+export async function listTables(
+  ctx: CliContext,
+  name: string,
+  schemaName?: string,
+): Promise<Record<string, unknown>> {
+  const folder = await openPipelineFolder(ctx, name);
+  const schema = await readPipelineSchema(folder, schemaName);
+  const tables = Object.values(schema.tables).map((t) => ({
+    name: t.name,
+    parent: t.parent,
+    resource: t.resource,
+    write_disposition: t.write_disposition,
+    columns: Object.keys(t.columns).length,
+    system: t.name.startsWith("_dlt_"),
+  }));
+  return { dataset: datasetOf(folder), schema: schema.name, version: schema.version, tables };
+}
+
+/**
+ * `table_schema`: a table's columns with their types, nullability and hints, and its child
+ * tables.
+ *
+ * @throws {UserError} for a table the schema does not have, listing those it has
+ */
+export async function tableSchema(
+  ctx: CliContext,
+  name: string,
+  table: string,
+  schemaName?: string,
+): Promise<Record<string, unknown>> {
+  const folder = await openPipelineFolder(ctx, name);
+  const schema = await readPipelineSchema(folder, schemaName);
+  const t = findTable(schema, table);
+  return {
+    dataset: datasetOf(folder),
+    schema: schema.name,
+    table: t.name,
+    parent: t.parent,
+    resource: t.resource,
+    write_disposition: t.write_disposition,
+    merge_strategy: t.merge_strategy,
+    columns: Object.values(t.columns).map(columnInfo),
+    child_tables: childTables(schema, t).map((c) => c.name),
+  };
+}
+
+/**
+ * `count_rows`: the number of rows of a table in the dataset.
+ *
+ * @throws {UserError} for a table the schema does not have, or a missing destination
+ */
+export async function countRows(
+  ctx: CliContext,
+  name: string,
+  table: string,
+): Promise<Record<string, unknown>> {
+  const folder = await openPipelineFolder(ctx, name);
+  // The name is checked against the schema, so only known tables reach the SQL text.
+  const t = findTable(await readPipelineSchema(folder), table);
+  const dataset = datasetOf(folder);
+  const rows = await queryDestination(
+    ctx,
+    folder,
+    `SELECT count(*) AS n FROM ${quoteIdent(dataset)}.${quoteIdent(t.name)}`,
+  );
+  return { dataset, table: t.name, rows: Number(rows[0]?.n ?? 0) };
+}
+
+/** Options of {@linkcode runQuery}. */
+export interface RunQueryOptions {
+  /** Return at most this many rows (1 to {@linkcode MAX_ROW_LIMIT}). @default 100 */
+  limit?: number;
+}
+
+/**
+ * `run_query`: one read-only SQL statement on the dataset; at most `limit` rows, and whether
+ * there were more.
+ *
+ * @throws {UserError} for a bad limit, or SQL that DuckDB rejects or that would write
+ */
+export async function runQuery(
+  ctx: CliContext,
+  name: string,
+  sql: string,
+  options: RunQueryOptions = {},
+): Promise<Record<string, unknown>> {
+  const limit = options.limit ?? DEFAULT_ROW_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_ROW_LIMIT) {
+    throw new UserError(
+      `limit must be a whole number from 1 to ${MAX_ROW_LIMIT}, got ${JSON.stringify(limit)}`,
+    );
+  }
+  const statement = sql.trim().replace(/;\s*$/, "");
+  if (statement === "") throw new UserError("The query is empty; pass the SQL to run");
+  const folder = await openPipelineFolder(ctx, name);
+  // A query is wrapped so DuckDB stops after limit + 1 rows instead of reading a whole table;
+  // other statements (DESCRIBE, SHOW, PRAGMA) cannot be wrapped and are cut afterwards.
+  const wrapped = /^(select|with|from|values|table)\b/i.test(statement)
+    ? `SELECT * FROM (${statement}) AS q LIMIT ${limit + 1}`
+    : statement;
+  const rows = await queryDestination(ctx, folder, wrapped);
+  const limited = rows.length > limit;
+  const shown = limited ? rows.slice(0, limit) : rows;
+  return { dataset: datasetOf(folder), row_count: shown.length, limited, rows: shown };
+}
+
+async function queryDestination(
+  ctx: CliContext,
+  folder: PipelineFolder,
+  sql: string,
+): Promise<Record<string, unknown>[]> {
+  const target = await destinationTarget(ctx, folder.name, folder.state);
+  const destination = await openDestination(folder.name, target);
+  try {
+    if (!destination.query) {
+      throw new UserError(`The ${destination.type} destination cannot run queries`);
+    }
+    return await destination.query(sql).catch((err) => {
+      throw withDatasetHint(err, datasetOf(folder));
+    });
+  } finally {
+    await destination.close();
+  }
+}
+
+function datasetOf(folder: PipelineFolder): string {
+  return folder.state?.dataset_name ?? `${folder.name}_dataset`;
+}
+
+function findTable(schema: Schema, table: string): Table {
+  const t = schema.tables[table];
+  if (!t) {
+    throw new UserError(
+      `Schema "${schema.name}" has no table "${table}"; its tables: ${
+        Object.keys(schema.tables).join(", ") || "none"
+      }`,
+    );
+  }
+  return t;
+}
+
+const HINTS = [
+  "primary_key",
+  "merge_key",
+  "unique",
+  "row_key",
+  "parent_key",
+  "root_key",
+  "hard_delete",
+] as const;
+
+function columnInfo(column: Column): Record<string, unknown> {
+  const hints = HINTS.filter((h) => column[h] === true);
+  return {
+    name: column.name,
+    data_type: column.data_type,
+    nullable: column.nullable,
+    hints,
+    ...(column.variant ? { variant: true } : {}),
+    ...(column.dedup_sort ? { dedup_sort: column.dedup_sort } : {}),
+  };
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Tables live in the dataset; a read-only connection cannot make it the default schema. */
+function withDatasetHint(err: unknown, dataset: string): unknown {
+  if (!(err instanceof UserError)) return err;
+  const missing = err.message.match(/Table with name (\S+) does not exist/);
+  if (!missing || missing[1].includes(".")) return err;
+  return new UserError(
+    `${err.message} The pipeline's tables are in dataset ${dataset}: ` +
+      `write ${dataset}.${missing[1]}`,
+    { cause: err },
+  );
+}

@@ -19,10 +19,9 @@ import {
   type PipelineCommandOptions,
 } from "./pipeline_command.ts";
 import { queryCommand, type QueryCommandOptions } from "./query.ts";
-import { mcpCommand } from "./mcp/mod.ts";
 import { addConnectorCommand, type AddConnectorOptions } from "./add.ts";
 import { initCommand, type InitCommandOptions } from "./init.ts";
-import { dashboardCommand, type DashboardOptions } from "./dashboard/mod.ts";
+import type { DashboardOptions } from "./dashboard/mod.ts";
 import { AI_AGENTS, aiSetupCommand } from "./ai/mod.ts";
 
 /** Exit codes of the CLI. */
@@ -181,6 +180,8 @@ export async function runCli(context: CliContext): Promise<number> {
     .option("--port <port>", "port to listen on (default: a free one)")
     .option("--no-open", "do not open the dashboard in the browser")
     .action(async (options: DashboardOptions) => {
+      // Loaded on demand, like `mcp`: other commands do not pay for their modules.
+      const { dashboardCommand } = await import("./dashboard/mod.ts");
       exitCode = await dashboardCommand(ctx, undefined, options);
     });
 
@@ -200,6 +201,7 @@ export async function runCli(context: CliContext): Promise<number> {
         "schemas, row counts, read-only SQL, connector validation, config status (no secrets)",
     )
     .action(async () => {
+      const { mcpCommand } = await import("./mcp/mod.ts");
       exitCode = await mcpCommand(ctx);
     });
 

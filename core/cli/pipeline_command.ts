@@ -16,7 +16,6 @@ import { pipelineLoadPackageCommand } from "./pipeline_load_package.ts";
 import { pipelineSchemaCommand } from "./pipeline_schema.ts";
 import { pipelineSyncCommand } from "./pipeline_sync.ts";
 import { pipelineTraceCommand } from "./pipeline_trace.ts";
-import { dashboardCommand } from "./dashboard/mod.ts";
 
 /** Options of `dltx pipeline`, as parsed from the command line. */
 export interface PipelineCommandOptions {
@@ -110,8 +109,10 @@ export async function pipelineCommand(
       return await pipelineDropCommand(ctx, name, options);
     case "sync":
       return await pipelineSyncCommand(ctx, name, options);
-    case "show":
+    case "show": {
+      const { dashboardCommand } = await import("./dashboard/mod.ts");
       return await dashboardCommand(ctx, name, options);
+    }
     default:
       throw new InternalError(`Pipeline operation "${operation}" has no handler`);
   }

@@ -11,6 +11,7 @@
  */
 
 import { UserError } from "../errors.ts";
+import { withDatasetHint } from "./_read_query.ts";
 import type { CliContext } from "./context.ts";
 import { formatCsv, formatJson, formatTable } from "./_format.ts";
 import { destinationTarget, openDestination } from "./_pipeline_destination.ts";
@@ -74,21 +75,6 @@ export async function queryCommand(
   }
   ctx.stdout.write(out);
   return 0;
-}
-
-/**
- * A query naming a table without its dataset fails in DuckDB's words; say where the
- * pipeline's tables are, since a read-only query cannot change the default schema.
- */
-function withDatasetHint(err: unknown, dataset: string): unknown {
-  if (!(err instanceof UserError)) return err;
-  const missing = err.message.match(/Table with name (\S+) does not exist/);
-  if (!missing || missing[1].includes(".")) return err;
-  return new UserError(
-    `${err.message} The pipeline's tables are in dataset ${dataset}: ` +
-      `write ${dataset}.${missing[1]}`,
-    { cause: err },
-  );
 }
 
 function parseLimit(limit: string | number | undefined): number | undefined {

@@ -10,6 +10,7 @@
 import { UserError } from "../../errors.ts";
 import type { Destination } from "../../pipeline/mod.ts";
 import type { Schema, Table } from "../../schema/types.ts";
+import { limitedSql } from "../_read_query.ts";
 import type { CliContext } from "../context.ts";
 import { destinationTarget, openDestination } from "../_pipeline_destination.ts";
 import {
@@ -377,13 +378,7 @@ function tablesOf(schemaJson: unknown): Record<string, Set<string>> {
 
 /** Runs the explorer's SQL read-only; at most `limit` rows, flagged when there were more. */
 async function runQuery(d: Destination, sql: string, limit: number) {
-  // A plain SELECT is limited in DuckDB, so a huge table is not read whole; other statements
-  // (DESCRIBE, SHOW, ...) cannot be wrapped and are cut after reading.
-  const body = sql.trim().replace(/;\s*$/, "");
-  const wrappable = /^(select|with|from)\b/i.test(body) && !body.includes(";");
-  const rows = await d.query!(
-    wrappable ? `SELECT * FROM (${body}\n) AS q LIMIT ${limit + 1}` : sql,
-  );
+  const rows = await d.query!(limitedSql(sql, limit));
   const limited = rows.length > limit;
   const shown = limited ? rows.slice(0, limit) : rows;
   const columns = shown.length > 0 ? Object.keys(shown[0]) : [];

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { limitedSql, withDatasetHint } from "../_read_query.ts";
 import { UserError } from "../../errors.ts";
 import { childTables } from "../../schema/mod.ts";
 import type { Column, Schema, Table } from "../../schema/types.ts";
@@ -161,12 +162,7 @@ export async function runQuery(
   const statement = sql.trim().replace(/;\s*$/, "");
   if (statement === "") throw new UserError("The query is empty; pass the SQL to run");
   const folder = await openPipelineFolder(ctx, name);
-  // A query is wrapped so DuckDB stops after limit + 1 rows instead of reading a whole table;
-  // other statements (DESCRIBE, SHOW, PRAGMA) cannot be wrapped and are cut afterwards.
-  const wrapped = /^(select|with|from|values|table)\b/i.test(statement)
-    ? `SELECT * FROM (${statement}) AS q LIMIT ${limit + 1}`
-    : statement;
-  const rows = await queryDestination(ctx, folder, wrapped);
+  const rows = await queryDestination(ctx, folder, limitedSql(statement, limit));
   const limited = rows.length > limit;
   const shown = limited ? rows.slice(0, limit) : rows;
   return { dataset: datasetOf(folder), row_count: shown.length, limited, rows: shown };
@@ -231,16 +227,4 @@ function columnInfo(column: Column): Record<string, unknown> {
 
 function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
-}
-
-/** Tables live in the dataset; a read-only connection cannot make it the default schema. */
-function withDatasetHint(err: unknown, dataset: string): unknown {
-  if (!(err instanceof UserError)) return err;
-  const missing = err.message.match(/Table with name (\S+) does not exist/);
-  if (!missing || missing[1].includes(".")) return err;
-  return new UserError(
-    `${err.message} The pipeline's tables are in dataset ${dataset}: ` +
-      `write ${dataset}.${missing[1]}`,
-    { cause: err },
-  );
 }

@@ -1,0 +1,35 @@
+/**
+ * Helpers for the read-only SQL that `dltx query`, the MCP server and the dashboard run on a
+ * pipeline's dataset.
+ *
+ * @module
+ */
+
+import { UserError } from "../errors.ts";
+
+/**
+ * Wraps a plain query so DuckDB stops after `limit + 1` rows instead of reading a whole table
+ * (the extra row tells the caller there were more). Other statements (DESCRIBE, SHOW, PRAGMA)
+ * cannot be wrapped and come back as given, to be cut after reading.
+ */
+export function limitedSql(sql: string, limit: number): string {
+  const body = sql.trim().replace(/;\s*$/, "");
+  const wrappable = /^(select|with|from|values|table)\b/i.test(body) && !body.includes(";");
+  // The newline keeps a trailing `-- comment` from swallowing the closing parenthesis.
+  return wrappable ? `SELECT * FROM (${body}\n) AS q LIMIT ${limit + 1}` : sql;
+}
+
+/**
+ * A query naming a table without its dataset fails in DuckDB's words; say where the
+ * pipeline's tables are, since a read-only query cannot change the default schema.
+ */
+export function withDatasetHint(err: unknown, dataset: string): unknown {
+  if (!(err instanceof UserError)) return err;
+  const missing = err.message.match(/Table with name (\S+) does not exist/);
+  if (!missing || missing[1].includes(".")) return err;
+  return new UserError(
+    `${err.message} The pipeline's tables are in dataset ${dataset}: ` +
+      `write ${dataset}.${missing[1]}`,
+    { cause: err },
+  );
+}

@@ -1,0 +1,20 @@
+import { equal } from "node:assert/strict";
+import { UserError } from "../errors.ts";
+import { limitedSql, withDatasetHint } from "./_read_query.ts";
+
+Deno.test("limitedSql() wraps plain queries, keeps a trailing comment out of the way", () => {
+  equal(
+    limitedSql("SELECT * FROM t -- all;", 10),
+    "SELECT * FROM (SELECT * FROM t -- all\n) AS q LIMIT 11",
+  );
+  equal(limitedSql("select 1;", 5), "SELECT * FROM (select 1\n) AS q LIMIT 6");
+  equal(limitedSql("DESCRIBE ds.t", 5), "DESCRIBE ds.t");
+  equal(limitedSql("SELECT 1; SELECT 2", 5), "SELECT 1; SELECT 2");
+});
+
+Deno.test("withDatasetHint() points an unqualified table at the dataset", () => {
+  const err = withDatasetHint(new UserError("Table with name items does not exist!"), "ds");
+  equal((err as Error).message.endsWith("write ds.items"), true);
+  const qualified = new UserError("Table with name ds.items does not exist!");
+  equal(withDatasetHint(qualified, "ds"), qualified);
+});

@@ -33,6 +33,28 @@ export interface TempProject {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
+/** Env vars Deno reads for TLS trust and proxies (`deno check` of a project may download). */
+const NETWORK_ENV = [
+  "DENO_CERT",
+  "DENO_TLS_CA_STORE",
+  "NODE_EXTRA_CA_CERTS",
+  "HTTPS_PROXY",
+  "HTTP_PROXY",
+  "NO_PROXY",
+  "https_proxy",
+  "http_proxy",
+  "no_proxy",
+];
+
+function passThroughEnv(names: readonly string[]): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const name of names) {
+    const value = Deno.env.get(name);
+    if (value !== undefined) kept[name] = value;
+  }
+  return kept;
+}
+
 /** Creates a temp project; `await using p = await tempProject()` removes it afterwards. */
 export async function tempProject(): Promise<TempProject> {
   const dir = await Deno.makeTempDir({ prefix: "dltx_e2e_" });
@@ -45,6 +67,8 @@ export async function tempProject(): Promise<TempProject> {
     DENO_DIR: Deno.env.get("DENO_DIR") ?? join(Deno.env.get("HOME") ?? "/root", ".cache", "deno"),
     DLTX_PIPELINES_DIR: join(dir, "_pipelines"),
     NO_COLOR: "1",
+    // A machine whose registry access needs its own certificates or proxy keeps them.
+    ...passThroughEnv(NETWORK_ENV),
   };
   return {
     dir,

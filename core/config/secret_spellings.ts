@@ -110,7 +110,7 @@ function jsonEscape(text: string): string {
 /** JSON-escaped with every non-ASCII character as `\uXXXX` (lower-case hex, Python's way). */
 function jsonEscapeAscii(text: string): string {
   return jsonEscape(text).replace(
-    /[^\x00-\x7f]/g,
+    /[\u0080-\uffff]/g,
     (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
 }

@@ -87,7 +87,8 @@ function urlParserForm(text: string, where: "path" | "query"): string | undefine
   let out = "";
   for (const char of text) {
     if (STRUCTURAL[where].includes(char)) {
-      out += char;
+      // In an http(s) path the parser reads a backslash as a slash.
+      out += where === "path" && char === "\\" ? "/" : char;
       continue;
     }
     try {

@@ -287,7 +287,7 @@ export class HttpClient {
           signal: combined,
           redirect: "manual",
         });
-        const target = redirectTarget(response, hop.url);
+        const target = this.#redirectTarget(response, hop.url, options.auth);
         if (target === undefined) {
           // Reading the body to the end (also for errors and retries) lets the connection be reused.
           const text = await response.text();
@@ -309,7 +309,9 @@ export class HttpClient {
         const { method, keepBody } = redirectedMethod(response.status, hop.method);
         leftOrigin ||= target.origin !== hop.url.origin;
         const next = copyRequest({ ...request, method }, target);
-        if (leftOrigin) { for (const name of CREDENTIAL_HEADERS) next.headers.delete(name); }
+        if (leftOrigin) {
+          for (const name of CREDENTIAL_HEADERS) next.headers.delete(name);
+        }
         await this.#applyAuth(next, request.url, options);
         hop = next;
         hopBody = keepBody ? hopBody : undefined;
@@ -319,6 +321,24 @@ export class HttpClient {
       throw error;
     } finally {
       clearTimeout(timer);
+    }
+  }
+
+  /** Where a redirect leads; a `Location` that is no URL fails the request (not retried). */
+  #redirectTarget(response: Response, from: URL, auth: Auth | undefined): URL | undefined {
+    try {
+      return redirectTarget(response, from);
+    } catch {
+      throw new HttpError(
+        this.#mask(
+          `${maskUrl(from)} answered ${response.status} with a Location that is not a URL: ${
+            maskUrl(response.headers.get("location") ?? "")
+          }`,
+          auth,
+        ),
+        response.status,
+        this.#maskUrl(from, auth),
+      );
     }
   }
 

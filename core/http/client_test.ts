@@ -622,3 +622,15 @@ Deno.test("request() masks every spelling of auth secrets in error bodies", asyn
     return true;
   });
 });
+
+Deno.test("request() fails at once on a redirect whose Location is not a URL", async () => {
+  const { client, seen } = setup(() =>
+    new Response(null, { status: 302, headers: { location: "http://[bad" } })
+  );
+  await rejects(client.request(get("https://api.test/a?token=t-1")), {
+    name: "HttpError",
+    message:
+      "https://api.test/a?token=*** answered 302 with a Location that is not a URL: http://[bad",
+  });
+  equal(seen.length, 1);
+});

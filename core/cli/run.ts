@@ -87,6 +87,10 @@ async function runWithSetup(
       onEvent: setup.events,
       timeoutMs: numberSetting(config, "runtime.request_timeout", 60) * 1000,
       maxAttempts: numberSetting(config, "runtime.request_max_attempts", 5),
+      // dlt's name; dltx reads it as the total time one request may wait between attempts.
+      maxRetryDelayMs:
+        numberSetting(config, "runtime.request_max_retry_delay", 300, { zeroAllowed: true }) *
+        1000,
     });
 
   if (format !== undefined) {
@@ -178,12 +182,18 @@ function hasIncrementalState(source: Source): boolean {
     Object.keys(resources).length > 0;
 }
 
-function numberSetting(config: ConfigResolver, key: string, fallback: number): number {
+function numberSetting(
+  config: ConfigResolver,
+  key: string,
+  fallback: number,
+  options: { zeroAllowed?: boolean } = {},
+): number {
   const value = config.get(key)?.value;
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) {
-    throw new ConfigError(`${key} must be a positive number (got ${JSON.stringify(value)})`);
+  if (!Number.isFinite(n) || n < 0 || (n === 0 && !options.zeroAllowed)) {
+    const what = options.zeroAllowed ? "0 or a positive number" : "a positive number";
+    throw new ConfigError(`${key} must be ${what} (got ${JSON.stringify(value)})`);
   }
   return n;
 }

@@ -34,4 +34,5 @@ export * from "./toml_provider.ts";
 export * from "./resolver.ts";
 export * from "./load_config.ts";
 export * from "./secret_masker.ts";
+export * from "./secret_spellings.ts";
 export * from "./mask_url.ts";

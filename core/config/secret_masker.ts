@@ -4,6 +4,8 @@
  * @module
  */
 
+import { secretSpellings } from "./secret_spellings.ts";
+
 /** What a masked secret is replaced with. */
 export const MASK = "***";
 
@@ -26,10 +28,11 @@ export class SecretMasker {
   #pattern: RegExp | undefined;
 
   /**
-   * Registers a secret. Strings are added as they are (and URL-encoded, as they appear in
-   * query strings); numbers as their text; tables and arrays contribute their string leaves
-   * only (a credentials table's port number is not a secret worth masking everywhere).
-   * Empty strings, `undefined`, `null` and booleans are ignored.
+   * Registers a secret. Strings are added in every spelling of `secretSpellings()` (as they
+   * are, URL- and form-encoded, JSON-escaped); numbers as their text; tables and arrays
+   * contribute their string leaves only (a credentials table's port number is not a secret
+   * worth masking everywhere). Values shorter than `MIN_SECRET_LENGTH` (4), `undefined`,
+   * `null` and booleans are ignored.
    *
    * @param secret The secret value, e.g. a resolved secret config field.
    */
@@ -69,11 +72,10 @@ export class SecretMasker {
   }
 
   #addString(secret: string): void {
-    if (secret.length === 0) return;
+    // A secret seen before has all its spellings here already.
+    if (this.#secrets.has(secret)) return;
     const before = this.#secrets.size;
-    this.#secrets.add(secret);
-    const encoded = encodeURIComponent(secret);
-    if (encoded !== secret) this.#secrets.add(encoded);
+    for (const spelling of secretSpellings(secret)) this.#secrets.add(spelling);
     if (this.#secrets.size !== before) this.#pattern = undefined;
   }
 }

@@ -3,9 +3,9 @@ import { SecretMasker } from "./secret_masker.ts";
 
 Deno.test("SecretMasker.mask() replaces every occurrence, longest secret first", () => {
   const masker = new SecretMasker();
-  masker.add("abc");
-  masker.add("abcdef");
-  equal(masker.mask("abcdef and abc and abcdef"), "*** and *** and ***");
+  masker.add("abcd");
+  masker.add("abcdefgh");
+  equal(masker.mask("abcdefgh and abcd and abcdefgh"), "*** and *** and ***");
 });
 
 Deno.test("SecretMasker.mask() escapes regexp characters in secrets", () => {
@@ -38,6 +38,34 @@ Deno.test("SecretMasker.mask() also masks the URL-encoded form of a secret", () 
   const masker = new SecretMasker();
   masker.add("a b+c/d");
   equal(masker.mask("?key=a%20b%2Bc%2Fd and a b+c/d"), "?key=*** and ***");
+});
+
+Deno.test("SecretMasker.mask() masks every spelling: form, JSON, encodeURI", () => {
+  const masker = new SecretMasker();
+  const secret = 'SPECIAL secret!~(x) "é"';
+  masker.add(secret);
+  const url = new URL("https://api.test/x");
+  url.searchParams.set("k", secret);
+  const texts = [
+    url.href,
+    JSON.stringify({ echoed: secret }),
+    JSON.stringify({ url: url.href }),
+    `path ${encodeURI(secret)}`,
+    String.raw`python "SPECIAL secret!~(x) \"\u00e9\""`,
+  ];
+  for (const text of texts) {
+    const masked = masker.mask(text);
+    equal(masked.includes("***"), true, masked);
+    equal(/SPECIAL|secret|%7E/.test(masked), false, masked);
+  }
+});
+
+Deno.test("SecretMasker ignores values shorter than 4 characters", () => {
+  const masker = new SecretMasker();
+  masker.add("abc");
+  masker.add(42);
+  equal(masker.size, 0);
+  equal(masker.mask("abc 42"), "abc 42");
 });
 
 Deno.test("SecretMasker masks secrets added after a first mask() call", () => {

@@ -1,19 +1,27 @@
 /**
  * The HTTP client: sends one `HttpRequest`, retrying on 429, 5xx, connection errors and
- * timeouts with exponential backoff (honouring `Retry-After`), applies `response_actions`,
+ * timeouts with exponential backoff (honouring `Retry-After`) within a retry budget, follows
+ * redirects (credentials only where the auth scope allows), applies `response_actions`,
  * parses JSON and turns failures into clear, secret-free errors.
  *
  * @module
  */
 
 import denoConfig from "../../deno.json" with { type: "json" };
-import { MASK, maskUrl } from "../config/mod.ts";
+import { maskUrl, SecretMasker } from "../config/mod.ts";
 import { defaultDeps, type Deps } from "../deps.ts";
 import { ConfigError, HttpError } from "../errors.ts";
 import { type EventSink, noEvents } from "../events.ts";
 import { type Logger, silentLogger } from "../log.ts";
-import { backoffMs, parseRetryAfter } from "./_backoff.ts";
+import { parseRetryAfter, retryWait, seconds } from "./_backoff.ts";
 import { describeFetchFailure } from "./_failure.ts";
+import {
+  CREDENTIAL_HEADERS,
+  MAX_REDIRECTS,
+  redirectedMethod,
+  redirectTarget,
+} from "./_redirect.ts";
+import type { AuthScope } from "./auth_scope.ts";
 import {
   bodyExcerpt,
   matchResponseAction,
@@ -38,8 +46,12 @@ export interface HttpClientOptions {
   maxAttempts?: number;
   /** Wait after the first failed attempt, doubled on each retry, in ms. @default 1000 */
   backoffBaseMs?: number;
-  /** Longest wait between attempts (also caps `Retry-After`), in ms. @default 300000 */
-  maxBackoffMs?: number;
+  /**
+   * The retry budget (dlt's `request_max_retry_delay`): the most one request waits between
+   * its attempts, all waits together, in ms. A backoff wait is shortened to what is left; a
+   * `Retry-After` beyond what is left fails the request at once. @default 300000
+   */
+  maxRetryDelayMs?: number;
   /** Receives one warning per retry. @default silentLogger */
   logger?: Logger;
   /** Applied to every message and URL the client produces. */
@@ -58,6 +70,11 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Applied before every attempt (so an expired OAuth2 token is renewed); its secrets are masked. */
   auth?: Auth;
+  /**
+   * The origins `auth` may be applied to (the request's, a redirect's next hop). Without a
+   * scope, auth goes to the request's own URL and to redirects within its origin.
+   */
+  authScope?: AuthScope;
   /** The resource the request is made for, named in its events. */
   resource?: string;
 }
@@ -95,11 +112,13 @@ export class HttpClient {
   readonly #timeoutMs: number;
   readonly #maxAttempts: number;
   readonly #backoffBaseMs: number;
-  readonly #maxBackoffMs: number;
+  readonly #maxRetryDelayMs: number;
   readonly #logger: Logger;
   readonly #masker?: TextMasker;
   readonly #userAgent: string;
   readonly #onEvent: EventSink;
+  // Maskers of auth secrets, rebuilt when the secrets change (a renewed OAuth2 token).
+  readonly #authMaskers = new WeakMap<Auth, { key: string; masker: SecretMasker }>();
 
   /**
    * @param options timeouts, retries, logging, masking and injectable I/O.
@@ -110,7 +129,7 @@ export class HttpClient {
     this.#timeoutMs = positive("timeoutMs", options.timeoutMs ?? 60_000);
     this.#maxAttempts = positive("maxAttempts", options.maxAttempts ?? 5, true);
     this.#backoffBaseMs = nonNegative("backoffBaseMs", options.backoffBaseMs ?? 1000);
-    this.#maxBackoffMs = nonNegative("maxBackoffMs", options.maxBackoffMs ?? 300_000);
+    this.#maxRetryDelayMs = nonNegative("maxRetryDelayMs", options.maxRetryDelayMs ?? 300_000);
     this.#logger = options.logger ?? silentLogger;
     this.#masker = options.masker;
     this.#userAgent = options.userAgent ?? `dltx/${denoConfig.version}`;
@@ -133,14 +152,18 @@ export class HttpClient {
   ): Promise<HttpResponse | undefined> {
     const { signal, auth, resource } = options;
     const body = encodeBody(request);
+    let waitedMs = 0;
     for (let attempt = 1;; attempt++) {
       signal?.throwIfAborted();
-      if (auth) await auth.apply(request, signal);
-      const url = this.#maskUrl(request.url, auth);
+      // Auth changes a copy: the caller's request stays as it was for the next attempt.
+      const first = copyRequest(request, request.url);
+      await this.#applyAuth(first, request.url, options);
+      const url = this.#maskUrl(first.url, auth);
       const label = `${request.method} ${url}`;
       this.#logger.debug(label);
       let failure: string;
       let retryAfterMs: number | undefined;
+      let sent: Sent | undefined;
       // Status 0 in events: no response arrived (connection error, timeout).
       let status = 0;
       const started = performance.now();
@@ -155,14 +178,14 @@ export class HttpClient {
           attempt,
         });
       try {
-        const { response, text } = await this.#send(request, body, signal);
-        status = response.status;
+        sent = await this.#send(request, first, body, options);
+        status = sent.response.status;
         requestEvent();
-        if (!isRetryableStatus(response.status) || attempt >= this.#maxAttempts) {
-          return this.#finish(request, response, text, attempt, options);
+        if (!isRetryableStatus(status) || attempt >= this.#maxAttempts) {
+          return this.#finish(request, sent, attempt, options);
         }
-        failure = `${response.status} ${statusText(response.status, response.statusText)}`;
-        retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), this.#deps.now());
+        failure = `${status} ${statusText(status, sent.response.statusText)}`;
+        retryAfterMs = parseRetryAfter(sent.response.headers.get("retry-after"), this.#deps.now());
       } catch (error) {
         if (signal?.aborted) throw signal.reason ?? error;
         const timedOut = error instanceof AttemptTimeout;
@@ -173,18 +196,22 @@ export class HttpClient {
           ? `timed out after ${seconds(this.#timeoutMs)}`
           : describeFetchFailure(error, request.url);
         if (attempt >= this.#maxAttempts) {
-          // No `cause`: fetch's own message contains the unmasked URL.
-          throw new HttpError(
-            this.#mask(`${label} failed after ${plural(attempt, "attempt")}: ${failure}`, auth),
-            0,
-            this.#maskUrl(request.url, auth),
-          );
+          throw this.#noAnswerError(label, attempt, failure, first.url, auth);
         }
       }
-      const waitMs = Math.min(
-        retryAfterMs ?? backoffMs(attempt, this.#backoffBaseMs, this.#maxBackoffMs),
-        this.#maxBackoffMs,
-      );
+      const next = retryWait({
+        attempt,
+        retryAfterMs,
+        waitedMs,
+        baseMs: this.#backoffBaseMs,
+        budgetMs: this.#maxRetryDelayMs,
+      });
+      if ("giveUp" in next) {
+        if (sent) return this.#finish(request, sent, attempt, options, next.giveUp);
+        throw this.#noAnswerError(label, attempt, `${failure}; ${next.giveUp}`, first.url, auth);
+      }
+      const waitMs = next.waitMs;
+      waitedMs += waitMs;
       this.#logger.warn(this.#mask(
         `${label} failed: ${failure} (attempt ${attempt}/${this.#maxAttempts}); waiting ${
           seconds(waitMs)
@@ -203,29 +230,92 @@ export class HttpClient {
     }
   }
 
-  /** One attempt: fetch and read the whole body within the timeout. */
+  /** The error of a request that got no answer (connection failures, timeouts). */
+  #noAnswerError(
+    label: string,
+    attempts: number,
+    failure: string,
+    url: URL,
+    auth: Auth | undefined,
+  ): HttpError {
+    // No `cause`: fetch's own message contains the unmasked URL.
+    return new HttpError(
+      this.#mask(`${label} failed after ${plural(attempts, "attempt")}: ${failure}`, auth),
+      0,
+      this.#maskUrl(url, auth),
+    );
+  }
+
+  /**
+   * Applies auth to one hop of an attempt when its URL may have credentials: the scope
+   * decides; without one, the origin of the request as the caller made it.
+   */
+  async #applyAuth(hop: HttpRequest, origin: URL, options: RequestOptions): Promise<void> {
+    const { auth, authScope, signal, resource } = options;
+    if (!auth) return;
+    const allowed = authScope
+      ? authScope.permits(hop.url, resource)
+      : hop.url.origin === origin.origin;
+    if (allowed) await auth.apply(hop, signal);
+  }
+
+  /**
+   * One attempt: fetch, following redirects hop by hop, and read the whole body, all within
+   * the timeout. Each hop is the caller's request again at the new URL, with auth applied
+   * where the scope allows; once a hop leaves the origin, credential headers the request
+   * carried (`Authorization`, `Cookie`) are dropped for good, as `fetch` drops them.
+   */
   async #send(
     request: HttpRequest,
+    first: HttpRequest,
     body: EncodedBody | undefined,
-    signal: AbortSignal | undefined,
-  ): Promise<{ response: Response; text: string }> {
-    const headers = new Headers(request.headers);
-    if (!headers.has("accept")) headers.set("accept", "application/json");
-    if (!headers.has("user-agent")) headers.set("user-agent", this.#userAgent);
-    if (body && !headers.has("content-type")) headers.set("content-type", body.contentType);
+    options: RequestOptions,
+  ): Promise<Sent> {
+    const { signal } = options;
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(new AttemptTimeout()), this.#timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal;
     try {
-      const response = await this.#deps.fetch(request.url, {
-        method: request.method,
-        headers,
-        body: body?.text,
-        signal: signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal,
-        redirect: "follow",
-      });
-      // Reading the body to the end (also for errors and retries) lets the connection be reused.
-      const text = await response.text();
-      return { response, text };
+      let hop = first;
+      let hopBody = body;
+      let leftOrigin = false;
+      for (let redirects = 0;; redirects++) {
+        const response = await this.#deps.fetch(hop.url, {
+          method: hop.method,
+          headers: this.#headersOf(hop, hopBody),
+          body: hopBody?.text,
+          signal: combined,
+          redirect: "manual",
+        });
+        const target = this.#redirectTarget(response, hop.url, options.auth);
+        if (target === undefined) {
+          // Reading the body to the end (also for errors and retries) lets the connection be reused.
+          const text = await response.text();
+          return { response, text, url: response.url ? new URL(response.url) : hop.url };
+        }
+        await response.body?.cancel();
+        if (redirects >= MAX_REDIRECTS) {
+          throw new HttpError(
+            this.#mask(
+              `${request.method} ${
+                maskUrl(first.url)
+              } was redirected more than ${MAX_REDIRECTS} times (last to ${maskUrl(target)})`,
+              options.auth,
+            ),
+            response.status,
+            this.#maskUrl(target, options.auth),
+          );
+        }
+        const { method, keepBody } = redirectedMethod(response.status, hop.method);
+        leftOrigin ||= target.origin !== hop.url.origin;
+        const next = copyRequest({ ...request, method }, target);
+        if (leftOrigin) {
+          for (const name of CREDENTIAL_HEADERS) next.headers.delete(name);
+        }
+        await this.#applyAuth(next, request.url, options);
+        hop = next;
+        hopBody = keepBody ? hopBody : undefined;
+      }
     } catch (error) {
       if (timeout.signal.aborted && !signal?.aborted) throw timeout.signal.reason;
       throw error;
@@ -234,16 +324,43 @@ export class HttpClient {
     }
   }
 
+  /** Where a redirect leads; a `Location` that is no URL fails the request (not retried). */
+  #redirectTarget(response: Response, from: URL, auth: Auth | undefined): URL | undefined {
+    try {
+      return redirectTarget(response, from);
+    } catch {
+      throw new HttpError(
+        this.#mask(
+          `${maskUrl(from)} answered ${response.status} with a Location that is not a URL: ${
+            maskUrl(response.headers.get("location") ?? "")
+          }`,
+          auth,
+        ),
+        response.status,
+        this.#maskUrl(from, auth),
+      );
+    }
+  }
+
+  /** The headers of one hop: the request's, plus the client's defaults. */
+  #headersOf(hop: HttpRequest, body: EncodedBody | undefined): Headers {
+    const headers = new Headers(hop.headers);
+    if (!headers.has("accept")) headers.set("accept", "application/json");
+    if (!headers.has("user-agent")) headers.set("user-agent", this.#userAgent);
+    if (body && !headers.has("content-type")) headers.set("content-type", body.contentType);
+    return headers;
+  }
+
   /** Turns the final answer into a response, `undefined` (ignored) or an error. */
   #finish(
     request: HttpRequest,
-    response: Response,
-    text: string,
+    sent: Sent,
     attempts: number,
     options: RequestOptions,
+    gaveUp?: string,
   ): HttpResponse | undefined {
     const { auth, responseActions } = options;
-    const url = response.url ? new URL(response.url) : request.url;
+    const { response, text, url } = sent;
     const maskedUrl = this.#maskUrl(url, auth);
     const status = response.status;
     if (responseActions && responseActions.length > 0) {
@@ -256,14 +373,16 @@ export class HttpClient {
       }
     }
     if (status >= 400) {
-      const excerpt = bodyExcerpt(text);
+      // Masked before it is cut and its whitespace squeezed, which would split a secret.
+      const excerpt = bodyExcerpt(this.#mask(text.slice(0, EXCERPT_SOURCE_CHARS), auth));
       let message = statusErrorMessage(
         status,
         statusText(status, response.statusText),
         maskedUrl,
         excerpt,
       );
-      if (attempts > 1) message += ` (gave up after ${plural(attempts, "attempt")})`;
+      if (gaveUp) message += ` (gave up after ${plural(attempts, "attempt")}: ${gaveUp})`;
+      else if (attempts > 1) message += ` (gave up after ${plural(attempts, "attempt")})`;
       throw new HttpError(this.#mask(message, auth), status, maskedUrl);
     }
     const body = parseJsonBody(
@@ -281,16 +400,45 @@ export class HttpClient {
   }
 
   #mask(text: string, auth: Auth | undefined): string {
-    let masked = this.#masker ? this.#masker.mask(text) : text;
-    if (auth) {
-      for (const secret of auth.secrets()) {
-        // Very short values would mask unrelated text; the masker handles configured secrets.
-        if (secret.length < 4) continue;
-        masked = masked.replaceAll(secret, MASK).replaceAll(encodeURIComponent(secret), MASK);
-      }
-    }
-    return masked;
+    const masked = this.#masker ? this.#masker.mask(text) : text;
+    return auth ? this.#authMasker(auth).mask(masked) : masked;
   }
+
+  /** A masker of the auth's secrets in every spelling, the same rules as the CLI's masker. */
+  #authMasker(auth: Auth): SecretMasker {
+    const secrets = auth.secrets();
+    const key = secrets.join("\0");
+    let entry = this.#authMaskers.get(auth);
+    if (entry?.key !== key) {
+      const masker = new SecretMasker();
+      for (const secret of secrets) masker.add(secret);
+      entry = { key, masker };
+      this.#authMaskers.set(auth, entry);
+    }
+    return entry.masker;
+  }
+}
+
+/** What one attempt got: the final response (after redirects), its body and its URL. */
+interface Sent {
+  response: Response;
+  text: string;
+  url: URL;
+}
+
+/** How much of an error body is masked and then excerpted (the excerpt is far shorter). */
+const EXCERPT_SOURCE_CHARS = 16_384;
+
+/** A copy of `request` at `url`, so auth and redirects never change the caller's request. */
+function copyRequest(request: HttpRequest, url: URL): HttpRequest {
+  const copy: HttpRequest = {
+    method: request.method,
+    url: new URL(url),
+    headers: new Headers(request.headers),
+  };
+  if (request.json !== undefined) copy.json = request.json;
+  if (request.data !== undefined) copy.data = request.data;
+  return copy;
 }
 
 interface EncodedBody {
@@ -337,11 +485,6 @@ function nonNegative(name: string, value: number): number {
     throw new ConfigError(`HTTP client option ${name} must be 0 or more, got ${value}`);
   }
   return value;
-}
-
-function seconds(ms: number): string {
-  const s = ms / 1000;
-  return `${Number.isInteger(s) ? s : s.toFixed(s < 1 ? 3 : 1).replace(/\.?0+$/, "")}s`;
 }
 
 function plural(n: number, word: string): string {

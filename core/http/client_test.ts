@@ -4,6 +4,7 @@ import { defaultDeps, type Deps } from "../deps.ts";
 import { ConfigError, DataError, HttpError } from "../errors.ts";
 import type { DltxEvent } from "../events.ts";
 import { memoryLogger } from "../log.ts";
+import { AuthScope } from "./auth_scope.ts";
 import { HttpClient, type HttpClientOptions } from "./client.ts";
 import type { Auth, HttpRequest } from "./types.ts";
 
@@ -192,13 +193,64 @@ Deno.test("request() backs off 1, 2, 4, 8 s and then reports the last server err
   deepStrictEqual(sleeps, [1000, 2000, 4000, 8000]);
 });
 
-Deno.test("request() caps waits at maxBackoffMs, Retry-After included", async () => {
-  const { client, sleeps } = setup(
-    () => new Response("", { status: 429, headers: { "retry-after": "9999" } }),
-    { maxAttempts: 2, maxBackoffMs: 300_000 },
+Deno.test("request() gives up at once on a Retry-After beyond the retry budget", async () => {
+  const { client, sleeps, seen } = setup(
+    () => new Response("busy", { status: 429, headers: { "retry-after": "999999" } }),
+    { maxRetryDelayMs: 300_000 },
   );
-  await rejects(client.request(get("https://api.test/x")), HttpError);
-  deepStrictEqual(sleeps, [300_000]);
+  await rejects(client.request(get("https://api.test/x")), (error) => {
+    ok(error instanceof HttpError);
+    equal(error.status, 429);
+    equal(
+      error.message,
+      "429 Client Error: Too Many Requests for url: https://api.test/x — response: busy " +
+        "(gave up after 1 attempt: the server asked to wait 999999s (Retry-After), more than " +
+        "the retry budget of 300s (runtime.request_max_retry_delay))",
+    );
+    return true;
+  });
+  deepStrictEqual(sleeps, []);
+  equal(seen.length, 1);
+});
+
+Deno.test("request() keeps all waits of one request within the retry budget", async () => {
+  // Budget 10 s: backoff 1 + 2 + 4 s, then 3 s (what is left, not 8), then it is used up.
+  const { client, sleeps, seen } = setup(() => new Response("down", { status: 503 }), {
+    maxAttempts: 10,
+    maxRetryDelayMs: 10_000,
+  });
+  await rejects(client.request(get("https://api.test/x")), {
+    name: "HttpError",
+    message: "503 Server Error: Service Unavailable for url: https://api.test/x — response: down " +
+      "(gave up after 5 attempts: the retry budget of 10s (runtime.request_max_retry_delay) is used up)",
+  });
+  deepStrictEqual(sleeps, [1000, 2000, 4000, 3000]);
+  equal(seen.length, 5);
+});
+
+Deno.test("request() counts Retry-After waits against the budget and names what is left", async () => {
+  const { client, sleeps } = setup(
+    (_, attempt) =>
+      new Response("", { status: 429, headers: { "retry-after": attempt === 1 ? "4" : "7" } }),
+    { maxRetryDelayMs: 10_000 },
+  );
+  await rejects(
+    client.request(get("https://api.test/x")),
+    /gave up after 2 attempts: the server asked to wait 7s \(Retry-After\), more than the 6s left of the retry budget of 10s \(runtime\.request_max_retry_delay\)\)$/,
+  );
+  deepStrictEqual(sleeps, [4000]);
+});
+
+Deno.test("request() gives up on connection errors when the budget is spent", async () => {
+  const { client, sleeps } = setup(() => {
+    throw new TypeError("fetch failed");
+  }, { maxRetryDelayMs: 1500 });
+  await rejects(client.request(get("http://127.0.0.1:1234/x")), {
+    name: "HttpError",
+    message: "GET http://127.0.0.1:1234/x failed after 3 attempts: connection error talking to " +
+      "127.0.0.1:1234: unknown error; the retry budget of 1.5s (runtime.request_max_retry_delay) is used up",
+  });
+  deepStrictEqual(sleeps, [1000, 500]);
 });
 
 Deno.test("request() does not retry 4xx and words them as requests does", async () => {
@@ -406,4 +458,179 @@ Deno.test("request() follows redirects against a real server and reports the fin
   } finally {
     await server.shutdown();
   }
+});
+
+/** Two local servers on different ports (two origins); `b` echoes what it received. */
+async function withTwoOrigins(
+  handleA: (req: Request, b: string) => Response,
+  fn: (a: string, b: string, seenAtB: Headers[]) => Promise<void>,
+) {
+  const seenAtB: Headers[] = [];
+  const b = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+    seenAtB.push(req.headers);
+    return Response.json({ at: "b" });
+  });
+  const bUrl = `http://127.0.0.1:${b.addr.port}`;
+  const a = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    (req) => handleA(req, bUrl),
+  );
+  try {
+    await fn(`http://127.0.0.1:${a.addr.port}`, bUrl, seenAtB);
+  } finally {
+    await a.shutdown();
+    await b.shutdown();
+  }
+}
+
+const KEY_AUTH: Auth = {
+  apply(request) {
+    request.headers.set("x-api-key", "key-in-a-header");
+    return Promise.resolve();
+  },
+  secrets: () => ["key-in-a-header"],
+};
+
+Deno.test("request() sends no credentials along a redirect to another origin", async () => {
+  // fetch itself would keep X-API-Key on a cross-origin redirect (it drops only Authorization
+  // and Cookie): the client follows redirects itself.
+  await withTwoOrigins(
+    (req, b) => {
+      const path = new URL(req.url).pathname;
+      if (path === "/same") return Response.redirect(new URL("/cross", req.url), 302);
+      if (path === "/cross") {
+        if (req.headers.get("x-api-key") !== "key-in-a-header") {
+          return new Response("", { status: 401 });
+        }
+        return Response.redirect(`${b}/landed`, 307);
+      }
+      return new Response("", { status: 404 });
+    },
+    async (a, _b, seenAtB) => {
+      const client = new HttpClient();
+      const response = await client.request(
+        get(`${a}/same`, { authorization: "Bearer static", cookie: "s=1", "x-other": "kept" }),
+        { auth: KEY_AUTH },
+      );
+      deepStrictEqual(response?.body, { at: "b" });
+      equal(response?.url.pathname, "/landed");
+      equal(seenAtB.length, 1);
+      equal(seenAtB[0].get("x-api-key"), null);
+      equal(seenAtB[0].get("authorization"), null);
+      equal(seenAtB[0].get("cookie"), null);
+      equal(seenAtB[0].get("x-other"), "kept");
+    },
+  );
+});
+
+Deno.test("request() applies auth after a redirect to an origin the scope allows", async () => {
+  await withTwoOrigins(
+    (_req, b) => Response.redirect(`${b}/landed`, 302),
+    async (a, b, seenAtB) => {
+      const withheld: string[] = [];
+      const client = new HttpClient();
+      const request = get(`${a}/start`, { authorization: "Bearer static" });
+      await client.request(request, {
+        auth: KEY_AUTH,
+        authScope: new AuthScope(a, { onWithheld: (origin) => withheld.push(origin) }),
+      });
+      equal(seenAtB[0].get("x-api-key"), null);
+      deepStrictEqual(withheld, [b]);
+      await client.request(request, {
+        auth: KEY_AUTH,
+        authScope: new AuthScope(a, { authHosts: [b] }),
+      });
+      equal(seenAtB[1].get("x-api-key"), "key-in-a-header");
+      // A header the request itself carried stays dropped once the redirect left the origin.
+      equal(seenAtB[1].get("authorization"), null);
+      equal(request.headers.get("x-api-key"), null, "the caller's request is left as it was");
+    },
+  );
+});
+
+Deno.test("request() turns a POST into a GET on 303 and keeps it on 307", async () => {
+  for (const [status, method, body] of [[303, "GET", ""], [307, "POST", '{"q":1}']] as const) {
+    const { client, seen } = setup((s) =>
+      s.url.endsWith("/start")
+        ? new Response(null, { status, headers: { location: "/next" } })
+        : json({ ok: true })
+    );
+    const response = await client.request({
+      ...get("https://api.test/start"),
+      method: "POST",
+      json: { q: 1 },
+    });
+    equal(response?.url.href, "https://api.test/next");
+    equal(seen[1].method, method);
+    equal(seen[1].body, body);
+  }
+});
+
+Deno.test("request() stops after 20 redirects", async () => {
+  const { client, seen } = setup((s) =>
+    new Response(null, { status: 302, headers: { location: `${s.url}x?api_key=k-123` } })
+  );
+  await rejects(client.request(get("https://api.test/a")), (error) => {
+    ok(error instanceof HttpError);
+    equal(error.status, 302);
+    ok(
+      error.message.startsWith(
+        "GET https://api.test/a was redirected more than 20 times (last to https://api.test/a",
+      ),
+    );
+    ok(!error.message.includes("k-123"));
+    return true;
+  });
+  equal(seen.length, 21);
+});
+
+Deno.test("request() masks an error body before cutting it to an excerpt", async () => {
+  const secret = "cut-me  in two-halves";
+  const masker = new SecretMasker();
+  masker.add(secret);
+  // The secret straddles the excerpt's 200-character end, and has two spaces in a row.
+  const body = `${"x".repeat(190)} ${secret} tail`;
+  const { client } = setup(() => new Response(body, { status: 400 }), { masker });
+  await rejects(client.request(get("https://api.test/x")), (error) => {
+    ok(error instanceof HttpError);
+    ok(!error.message.includes("cut-me"), error.message);
+    ok(error.message.includes("***"), error.message);
+    return true;
+  });
+});
+
+Deno.test("request() masks every spelling of auth secrets in error bodies", async () => {
+  const secret = "SPECIAL secret!~(x)";
+  const auth: Auth = {
+    apply(request) {
+      request.url.searchParams.set("api_key", secret);
+      return Promise.resolve();
+    },
+    secrets: () => [secret],
+  };
+  const { client } = setup((s) =>
+    new Response(`bad ${s.url} ${JSON.stringify(secret)} ${encodeURIComponent(secret)}`, {
+      status: 401,
+    })
+  );
+  await rejects(client.request(get("https://api.test/x?page=1"), { auth }), (error) => {
+    ok(error instanceof HttpError);
+    equal(
+      error.message,
+      '401 Client Error: Unauthorized for url: https://api.test/x?page=1&api_key=*** — response: bad https://api.test/x?page=1&api_key=*** "***" ***',
+    );
+    return true;
+  });
+});
+
+Deno.test("request() fails at once on a redirect whose Location is not a URL", async () => {
+  const { client, seen } = setup(() =>
+    new Response(null, { status: 302, headers: { location: "http://[bad" } })
+  );
+  await rejects(client.request(get("https://api.test/a?token=t-1")), {
+    name: "HttpError",
+    message:
+      "https://api.test/a?token=*** answered 302 with a Location that is not a URL: http://[bad",
+  });
+  equal(seen.length, 1);
 });

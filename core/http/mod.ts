@@ -23,6 +23,7 @@
 
 export * from "./types.ts";
 export * from "./client.ts";
+export * from "./auth_scope.ts";
 export * from "./json_path.ts";
 export * from "./auth/mod.ts";
 export * from "./paginators/mod.ts";

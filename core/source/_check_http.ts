@@ -5,8 +5,10 @@
  * @module
  */
 
+import { AUTH_HOST_FORMS, readAuthHost } from "../http/mod.ts";
 import type { AuthConfig, PaginatorConfig, ResponseAction } from "../http/types.ts";
 import { type Checker, describe, isPlainObject, join } from "./_check.ts";
+import type { ClientConfig } from "./types.ts";
 
 // Keys of each paginator kind (dlt's names); typed by the contract so no kind is missing.
 const PAGINATOR_KEYS: Record<PaginatorConfig["type"], Record<string, KeyKind>> = {
@@ -68,6 +70,25 @@ const AUTH_TYPES = Object.keys(AUTH_KEYS) as NonNullable<AuthConfig["type"]>[];
 const SECRET_AUTH_KEYS = new Set(["token", "api_key", "password", "client_secret"]);
 
 type KeyKind = "string" | "positive" | "count" | "boolean" | "path_or_null";
+
+/**
+ * `client.auth_hosts`: a list of origins or `host[:port]`s. Entries with a `{placeholder}` are
+ * checked once it is filled in, when the source is built.
+ */
+export function checkAuthHosts(
+  c: Checker,
+  value: unknown,
+  client: ClientConfig,
+): string[] | undefined {
+  const scheme = /^http:/i.test(client.base_url) ? "http:" : "https:";
+  return c.list(value, "client.auth_hosts", (entry, path) => {
+    const text = c.string(entry, path);
+    if (text === undefined || text.includes("{")) return text;
+    const read = readAuthHost(text, scheme);
+    if ("origin" in read) return text;
+    return c.fail(path, `${read.problem} (got ${describe(text)}); ${AUTH_HOST_FORMS}`);
+  });
+}
 
 /** One auth config; no `type` means bearer. */
 export function checkAuth(c: Checker, value: unknown, path: string): AuthConfig | undefined {

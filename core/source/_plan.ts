@@ -11,6 +11,7 @@ import { ConfigError } from "../errors.ts";
 import {
   type Auth,
   type AuthConfig,
+  AuthScope,
   createAuth,
   createPaginator,
   type HttpClient,
@@ -71,6 +72,8 @@ export interface ResourcePlan {
   json?: Renderer<unknown>;
   data?: Renderer<unknown>;
   auth?: Auth;
+  /** The origins `auth` is applied to: `client.base_url`'s and `client.auth_hosts`. */
+  authScope: AuthScope;
   /** The configured paginator, cloned per request series; `undefined` means detect it. */
   paginator?: Paginator;
   selector: RecordSelector;
@@ -110,10 +113,18 @@ export function planResources(connector: Connector, options: PlanOptions): Resou
   const clientAuth = connector.client.auth
     ? makeAuth(connector.client.auth, clientScope, "client.auth", options)
     : undefined;
+  const authScope = makeAuthScope(connector, baseUrl, clientScope, logger);
 
   const plans = expanded.map((resource) => {
     const parent = findParent(resource, names);
-    return planOne(resource, parent, { ...options, baseUrl, clientHeaders, clientAuth, connector });
+    return planOne(resource, parent, {
+      ...options,
+      baseUrl,
+      clientHeaders,
+      clientAuth,
+      authScope,
+      connector,
+    });
   });
   const byName = new Map(plans.map((p) => [p.name, p]));
   for (const plan of plans) {
@@ -128,6 +139,7 @@ interface PlanContext extends PlanOptions {
   baseUrl: string;
   clientHeaders: Record<string, string>;
   clientAuth?: Auth;
+  authScope: AuthScope;
   connector: Connector;
 }
 
@@ -238,6 +250,7 @@ function planOne(
       ? undefined
       : compileValue(endpoint.data, scope, "endpoint.data"),
     auth: endpoint.auth ? makeAuth(endpoint.auth, scope, "endpoint.auth", ctx) : ctx.clientAuth,
+    authScope: ctx.authScope,
     paginator,
     selector: new RecordSelector(dataSelector, { resource: name, logger: ctx.logger }),
     responseActions: endpoint.response_actions,
@@ -334,6 +347,36 @@ function makeAuth(
   const auth = createAuth(rendered as AuthConfig, { client: ctx.client, deps: ctx.deps });
   for (const secret of auth.secrets()) ctx.addSecret(secret);
   return auth;
+}
+
+/**
+ * Where credentials go: the origin of `client.base_url` and those of `client.auth_hosts`. A
+ * request elsewhere (a next page link, a redirect) goes without them, with one warning per
+ * origin.
+ */
+function makeAuthScope(
+  connector: Connector,
+  baseUrl: string,
+  scope: PlaceholderScope,
+  logger: Logger,
+): AuthScope {
+  const authHosts = (connector.client.auth_hosts ?? []).map((entry, i) =>
+    compileStatic(entry, scope, `client.auth_hosts[${i}]`)
+  );
+  const authScope: AuthScope = new AuthScope(baseUrl, {
+    authHosts,
+    onWithheld(origin, resource) {
+      const origins = authScope.origins;
+      const allowed = origins.length === 1
+        ? `the origin of client.base_url (${origins[0]})`
+        : `${origins.join(", ")} (client.base_url and client.auth_hosts)`;
+      logger.warn(
+        `${resource ? `Resource "${resource}": ` : ""}not sending credentials to ${origin}: ` +
+          `they go only to ${allowed}; add "${origin}" to client.auth_hosts to send them there too`,
+      );
+    },
+  });
+  return authScope;
 }
 
 function compileStatic(text: string, scope: PlaceholderScope, where: string): string {

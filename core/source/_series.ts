@@ -166,6 +166,7 @@ function send(
     responseActions: plan.responseActions,
     signal: ctx.signal,
     auth: plan.auth,
+    authScope: plan.authScope,
     resource: plan.name,
   });
   promise.then(() => statsOf(ctx, plan.name).requests++, () => {});

@@ -49,6 +49,11 @@ export interface RestApiSourceOptions {
   /** Attempts per request. @default 5 */
   maxAttempts?: number;
   /**
+   * The retry budget of one request: all its waits between attempts together, in ms (dlt's
+   * `request_max_retry_delay`). @default 300000
+   */
+  maxRetryDelayMs?: number;
+  /**
    * The source's state from the last committed load (the pipeline's `sources.<source name>`):
    * incremental cursors under `resources.<resource>.incremental.<cursor_path>`. Not changed;
    * `source.state()` returns an updated copy.
@@ -94,6 +99,7 @@ export function restApiSource(connector: Connector, options: RestApiSourceOption
     deps: options.deps,
     timeoutMs: options.timeoutMs,
     maxAttempts: options.maxAttempts,
+    maxRetryDelayMs: options.maxRetryDelayMs,
     logger,
     masker,
     onEvent,

@@ -491,3 +491,91 @@ Deno.test("restApiSource() asks for POST when a GET endpoint has a body", () => 
     /Resource "search": endpoint has a json body but method GET; set endpoint\.method to POST/,
   );
 });
+
+Deno.test("extract() sends no credentials to a next page link on another origin, warning once", async () => {
+  const OTHER = "https://mirror.test:8443/";
+  const api = fakeApi((_req, url) => {
+    const page = Number(url.searchParams.get("page") ?? 1);
+    const next = page < 3 ? `${OTHER}items?page=${page + 1}` : undefined;
+    return json({ data: [{ id: page }], next });
+  });
+  const logger = memoryLogger();
+  const pages = await collect({
+    name: "demo",
+    client: {
+      base_url: BASE,
+      auth: { type: "api_key", name: "key", api_key: "k-secret-1", location: "query" },
+      headers: { "x-trace": "t" },
+      paginator: { type: "json_link" },
+    },
+    resources: ["items"],
+  }, { deps: api.deps, logger });
+  deepStrictEqual(outline(pages), ["items: 1", "items: 2", "items: 3"]);
+  deepStrictEqual(api.requests.map((r) => r.url), [
+    `${BASE}items?key=k-secret-1`,
+    `${OTHER}items?page=2`,
+    `${OTHER}items?page=3`,
+  ]);
+  equal(api.requests[1].headers.get("x-trace"), "t", "other headers still go");
+  deepStrictEqual(logger.lines.filter((l) => l.startsWith("warn:")), [
+    'warn: Resource "items": not sending credentials to https://mirror.test:8443: they go only ' +
+    'to the origin of client.base_url (https://api.test); add "https://mirror.test:8443" to ' +
+    "client.auth_hosts to send them there too",
+  ]);
+});
+
+Deno.test("extract() sends credentials to the origins in client.auth_hosts", async () => {
+  const api = fakeApi((_req, url) =>
+    json({
+      data: [{ id: url.host }],
+      next: url.host === "api.test" ? "https://cdn.test/items?page=2" : undefined,
+    })
+  );
+  const logger = memoryLogger();
+  await collect({
+    name: "demo",
+    client: {
+      base_url: BASE,
+      auth: { token: "tok-1234" },
+      auth_hosts: ["cdn.test"],
+      paginator: { type: "json_link" },
+    },
+    resources: ["items"],
+  }, { deps: api.deps, logger });
+  deepStrictEqual(api.requests.map((r) => r.headers.get("authorization")), [
+    "Bearer tok-1234",
+    "Bearer tok-1234",
+  ]);
+  equal(logger.lines.some((l) => l.startsWith("warn:")), false, logger.lines.join("\n"));
+});
+
+Deno.test("restApiSource() rejects a client.auth_hosts entry that is not an origin", () => {
+  throws(
+    () =>
+      restApiSource({
+        name: "demo",
+        client: { base_url: BASE, auth_hosts: ["https://cdn.test/v1", "{host}"] },
+        config: { host: {} },
+        resources: ["items"],
+      }, { config: { host: "cdn.test/x" } }),
+    (error: Error) => {
+      equal(error.name, "ConfigError");
+      match(
+        error.message,
+        /client\.auth_hosts\[0\] has a path, query or fragment \(got "https:\/\/cdn\.test\/v1"\); write an origin such as https:\/\/api2\.example\.com/,
+      );
+      return true;
+    },
+  );
+  // A placeholder entry is checked once filled in.
+  throws(
+    () =>
+      restApiSource({
+        name: "demo",
+        client: { base_url: BASE, auth_hosts: ["{host}"] },
+        config: { host: {} },
+        resources: ["items"],
+      }, { config: { host: "cdn.test/x" } }),
+    /client\.auth_hosts entry "cdn\.test\/x" has a path, query or fragment/,
+  );
+});

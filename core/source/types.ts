@@ -32,6 +32,11 @@ export interface ClientConfig {
   base_url: string;
   headers?: Record<string, string>;
   auth?: AuthConfig;
+  /**
+   * More origins that get `auth`'s credentials besides `base_url`'s (a dltx addition):
+   * `https://api2.example.com` or `host[:port]` (the scheme of `base_url`).
+   */
+  auth_hosts?: string[];
   paginator?: PaginatorConfig | PaginatorConfig["type"];
 }
 

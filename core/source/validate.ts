@@ -14,7 +14,7 @@ import {
   checkIncrementalParam,
   checkSchemaContract,
 } from "./_check_hints.ts";
-import { checkAuth, checkPaginator, checkResponseAction } from "./_check_http.ts";
+import { checkAuth, checkAuthHosts, checkPaginator, checkResponseAction } from "./_check_http.ts";
 import type {
   ClientConfig,
   ConfigField,
@@ -45,7 +45,7 @@ const TOP_KEYS = [
   "resource_defaults",
   "resources",
 ];
-const CLIENT_KEYS = ["base_url", "headers", "auth", "paginator"];
+const CLIENT_KEYS = ["base_url", "headers", "auth", "auth_hosts", "paginator"];
 const RESOURCE_KEYS = [
   "name",
   "endpoint",
@@ -196,6 +196,7 @@ function checkClient(c: Checker, value: unknown): ClientConfig | undefined {
   }
   if (o.headers !== undefined) client.headers = checkHeaders(c, o.headers, "client.headers");
   if (o.auth !== undefined) client.auth = checkAuth(c, o.auth, "client.auth");
+  if (o.auth_hosts !== undefined) client.auth_hosts = checkAuthHosts(c, o.auth_hosts, client);
   if (o.paginator !== undefined) {
     client.paginator = checkPaginator(c, o.paginator, "client.paginator");
   }

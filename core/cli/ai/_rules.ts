@@ -65,6 +65,8 @@ export default defineConnector({
 - Auth \`type\`: \`bearer\` (\`token\`), \`api_key\` (\`name\`, \`api_key\`, \`location\`: header,
   query or cookie), \`http_basic\` (\`username\`, \`password\`), \`oauth2_client_credentials\`
   (\`access_token_url\`, \`client_id\`, \`client_secret\`).
+  Credentials go only to the origin of \`client.base_url\`: a next page link or redirect to
+  another host gets none unless \`client.auth_hosts\` lists it (\`["https://files.example.com"]\`).
 - Paginator \`type\`: \`json_link\` (\`next_url_path\`), \`header_link\`, \`offset\` (\`limit\`,
   \`offset_param\`, \`limit_param\`, \`total_path\`), \`page_number\` (\`base_page\`, \`page_param\`,
   \`total_path\`), \`cursor\` (\`cursor_path\`, \`cursor_param\`), \`header_cursor\`,

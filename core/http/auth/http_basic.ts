@@ -47,10 +47,16 @@ export class HttpBasicAuth implements Auth {
     return Promise.resolve();
   }
 
-  /** @returns the password and the encoded credentials. */
+  /**
+   * @returns the password and the encoded credentials: base64 as sent, and without its `=`
+   *   padding and in base64url, as a server or a log may echo them.
+   */
   secrets(): string[] {
     const encoded = this.#header.slice("Basic ".length);
-    return this.#password === "" ? [encoded] : [this.#password, encoded];
+    const unpadded = encoded.replace(/=+$/, "");
+    const url = unpadded.replaceAll("+", "-").replaceAll("/", "_");
+    const spellings = [...new Set([encoded, unpadded, url])];
+    return this.#password === "" ? spellings : [this.#password, ...spellings];
   }
 }
 

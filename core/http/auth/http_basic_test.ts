@@ -14,6 +14,17 @@ Deno.test("HttpBasicAuth sends base64(username:password)", async () => {
   deepStrictEqual(auth.secrets(), ["pass", btoa("user:pass")]);
 });
 
+Deno.test("HttpBasicAuth secrets include the unpadded and base64url spellings", () => {
+  // "user:pa??>" encodes with "/" and padding: base64 "dXNlcjpwYT8/Pg==".
+  const auth = new HttpBasicAuth({ type: "http_basic", username: "user", password: "pa??>" });
+  deepStrictEqual(auth.secrets(), [
+    "pa??>",
+    "dXNlcjpwYT8/Pg==",
+    "dXNlcjpwYT8/Pg",
+    "dXNlcjpwYT8_Pg",
+  ]);
+});
+
 Deno.test("HttpBasicAuth encodes UTF-8 and allows an empty password", async () => {
   const req = request();
   await new HttpBasicAuth({ type: "http_basic", username: "jörg", password: "" }).apply(req);

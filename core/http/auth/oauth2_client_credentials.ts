@@ -5,7 +5,7 @@
  * @module
  */
 
-import { MASK, maskUrl } from "../../config/mod.ts";
+import { maskUrl, SecretMasker } from "../../config/mod.ts";
 import { defaultDeps, type Deps } from "../../deps.ts";
 import { ConfigError, HttpError } from "../../errors.ts";
 import { HttpClient } from "../client.ts";
@@ -155,8 +155,11 @@ export class OAuth2ClientCredentialsAuth implements Auth {
     return token;
   }
 
+  // The token server may echo the form: the secret comes back form-encoded, JSON-escaped...
   #hideSecret(text: string): string {
-    return text.replaceAll(this.#clientSecret, MASK);
+    const masker = new SecretMasker();
+    masker.add(this.#clientSecret);
+    return masker.mask(text);
   }
 }
 

@@ -113,6 +113,30 @@ Deno.test("OAuth2ClientCredentialsAuth names the token URL when the token reques
   });
 });
 
+Deno.test("OAuth2ClientCredentialsAuth masks the secret a token server echoes, form-encoded", async () => {
+  const secret = "SPECIAL secret!~(x)";
+  const forms: string[] = [];
+  const deps: Deps = {
+    fetch: async (input, init) => {
+      const form = await new Request(input, init).text();
+      forms.push(form);
+      return Response.json({ error: "invalid_client", form, secret }, { status: 401 });
+    },
+    now: () => new Date(0),
+    sleep: () => Promise.resolve(),
+  };
+  const config = { ...CONFIG, client_secret: secret };
+  const auth = new OAuth2ClientCredentialsAuth(config, { client: new HttpClient({ deps }), deps });
+  await rejects(auth.apply(request()), (error) => {
+    ok(error instanceof HttpError);
+    ok(forms[0].includes("client_secret=SPECIAL+secret%21%7E%28x%29"), forms[0]);
+    ok(!/SPECIAL/.test(error.message), error.message);
+    ok(error.message.includes('"secret":"***"'), error.message);
+    ok(error.message.includes("client_secret=***"), error.message);
+    return true;
+  });
+});
+
 Deno.test("OAuth2ClientCredentialsAuth rejects a token response without access_token", async () => {
   const { deps } = tokenServer(() => Response.json({ token_type: "bearer" }));
   const auth = new OAuth2ClientCredentialsAuth(CONFIG, { deps });

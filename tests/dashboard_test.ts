@@ -138,6 +138,13 @@ Deno.test({
       await page.waitForSelector("#error:not(:empty)");
       match(await page.textContent("#error") ?? "", /nope/);
       equal(await page.locator("#result table").count(), 0);
+
+      // A statement that is not a read shows the refusal, naming what is allowed.
+      await page.fill("#sql", `COPY (SELECT 1) TO '${p.path("copied.csv")}'`);
+      await page.click("#run");
+      await page.locator("#error", { hasText: "read-only" }).waitFor();
+      match(await page.textContent("#error") ?? "", /COPY is not allowed\. Use SELECT/);
+      equal(await Deno.stat(p.path("copied.csv")).then(() => true, () => false), false);
     } finally {
       await browser.close();
       child.kill("SIGINT");

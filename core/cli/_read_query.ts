@@ -9,7 +9,7 @@ import { UserError } from "../errors.ts";
 
 /**
  * Wraps a plain query so DuckDB stops after `limit + 1` rows instead of reading a whole table
- * (the extra row tells the caller there were more). Other statements (DESCRIBE, SHOW, PRAGMA)
+ * (the extra row tells the caller there were more). Other statements (DESCRIBE, SHOW, EXPLAIN)
  * cannot be wrapped and come back as given, to be cut after reading.
  */
 export function limitedSql(sql: string, limit: number): string {

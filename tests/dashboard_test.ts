@@ -30,7 +30,7 @@ function shopApi(req: Request): Response {
   return json([{ tag: "x" }, { tag: "y" }]);
 }
 
-/** Reads stdout until the dashboard prints its URL. */
+/** Reads stdout until the dashboard prints its URL (with the token in its fragment). */
 async function readUrl(stdout: ReadableStream<Uint8Array>): Promise<string> {
   const reader = stdout.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
@@ -38,7 +38,7 @@ async function readUrl(stdout: ReadableStream<Uint8Array>): Promise<string> {
     const { value, done } = await reader.read();
     if (done) throw new Error(`dashboard exited before printing its URL: ${text}`);
     text += value;
-    const m = text.match(/http:\/\/127\.0\.0\.1:\d+\//);
+    const m = text.match(/http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]{64}\b/);
     if (m) {
       reader.releaseLock();
       return m[0];
@@ -94,6 +94,18 @@ Deno.test({
       await page.goto(url);
       await page.waitForSelector("body[data-loaded=shop_pipeline]");
       equal(await page.textContent("#title"), "shop_pipeline");
+      // The token left the address bar; a reload still works (the page kept it).
+      equal(page.url(), url.replace(/#.*/, ""));
+      await page.reload();
+      await page.waitForSelector("body[data-loaded=shop_pipeline]");
+
+      // A new tab without the token (session storage is per tab) gets the page, not the data.
+      const other = await browser.newPage();
+      await other.goto(url.replace(/#.*/, ""));
+      await other.waitForSelector("#error:not(:empty)");
+      match(await other.textContent("#error") ?? "", /needs the token/);
+      equal(await other.textContent("#overview"), "");
+      await other.close();
 
       // The tables of the run with their row counts.
       const count = (table: string) =>
@@ -126,6 +138,13 @@ Deno.test({
       await page.waitForSelector("#error:not(:empty)");
       match(await page.textContent("#error") ?? "", /nope/);
       equal(await page.locator("#result table").count(), 0);
+
+      // A statement that is not a read shows the refusal, naming what is allowed.
+      await page.fill("#sql", `COPY (SELECT 1) TO '${p.path("copied.csv")}'`);
+      await page.click("#run");
+      await page.locator("#error", { hasText: "read-only" }).waitFor();
+      match(await page.textContent("#error") ?? "", /COPY is not allowed\. Use SELECT/);
+      equal(await Deno.stat(p.path("copied.csv")).then(() => true, () => false), false);
     } finally {
       await browser.close();
       child.kill("SIGINT");

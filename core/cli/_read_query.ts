@@ -9,7 +9,7 @@ import { UserError } from "../errors.ts";
 
 /**
  * Wraps a plain query so DuckDB stops after `limit + 1` rows instead of reading a whole table
- * (the extra row tells the caller there were more). Other statements (DESCRIBE, SHOW, PRAGMA)
+ * (the extra row tells the caller there were more). Other statements (DESCRIBE, SHOW, EXPLAIN)
  * cannot be wrapped and come back as given, to be cut after reading.
  */
 export function limitedSql(sql: string, limit: number): string {
@@ -26,7 +26,8 @@ export function limitedSql(sql: string, limit: number): string {
 export function withDatasetHint(err: unknown, dataset: string): unknown {
   if (!(err instanceof UserError)) return err;
   const missing = err.message.match(/Table with name (\S+) does not exist/);
-  if (!missing || missing[1].includes(".")) return err;
+  // A dotted name has its dataset; a path ('/etc/passwd') is a file, which no dataset holds.
+  if (!missing || /[./\\]/.test(missing[1])) return err;
   return new UserError(
     `${err.message} The pipeline's tables are in dataset ${dataset}: ` +
       `write ${dataset}.${missing[1]}`,

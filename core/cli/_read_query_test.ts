@@ -17,4 +17,7 @@ Deno.test("withDatasetHint() points an unqualified table at the dataset", () => 
   equal((err as Error).message.endsWith("write ds.items"), true);
   const qualified = new UserError("Table with name ds.items does not exist!");
   equal(withDatasetHint(qualified, "ds"), qualified);
+  // A file path read as a table is no table of the dataset: no hint.
+  const path = new UserError("Table with name /etc/passwd does not exist!");
+  equal(withDatasetHint(path, "ds"), path);
 });

@@ -2,10 +2,15 @@
  * `dltx query <pipeline> "<sql>" [--format table|json|csv] [--limit N]`: runs one read-only
  * SQL statement on the pipeline's destination and prints the result.
  *
- * Tables are named with their dataset (`SELECT * FROM shop_pipeline_dataset.items`): the
- * destination runs the statement on a read-only connection that refuses `SET`, so the
- * dataset cannot become the default schema. A query naming a table without it fails with a
- * hint naming the dataset.
+ * The statement must be one read (SELECT, WITH, VALUES, FROM, TABLE, DESCRIBE, SHOW,
+ * SUMMARIZE, EXPLAIN), checked by DuckDB's parser before anything runs, and it reads the
+ * dataset only: the destination's connection has external access disabled and its settings
+ * locked, so no other file, extension or setting is reachable. Anything else exits 1 naming
+ * what is allowed.
+ *
+ * Tables are named with their dataset (`SELECT * FROM shop_pipeline_dataset.items`): `SET`
+ * and `USE` are refused, so the dataset cannot become the default schema. A query naming a
+ * table without it fails with a hint naming the dataset.
  *
  * @module
  */
@@ -31,8 +36,8 @@ const FORMATS = ["table", "json", "csv"];
  * Runs `sql` read-only on the destination of `pipelineName` and prints the rows to stdout.
  *
  * @returns the exit code
- * @throws {UserError} for an unknown pipeline or format, a bad limit, or SQL that DuckDB
- *   rejects or that would write (the message is DuckDB's)
+ * @throws {UserError} for an unknown pipeline or format, a bad limit, SQL that DuckDB
+ *   rejects, or SQL that is not one read of the dataset
  */
 export async function queryCommand(
   ctx: CliContext,

@@ -7,6 +7,7 @@
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { firstLine } from "./results.ts";
 import { InternalError, UserError } from "../../core/errors.ts";
+import { sealConnection } from "./read_only.ts";
 
 /** The path DuckDB uses for a database that lives in memory only. */
 export const MEMORY_PATH = ":memory:";
@@ -28,6 +29,13 @@ export interface OpenHandleOptions {
    * @default {false}
    */
   readOnly?: boolean;
+  /**
+   * With `readOnly`: start DuckDB with `enable_external_access = false`, so it reads no file
+   * but this database (see {@linkcode openSealedReadHandle}).
+   *
+   * @default {false}
+   */
+  sealed?: boolean;
 }
 
 /**
@@ -48,7 +56,10 @@ export async function openDuckDbHandle(
   try {
     if (path === MEMORY_PATH) instance = await DuckDBInstance.create(MEMORY_PATH);
     else if (options.readOnly) {
-      instance = await DuckDBInstance.fromCache(path, { access_mode: "READ_ONLY" });
+      instance = await DuckDBInstance.fromCache(path, {
+        access_mode: "READ_ONLY",
+        ...(options.sealed ? { enable_external_access: "false" } : {}),
+      });
     } else instance = await DuckDBInstance.fromCache(path);
   } catch (err) {
     if (/different configuration than existing connections/i.test(firstLine(err))) {
@@ -87,6 +98,37 @@ export async function openReadHandle(path: string): Promise<DuckDbHandle> {
     if (!(err instanceof SameFileConflict)) throw err;
     return await openDuckDbHandle(path);
   }
+}
+
+/**
+ * Opens the database file `path` for untrusted read-only SQL: read-only, with external access
+ * disabled from the start (the file itself and its WAL stay readable; DuckDB allows them),
+ * then sealed by {@linkcode sealConnection} (UTC, settings locked). Readers in one process
+ * share the database through DuckDB's instance cache, so the file lock stays held until the
+ * last one closes.
+ *
+ * @throws {UserError} as {@linkcode openDuckDbHandle}, and when this process has the file open
+ *   for loading or for plain reading (DuckDB allows one configuration per file and process)
+ */
+export async function openSealedReadHandle(path: string): Promise<DuckDbHandle> {
+  let handle: DuckDbHandle;
+  try {
+    handle = await openDuckDbHandle(path, { readOnly: true, sealed: true });
+  } catch (err) {
+    if (!(err instanceof SameFileConflict)) throw err;
+    throw new UserError(
+      `The DuckDB database ${path} is open in this process for loading; query it once the ` +
+        "load is done",
+      { cause: err },
+    );
+  }
+  try {
+    await sealConnection(handle.connection);
+  } catch (err) {
+    handle.close();
+    throw openError(path, err);
+  }
+  return handle;
 }
 
 /**

@@ -17,7 +17,13 @@ import type {
   LoadSession,
   StoredPipeline,
 } from "../../core/pipeline/destination.ts";
-import { type DuckDbHandle, MEMORY_PATH, openDuckDbHandle, openReadHandle } from "./_connect.ts";
+import {
+  type DuckDbHandle,
+  MEMORY_PATH,
+  openDuckDbHandle,
+  openReadHandle,
+  openSealedReadHandle,
+} from "./_connect.ts";
 import { firstLine } from "./results.ts";
 import { dropTables } from "./_drop.ts";
 import { isOutOfMemory, maxMemoryLimitMb, parseMegabytes } from "./_memory_limit.ts";
@@ -224,22 +230,30 @@ export class DuckDbDestination implements Destination {
   }
 
   /**
-   * Runs one read-only statement (SELECT, DESCRIBE, SHOW, EXPLAIN, ...) and returns plain
-   * rows, as {@linkcode openDuckDb} does. The file is opened with DuckDB's read-only access
-   * mode (or, when this destination has it open for loading, read in a `READ ONLY`
-   * transaction on a second connection), so a query can never change the data.
+   * Runs one read-only statement (SELECT, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN) and returns
+   * plain rows, as {@linkcode openDuckDb} does. The file is opened read-only with external
+   * access disabled and settings locked, so a query reads this database and no other file.
+   * While this destination has the database open for loading (or it is `:memory:`), the
+   * query runs on that database instead, whose settings the load needs: the statement check
+   * and a `READ ONLY` transaction still hold, the file sealing does not.
    *
-   * @throws {UserError} when there is no database file, the statement writes ("read-only"),
-   *   or DuckDB rejects it
+   * @throws {UserError} when there is no database file, the statement is not a reading one
+   *   ("read-only"), it reads another file, or DuckDB rejects it
    */
   async query(sql: string, params?: QueryParam[]): Promise<Record<string, unknown>[]> {
-    const rows = await this.#read((con) => runReadOnly(con, sql, { where: this.location, params }));
-    if (rows === undefined) {
+    const run = (con: DuckDBConnection) => runReadOnly(con, sql, { where: this.location, params });
+    if (this.#handle || this.path === MEMORY_PATH) return (await this.#read(run))!;
+    if (!(await exists(this.path))) {
       throw new UserError(
         `There is no DuckDB database at ${this.path}: nothing has been loaded there yet`,
       );
     }
-    return rows;
+    const handle = await openSealedReadHandle(this.path);
+    try {
+      return await run(handle.connection);
+    } finally {
+      handle.close();
+    }
   }
 
   /**

@@ -6,7 +6,7 @@
 
 import { resolve } from "node:path";
 import { UserError } from "../../core/errors.ts";
-import { MEMORY_PATH, openDuckDbHandle, openReadHandle } from "./_connect.ts";
+import { MEMORY_PATH, openDuckDbHandle, openSealedReadHandle } from "./_connect.ts";
 import { firstLine, plainRows } from "./results.ts";
 import { runReadOnly } from "./read_only.ts";
 
@@ -34,8 +34,9 @@ export interface DuckDbReader {
 export interface OpenDuckDbOptions {
   /**
    * Open the file with DuckDB's read-only access mode, so other processes may read it too,
-   * and run every query as one reading statement in a `READ ONLY` transaction: a writing
-   * statement fails with a "read-only" `UserError`.
+   * with external access disabled and settings locked, and run every query as one reading
+   * statement in a `READ ONLY` transaction: anything else fails with a "read-only"
+   * `UserError`, and no query reads another file.
    *
    * @default {false}
    */
@@ -81,7 +82,7 @@ export async function openDuckDb(
 }
 
 async function openReadOnly(abs: string): Promise<DuckDbReader> {
-  const handle = await openReadHandle(abs);
+  const handle = await openSealedReadHandle(abs);
   return {
     async query(sql, params) {
       // A connection per query: each runs in its own READ ONLY transaction, so queries may

@@ -1,21 +1,30 @@
-import { deepStrictEqual, equal, ok, rejects } from "node:assert/strict";
+import { deepStrictEqual, equal, match, ok, rejects } from "node:assert/strict";
+import { join } from "node:path";
 import { UserError } from "../../core/errors.ts";
 import { DuckDbDestination } from "./duckdb_destination.ts";
 import { openDuckDb } from "./open_duckdb.ts";
+import { openSealedReadHandle } from "./_connect.ts";
 import { col, deps, type Env, schemaOf, SYS, tableOf, withEnv } from "./_testing.ts";
 
-const WRITES = [
-  "INSERT INTO demo_dataset.users VALUES (2, 'x', 'y')",
-  "DELETE FROM demo_dataset.users",
-  "UPDATE demo_dataset.users SET id = 3",
-  "DROP TABLE demo_dataset.users",
-  "CREATE TABLE demo_dataset.t (a INT)",
-  "COPY demo_dataset.users TO '/tmp/dltx_read_only_test.csv'",
-  "ATTACH ':memory:' AS m",
-  "SET threads = 4",
-  "CHECKPOINT",
-  "EXPLAIN ANALYZE DELETE FROM demo_dataset.users",
-];
+/** Statements a read-only query refuses, each with what its message says. */
+function refusals(dir: string): [string, RegExp][] {
+  return [
+    ["INSERT INTO demo_dataset.users VALUES (2, 'x', 'y')", /read-only: INSERT is not allowed/],
+    ["DELETE FROM demo_dataset.users", /read-only: DELETE is not allowed/],
+    ["UPDATE demo_dataset.users SET id = 3", /read-only: UPDATE is not allowed/],
+    ["DROP TABLE demo_dataset.users", /read-only: DROP is not allowed/],
+    ["CREATE TABLE demo_dataset.t (a INT)", /read-only: CREATE is not allowed/],
+    [`COPY demo_dataset.users TO '${dir}/copied.csv'`, /read-only: COPY is not allowed/],
+    [`EXPORT DATABASE '${dir}/exported'`, /read-only: EXPORT is not allowed/],
+    [`ATTACH '${dir}/attached.duckdb' AS m`, /read-only: ATTACH is not allowed/],
+    ["SET threads = 4", /read-only: SET is not allowed/],
+    ["PRAGMA enable_profiling", /read-only: PRAGMA is not allowed/],
+    ["CHECKPOINT", /read-only: CHECKPOINT is not allowed/],
+    ["EXPLAIN ANALYZE DELETE FROM demo_dataset.users", /read-only/],
+    ["SELECT * FROM checkpoint()", /table function checkpoint is not allowed/],
+    [`SELECT * FROM read_text('${dir}/secret.txt')`, /read the dataset only: .*secret\.txt/],
+  ];
+}
 
 async function loadUsers(env: Env): Promise<void> {
   const destination = new DuckDbDestination({ path: env.dbPath, deps });
@@ -36,23 +45,28 @@ async function loadUsers(env: Env): Promise<void> {
   }
 }
 
+/** Every refusal fails with its message and leaves nothing behind. */
 async function assertRefused(
+  env: Env,
   query: (sql: string) => Promise<unknown>,
   count: () => Promise<unknown>,
+  options: { sealed: boolean } = { sealed: true },
 ): Promise<void> {
-  for (const sql of WRITES) {
-    if (sql === "CHECKPOINT") {
-      // A checkpoint changes no data; it is a CALL and may run.
-      await query(sql);
-      continue;
-    }
-    await rejects(
-      query(sql),
-      (err: Error) => err instanceof UserError && err.message.includes("are read-only"),
-      sql,
-    );
+  await Deno.writeTextFile(join(env.dir, "secret.txt"), "TOP-SECRET");
+  for (const [sql, message] of refusals(env.dir)) {
+    // Unsealed (a destination in the middle of loading) reads files; the statement checks hold.
+    if (!options.sealed && sql.includes("read_text")) continue;
+    await rejects(query(sql), (err: Error) => {
+      ok(err instanceof UserError, `${sql}: ${err}`);
+      match(err.message, message, sql);
+      ok(!err.message.includes("TOP-SECRET"));
+      return true;
+    });
   }
   equal(await count(), 1);
+  for (const name of ["copied.csv", "exported", "attached.duckdb"]) {
+    await rejects(Deno.stat(join(env.dir, name)), Deno.errors.NotFound, name);
+  }
 }
 
 Deno.test("DuckDbDestination.query() refuses every writing statement", async () => {
@@ -62,7 +76,7 @@ Deno.test("DuckDbDestination.query() refuses every writing statement", async () 
     try {
       const count = async () =>
         (await destination.query("SELECT count(*) AS n FROM demo_dataset.users"))[0].n;
-      await assertRefused((sql) => destination.query(sql), count);
+      await assertRefused(env, (sql) => destination.query(sql), count);
       deepStrictEqual(
         (await destination.query("DESCRIBE demo_dataset.users")).map((r) => r.column_name),
         ["id", "_dlt_load_id", "_dlt_id"],
@@ -90,7 +104,7 @@ Deno.test("DuckDbDestination.query() after a load reads committed data read-only
       ]));
       const count = async () =>
         (await destination.query("SELECT count(*) AS n FROM demo_dataset.users"))[0].n;
-      await assertRefused((sql) => destination.query(sql), count);
+      await assertRefused(env, (sql) => destination.query(sql), count, { sealed: false });
       // An open load session's rows are not visible to queries until it commits.
       const session = await destination.begin("demo_dataset", "2.1");
       await session.addJobs([
@@ -98,6 +112,11 @@ Deno.test("DuckDbDestination.query() after a load reads committed data read-only
       ], schemaOf("h1", users));
       equal(await count(), 1);
       await session.rollback();
+      // The load still reads its job files: the queries did not seal its database.
+      await destination.load(env.request("3.1", schemaOf("h1", users), [
+        await env.job("users", [{ id: 3, _dlt_load_id: "3.1", _dlt_id: "c" }]),
+      ]));
+      equal(await count(), 2);
     } finally {
       await destination.close();
     }
@@ -117,14 +136,14 @@ Deno.test("DuckDbDestination.query() on a missing file fails and creates nothing
   });
 });
 
-Deno.test("openDuckDb(path, { readOnly: true }) refuses writes", async () => {
+Deno.test("openDuckDb(path, { readOnly: true }) refuses writes and other files", async () => {
   await withEnv(async (env) => {
     await loadUsers(env);
     const db = await openDuckDb(env.dbPath, { readOnly: true });
     try {
       const count = async () =>
         (await db.query("SELECT count(*) AS n FROM demo_dataset.users"))[0].n;
-      await assertRefused((sql) => db.query(sql), count);
+      await assertRefused(env, (sql) => db.query(sql), count);
       deepStrictEqual(
         await Promise.all([1, 2, 3].map((n) => db.query(`SELECT ${n} AS n`))),
         [[{ n: 1 }], [{ n: 2 }], [{ n: 3 }]],
@@ -136,15 +155,57 @@ Deno.test("openDuckDb(path, { readOnly: true }) refuses writes", async () => {
     } finally {
       db.close();
     }
-    // With a writer open in this process, a read-only reader shares its database.
+    // With a writer open in this process, a sealed reader cannot share its database.
     const writer = await openDuckDb(env.dbPath);
-    const reader = await openDuckDb(env.dbPath, { readOnly: true });
     try {
-      await rejects(reader.query("DELETE FROM demo_dataset.users"), /are read-only/);
+      await rejects(
+        openDuckDb(env.dbPath, { readOnly: true }),
+        (err: Error) => err instanceof UserError && /open in this process/.test(err.message),
+      );
       ok((await writer.query("SELECT count(*) AS n FROM demo_dataset.users"))[0].n === 1);
     } finally {
-      reader.close();
       writer.close();
+    }
+  });
+});
+
+Deno.test("openSealedReadHandle() reads its database and no other file, settings locked", async () => {
+  await withEnv(async (env) => {
+    await loadUsers(env);
+    await Deno.writeTextFile(join(env.dir, "secret.txt"), "TOP-SECRET");
+    const handle = await openSealedReadHandle(env.dbPath);
+    // Straight on the connection, without the statement check: the settings alone refuse.
+    const run = async (sql: string) =>
+      (await handle.connection.runAndReadAll(sql)).getRowObjectsJS();
+    try {
+      equal((await run("SELECT count(*) AS n FROM demo_dataset.users"))[0].n, 1n);
+      const settings = await run(
+        "SELECT current_setting('enable_external_access') AS external, " +
+          "current_setting('lock_configuration') AS locked, current_setting('TimeZone') AS tz",
+      );
+      deepStrictEqual(settings, [{ external: false, locked: true, tz: "UTC" }]);
+      for (
+        const sql of [
+          `SELECT * FROM read_text('${env.dir}/secret.txt')`,
+          "SELECT * FROM read_csv('/etc/passwd')",
+          `SELECT * FROM glob('${env.dir}/*')`,
+          `COPY demo_dataset.users TO '${env.dir}/copied.csv'`,
+          `EXPORT DATABASE '${env.dir}/exported'`,
+          `ATTACH '${env.dir}/attached.duckdb' AS a`,
+          "INSTALL httpfs",
+          "LOAD httpfs",
+        ]
+      ) {
+        await rejects(run(sql), /disabled (by|through) configuration/, sql);
+      }
+      for (const sql of ["SET threads = 1", "RESET threads", "SET enable_external_access = true"]) {
+        await rejects(run(sql), /the configuration has been locked/, sql);
+      }
+      for (const name of ["copied.csv", "exported", "attached.duckdb"]) {
+        await rejects(Deno.stat(join(env.dir, name)), Deno.errors.NotFound, name);
+      }
+    } finally {
+      handle.close();
     }
   });
 });

@@ -13,34 +13,38 @@ import type { Column, Schema } from "../../core/schema/types.ts";
 import { firstLine, openMemoryDuckDb } from "./_duckdb.ts";
 import { exists, INIT_FILE, listTableFiles } from "./_files.ts";
 import type { Layout } from "./_layout.ts";
-import { runReadOnly } from "../duckdb/mod.ts";
-import { DUCKDB_TYPES, jsonColumnsArg, literalList, quoteIdent, quoteLiteral } from "./_sql.ts";
+import { runReadOnly, sealConnection } from "../duckdb/mod.ts";
+import { DUCKDB_TYPES, jsonColumnsArg, literalList, quoteIdent } from "./_sql.ts";
 import { newestSchemas, SYSTEM_TABLE_COLUMNS } from "./_system_files.ts";
 
 /**
  * Runs one read-only statement over the files of the bucket at `bucketDir`, in a fresh
- * in-memory DuckDB (so the views list the files as they are now) that may read files inside
- * the bucket only.
+ * in-memory DuckDB (so the views list the files as they are now) sealed before the statement
+ * runs: it may read the data files the views read and no other file (views do not carry
+ * their own file access, so each file is allowed by path), spills to a private temp folder,
+ * and its settings are locked.
  *
  * @param options.where the bucket's location, for messages
- * @throws {UserError} when the files cannot be read, the statement writes, or DuckDB rejects it
+ * @throws {UserError} when the files cannot be read, the statement is not a read, it reads
+ *   another file, or DuckDB rejects it
  */
 export async function queryBucket(
   bucketDir: string,
   sql: string,
   options: { layout: Layout; where: string },
 ): Promise<Record<string, unknown>[]> {
+  const tempDirectory = await Deno.makeTempDir({ prefix: "dltx_query_" });
   const db = await openMemoryDuckDb();
   try {
     const con = db.connection;
     try {
+      const files: string[] = [];
       for (const dataset of await listDatasets(bucketDir)) {
-        await createDatasetViews(con, { bucketDir, dataset, layout: options.layout });
+        files.push(
+          ...await createDatasetViews(con, { bucketDir, dataset, layout: options.layout }),
+        );
       }
-      const allowed = bucketDir.endsWith("/") ? bucketDir : `${bucketDir}/`;
-      await con.run(`SET allowed_directories = [${quoteLiteral(allowed)}]`);
-      await con.run("SET enable_external_access = false");
-      await con.run("SET lock_configuration = true");
+      await sealConnection(con, { allowedPaths: files, tempDirectory });
     } catch (err) {
       if (err instanceof LoaderError) throw err;
       throw new UserError(`Cannot read the files in ${options.where}: ${firstLine(err)}`, {
@@ -50,6 +54,7 @@ export async function queryBucket(
     return await runReadOnly(con, sql, { where: options.where });
   } finally {
     db.close();
+    await Deno.remove(tempDirectory, { recursive: true }).catch(() => {});
   }
 }
 
@@ -74,18 +79,21 @@ export async function listDatasets(bucketDir: string): Promise<string[]> {
 /**
  * Creates schema `dataset` with a view per table of its stored schemas and per system table.
  * A table without files gets an empty view with the schema's columns.
+ *
+ * @returns the data files the views read
  */
 export async function createDatasetViews(
   con: DuckDBConnection,
   options: { bucketDir: string; dataset: string; layout: Layout },
-): Promise<void> {
+): Promise<string[]> {
   const { bucketDir, dataset, layout } = options;
   const datasetDir = join(bucketDir, dataset);
   await con.run(`CREATE SCHEMA ${quoteIdent(dataset)}`);
   const done = new Set<string>();
+  const read: string[] = [];
   for (const [table, columns] of Object.entries(SYSTEM_TABLE_COLUMNS)) {
     const files = await listTableFiles(datasetDir, `${table}/`);
-    await createView(con, { dataset, table, columns, files });
+    read.push(...await createView(con, { dataset, table, columns, files }));
     done.add(table);
   }
   for (const schema of await newestSchemas(datasetDir)) {
@@ -93,14 +101,17 @@ export async function createDatasetViews(
       if (done.has(table.name)) continue;
       done.add(table.name);
       const files = await listTableFiles(datasetDir, layout.tablePrefix(schema.name, table.name));
-      await createView(con, {
-        dataset,
-        table: table.name,
-        columns: Object.values(table.columns),
-        files,
-      });
+      read.push(
+        ...await createView(con, {
+          dataset,
+          table: table.name,
+          columns: Object.values(table.columns),
+          files,
+        }),
+      );
     }
   }
+  return read;
 }
 
 function dataTables(schema: Schema) {
@@ -109,11 +120,18 @@ function dataTables(schema: Schema) {
   );
 }
 
-/** Readers per file kind; a file of another kind (not a data file) is skipped. */
-function readers(files: string[], columns: readonly Column[]): string[] {
-  const parquet = files.filter((f) => f.endsWith(".parquet"));
-  const jsonl = files.filter((f) => /\.jsonl?(\.gz)?$/.test(f));
-  const csv = files.filter((f) => /\.csv(\.gz)?$/.test(f));
+/** The data files among `files` by kind; a file of another kind is skipped. */
+function dataFiles(files: string[]) {
+  return {
+    parquet: files.filter((f) => f.endsWith(".parquet")),
+    jsonl: files.filter((f) => /\.jsonl?(\.gz)?$/.test(f)),
+    csv: files.filter((f) => /\.csv(\.gz)?$/.test(f)),
+  };
+}
+
+/** Readers per file kind. */
+function readers(kinds: ReturnType<typeof dataFiles>, columns: readonly Column[]): string[] {
+  const { parquet, jsonl, csv } = kinds;
   const out: string[] = [];
   if (parquet.length) out.push(`read_parquet(${literalList(parquet)}, union_by_name=true)`);
   if (jsonl.length) {
@@ -134,19 +152,21 @@ function readers(files: string[], columns: readonly Column[]): string[] {
   return out;
 }
 
+/** Creates one view; returns the data files it reads. */
 async function createView(
   con: DuckDBConnection,
   view: { dataset: string; table: string; columns: readonly Column[]; files: string[] },
-): Promise<void> {
+): Promise<string[]> {
   const { dataset, table, columns, files } = view;
   const name = `${quoteIdent(dataset)}.${quoteIdent(table)}`;
-  const sources = readers(files, columns);
+  const kinds = dataFiles(files);
+  const sources = readers(kinds, columns);
   const typed = (c: Column, expr: string) =>
     `CAST(${expr} AS ${DUCKDB_TYPES[c.data_type]}) AS ${quoteIdent(c.name)}`;
   if (sources.length === 0) {
     const select = columns.map((c) => typed(c, "NULL")).join(", ");
     await con.run(`CREATE VIEW ${name} AS SELECT ${select} WHERE false`);
-    return;
+    return [];
   }
   const union = sources.map((s) => `SELECT * FROM ${s}`).join(" UNION ALL BY NAME ");
   const described = await con.runAndReadAll(`DESCRIBE ${union}`);
@@ -163,4 +183,5 @@ async function createView(
   });
   for (const extra of present.values()) select.push(quoteIdent(extra));
   await con.run(`CREATE VIEW ${name} AS SELECT ${select.join(", ")} FROM (${union})`);
+  return [...kinds.parquet, ...kinds.jsonl, ...kinds.csv];
 }

@@ -516,7 +516,7 @@ Deno.test("FilesystemDestination views read new columns and mixed formats", asyn
   });
 });
 
-Deno.test("FilesystemDestination.query() is read-only and reads inside the bucket only", async () => {
+Deno.test("FilesystemDestination.query() is read-only and reads the data files only", async () => {
   await withEnv(async (env) => {
     const destination = destinationFor(env);
     try {
@@ -524,13 +524,21 @@ Deno.test("FilesystemDestination.query() is read-only and reads inside the bucke
       await loadItems(env, destination);
       const outside = join(env.dir, "secret.csv");
       await Deno.writeTextFile(outside, "a\n1\n");
+      // A file in the bucket that no view reads is outside the dataset too.
+      const stray = join(env.bucket, "stray.csv");
+      await Deno.writeTextFile(stray, "a\n1\n");
+      const dataFile = (await env.files()).find((f) => f.startsWith("shop_dataset/items/"));
+      ok(dataFile);
+      const outsideRead = /read the dataset only: DuckDB may not open file ".*secret\.csv"/;
       for (
         const [sql, message] of [
           [`COPY (SELECT 1) TO '${env.bucket}/x.csv'`, /read-only: COPY is not allowed/],
           ["CREATE TABLE x AS SELECT 1", /read-only: CREATE is not allowed/],
           ["SET enable_external_access = true", /read-only: SET is not allowed/],
           ["SELECT 1; SELECT 2", /exactly one SQL statement; got 2/],
-          [`SELECT * FROM read_csv('${outside}')`, /Query failed on file:\/\/.*Permission Error/],
+          [`SELECT * FROM read_csv('${outside}')`, outsideRead],
+          [`SELECT * FROM read_text('${stray}')`, /may not open file ".*stray\.csv"/],
+          [`SELECT * FROM glob('${env.bucket}/*')`, /may not open file/],
           ["SELECT * FROM shop_dataset.nope", /Query failed on file:\/\/.*nope/],
         ] as const
       ) {
@@ -552,6 +560,13 @@ Deno.test("FilesystemDestination.query() is read-only and reads inside the bucke
         "items__tags",
       ]);
       ok(tables.every((t) => t.table_schema === "shop_dataset"));
+      // The views' own files stay readable, also through the file readers.
+      const [items] = await destination.query("SELECT count(*) AS n FROM shop_dataset.items");
+      ok(Number(items.n) > 0);
+      const [direct] = await destination.query(
+        `SELECT count(*) AS n FROM read_blob('${join(env.bucket, dataFile)}')`,
+      );
+      equal(direct.n, 1);
     } finally {
       await destination.close();
     }

@@ -21,7 +21,7 @@ import {
   pipelinesDirOf,
   readTrace,
 } from "../_pipelines.ts";
-import { DASHBOARD_PAGE } from "./_page.ts";
+import { DASHBOARD_CSP, DASHBOARD_PAGE } from "./_page.ts";
 
 /** The dashboard as a request handler. */
 export interface DashboardApp {
@@ -120,7 +120,10 @@ export function createDashboardApp(
     const url = new URL(req.url);
     if (url.pathname === "/" && req.method === "GET") {
       return new Response(DASHBOARD_PAGE, {
-        headers: { "content-type": "text/html; charset=utf-8" },
+        headers: {
+          "content-type": "text/html; charset=utf-8",
+          "content-security-policy": DASHBOARD_CSP,
+        },
       });
     }
     if (url.pathname === "/api/pipelines") {

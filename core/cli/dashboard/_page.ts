@@ -41,8 +41,20 @@ const $ = (id) => document.getElementById(id);
 const esc = (v) => String(v ?? "").replace(/[&<>"']/g, (c) => "&#" + c.charCodeAt(0) + ";");
 let current;
 
-async function api(path, init) {
-  const res = await fetch(path, init);
+// The token comes in the URL's fragment, which no request carries; the page keeps it in its
+// session storage (a reload still works) and takes it out of the address bar.
+const TOKEN = (() => {
+  const given = new URLSearchParams(location.hash.slice(1)).get("token");
+  if (given) {
+    sessionStorage.setItem("dltx-token", given);
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+  return given || sessionStorage.getItem("dltx-token") || "";
+})();
+
+async function api(path, init = {}) {
+  const headers = { ...init.headers, authorization: "Bearer " + TOKEN };
+  const res = await fetch(path, { ...init, headers });
   const body = await res.json();
   if (!res.ok) throw new Error(body.error ?? res.statusText);
   return body;
@@ -181,6 +193,14 @@ async function start() {
 start().catch((err) => { $("error").textContent = err.message; });
 `;
 
+/**
+ * What the page may load and run: its own inline script and style, requests to its own
+ * origin, and no framing by other pages.
+ */
+export const DASHBOARD_CSP = "default-src 'none'; script-src 'unsafe-inline'; " +
+  "style-src 'unsafe-inline'; img-src data:; connect-src 'self'; base-uri 'none'; " +
+  "form-action 'none'; frame-ancestors 'none'";
+
 /** The whole dashboard page. */
 export const DASHBOARD_PAGE: string = `<!doctype html>
 <html lang="en">
@@ -188,6 +208,7 @@ export const DASHBOARD_PAGE: string = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>dltx dashboard</title>
+<link rel="icon" href="data:,">
 <style>${STYLE}</style>
 </head>
 <body>

@@ -2,12 +2,18 @@
  * `dltx pipeline <name> show` and `dltx dashboard`: serves the dashboard on 127.0.0.1, prints
  * its URL, opens it in the browser and runs until interrupted.
  *
+ * The dashboard answers its own page only: the Host, Origin, token and content-type checks of
+ * `_local_server_guard.ts` run on every request. The token is new at every start and travels
+ * in the URL's fragment (`#token=...`), which the browser never sends to any server; the page
+ * keeps it in its session storage and sends it as `Authorization: Bearer`.
+ *
  * @module
  */
 
 import { UserError } from "../../errors.ts";
 import type { CliContext } from "../context.ts";
 import { openPipelineFolder } from "../_pipelines.ts";
+import { createLocalServerGuard, guardRequests, newToken } from "../_local_server_guard.ts";
 import { createDashboardApp } from "./_api.ts";
 
 /** Options of the dashboard commands. */
@@ -34,16 +40,24 @@ export async function dashboardCommand(
   // Fail now, not in the browser, for a pipeline that does not exist.
   if (pipeline !== undefined) await openPipelineFolder(ctx, pipeline);
   const app = createDashboardApp(ctx, { pipeline });
+  const token = newToken();
+  // The guard needs the port; it is set right after listening, before any request is handled.
+  const serving: { handler?: (req: Request) => Promise<Response> } = {};
   let server: Deno.HttpServer<Deno.NetAddr>;
   try {
-    server = Deno.serve({ hostname: "127.0.0.1", port, onListen() {} }, (req) => app.fetch(req));
+    server = Deno.serve(
+      { hostname: "127.0.0.1", port, onListen() {} },
+      (req) => serving.handler!(req),
+    );
   } catch (err) {
     if (err instanceof Deno.errors.AddrInUse) {
       throw new UserError(`Port ${port} is in use; pick another with --port, or 0 for any`);
     }
     throw err;
   }
-  const url = `http://127.0.0.1:${server.addr.port}/`;
+  const guard = createLocalServerGuard({ port: server.addr.port, token });
+  serving.handler = guardRequests(guard, (req) => app.fetch(req), { open: isPage });
+  const url = `http://127.0.0.1:${server.addr.port}/#token=${token}`;
   ctx.stdout.write(`Dashboard of ${pipeline ?? "all pipelines"} at ${url}\nPress Ctrl-C to stop\n`);
   if (options.open !== false) openBrowser(url);
   const stop = () => server.shutdown();
@@ -51,6 +65,11 @@ export async function dashboardCommand(
   ctx.signal?.addEventListener("abort", stop, { once: true });
   await server.finished;
   return 0;
+}
+
+/** The page itself needs no token: it holds none, and reads it from the URL it was opened with. */
+function isPage(req: Request): boolean {
+  return (req.method === "GET" || req.method === "HEAD") && new URL(req.url).pathname === "/";
 }
 
 /** Opens `url` in the default browser; failing to is not an error (the URL is printed). */

@@ -13,7 +13,7 @@
 import { resolve } from "node:path";
 import { UserError } from "../errors.ts";
 import { normalizePath } from "../normalize/mod.ts";
-import { formatLoadInfo } from "../pipeline/mod.ts";
+import { checkPipelineName, formatLoadInfo } from "../pipeline/mod.ts";
 import type { WriteDisposition } from "../schema/mod.ts";
 import {
   fileInput,
@@ -76,8 +76,9 @@ export async function loadCommand(
   if (inputs.includes(STDIN) && ctx.stdin === undefined && Deno.stdin.isTerminal()) {
     logger.warn("Reading JSON lines from the terminal; end the input with Ctrl-D");
   }
-  const pipelineName = options.pipeline ??
-    (options.table ? `load_${normalizePath(options.table)}` : "load_singer");
+  const pipelineName = checkPipelineName(
+    options.pipeline ?? (options.table ? `load_${normalizePath(options.table)}` : "load_singer"),
+  );
   const destination = targetDestination(to, { config, cwd: ctx.cwd, pipelineName, logger });
   try {
     const p = cliPipeline(ctx, setup, {

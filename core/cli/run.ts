@@ -9,7 +9,7 @@
 import type { ConfigResolver } from "../config/mod.ts";
 import { ConfigError, UserError } from "../errors.ts";
 import { newLoadId } from "../package/mod.ts";
-import { formatLoadInfo } from "../pipeline/mod.ts";
+import { checkPipelineName, formatLoadInfo } from "../pipeline/mod.ts";
 import { restApiSource, type Source } from "../source/mod.ts";
 import type { CliContext } from "./context.ts";
 import { resolveConnector } from "./connector_spec.ts";
@@ -46,6 +46,7 @@ export async function runCommand(
   const to = options.to ?? "duckdb";
   checkDestinationType(to, [TO_JSONL]);
   const format = jsonlFormat(to, options);
+  if (options.pipeline !== undefined) checkPipelineName(options.pipeline);
   const setup = await commandSetup(ctx, options);
   try {
     return await runWithSetup(ctx, setup, connectorSpec, { ...options, to, format });
@@ -64,7 +65,7 @@ async function runWithSetup(
   const { to, format } = options;
 
   const connector = await resolveConnector(connectorSpec, ctx.cwd);
-  const pipelineName = options.pipeline ?? `${connector.name}_pipeline`;
+  const pipelineName = checkPipelineName(options.pipeline ?? `${connector.name}_pipeline`);
   const fields = Object.entries(connector.config ?? {}).map(([name, field]) => ({
     name,
     secret: field.secret,

@@ -8,6 +8,7 @@
 import { join } from "node:path";
 import type { Schema } from "../schema/types.ts";
 import { readJsonIfExists, writeFileAtomic } from "./_atomic.ts";
+import { checkPipelineName } from "./pipeline_name.ts";
 import type { PipelineState } from "./state.ts";
 
 /** Default pipelines dir: `DLTX_PIPELINES_DIR`, else `~/.dltx/pipelines`. */
@@ -24,8 +25,9 @@ export class WorkingDir {
   /** Where load packages live. */
   readonly loadDir: string;
 
+  /** @throws {UserError} when `pipelineName` is not a valid pipeline name */
   constructor(pipelinesDir: string, pipelineName: string) {
-    this.root = join(pipelinesDir, pipelineName);
+    this.root = join(pipelinesDir, checkPipelineName(pipelineName));
     this.loadDir = join(this.root, "load");
   }
 

@@ -121,6 +121,7 @@ export async function runCli(context: CliContext): Promise<number> {
     )
     .option("--verbose", "request URLs and timings in the logs; stack traces of errors")
     .option("--log-format <format>", "text (default) | json: one JSON object per event on stderr")
+    .option("--wait", "when another process runs this pipeline, wait for it instead of failing")
     .action(async (connector: string, options: RunCommandOptions) => {
       // `--verbose` may land on the program's option of the same name.
       exitCode = await runCommand(ctx, connector, { ...options, verbose });
@@ -141,6 +142,7 @@ export async function runCli(context: CliContext): Promise<number> {
     .option("--format <format>", "jsonl (default) | singer: tables named after the streams")
     .option("--verbose", "more detail in the logs; stack traces of errors")
     .option("--log-format <format>", "text (default) | json: one JSON object per event on stderr")
+    .option("--wait", "when another process runs this pipeline, wait for it instead of failing")
     .action(async (inputs: string[], options: LoadCommandOptions) => {
       exitCode = await loadCommand(ctx, inputs, { ...options, verbose });
     });

@@ -13,7 +13,7 @@
 import { resolve } from "node:path";
 import { UserError } from "../errors.ts";
 import { normalizePath } from "../normalize/mod.ts";
-import { checkPipelineName, formatLoadInfo } from "../pipeline/mod.ts";
+import { checkPipelineName, formatLoadInfo, type Pipeline } from "../pipeline/mod.ts";
 import type { WriteDisposition } from "../schema/mod.ts";
 import {
   fileInput,
@@ -53,6 +53,8 @@ export interface LoadCommandOptions {
   logFormat?: string;
   /** `--verbose`: more detail in the logs. */
   verbose?: boolean;
+  /** `--wait`: wait for another run of the pipeline to finish instead of failing. */
+  wait?: boolean;
 }
 
 /**
@@ -80,13 +82,15 @@ export async function loadCommand(
     options.pipeline ?? (options.table ? `load_${normalizePath(options.table)}` : "load_singer"),
   );
   const destination = targetDestination(to, { config, cwd: ctx.cwd, pipelineName, logger });
+  let p: Pipeline | undefined;
   try {
-    const p = cliPipeline(ctx, setup, {
+    p = cliPipeline(ctx, setup, {
       pipelineName,
       datasetName: options.dataset,
       destination,
+      waitForLock: options.wait,
     });
-    const state = await p.prepare();
+    const state = await p.prepare({ signal: ctx.signal });
     const hints = { writeDisposition, primaryKey };
     const committed = state.sources[pipelineName];
     const source: Source = format === "singer"
@@ -104,6 +108,7 @@ export async function loadCommand(
     return 0;
   } finally {
     setup.stopProgress();
+    await p?.release(); // when anything between prepare() and run() failed
     await destination.close();
   }
 }

@@ -9,7 +9,7 @@
 import type { ConfigResolver } from "../config/mod.ts";
 import { ConfigError, UserError } from "../errors.ts";
 import { newLoadId } from "../package/mod.ts";
-import { checkPipelineName, formatLoadInfo } from "../pipeline/mod.ts";
+import { checkPipelineName, formatLoadInfo, type Pipeline } from "../pipeline/mod.ts";
 import { restApiSource, type Source } from "../source/mod.ts";
 import type { CliContext } from "./context.ts";
 import { resolveConnector } from "./connector_spec.ts";
@@ -35,6 +35,8 @@ export interface RunCommandOptions {
   logFormat?: string;
   /** `--verbose`: request URLs and timings in the logs. */
   verbose?: boolean;
+  /** `--wait`: wait for another run of the pipeline to finish instead of failing. */
+  wait?: boolean;
 }
 
 /** Runs `dltx run`; returns the exit code. */
@@ -100,15 +102,17 @@ async function runWithSetup(
   }
 
   const destination = targetDestination(to, { config, cwd: ctx.cwd, pipelineName, logger });
+  let p: Pipeline | undefined;
   try {
-    const p = cliPipeline(ctx, setup, {
+    p = cliPipeline(ctx, setup, {
       pipelineName,
       datasetName: options.dataset,
       destination,
+      waitForLock: options.wait,
     });
-    // Pending packages are settled and the state restored first: incremental cursors start
-    // from what the destination has committed.
-    const state = await p.prepare();
+    // The pipeline lock is taken, pending packages are settled and the state restored first:
+    // incremental cursors start from what the destination has committed.
+    const state = await p.prepare({ signal: ctx.signal });
     const info = await p.run(sourceOf(state.sources[connector.name]), {
       resources,
       signal: ctx.signal,
@@ -117,6 +121,7 @@ async function runWithSetup(
     ctx.stdout.write(masker.mask(formatLoadInfo(info)) + "\n");
     return 0;
   } finally {
+    await p?.release(); // when anything between prepare() and run() failed
     await destination.close();
   }
 }

@@ -21,6 +21,7 @@ import { resumePending } from "./_resume.ts";
 import { StreamLoader } from "./_stream_loader.ts";
 import { bumpStateVersion, newPipelineState, type PipelineState } from "./state.ts";
 import { defaultPipelinesDir, WorkingDir } from "./working_dir.ts";
+import { acquirePipelineLock, describeHolder, type PipelineLock } from "./pipeline_lock.ts";
 
 /** Options of {@linkcode pipeline}. */
 export interface PipelineOptions {
@@ -46,6 +47,18 @@ export interface PipelineOptions {
    * @default noEvents
    */
   onEvent?: EventSink;
+  /**
+   * When another process holds the pipeline lock (it is running this pipeline), wait for it
+   * instead of failing at once.
+   * @default false
+   */
+  waitForLock?: boolean;
+}
+
+/** Options of {@linkcode Pipeline.prepare}. */
+export interface PrepareOptions {
+  /** Stops waiting for the pipeline lock. */
+  signal?: AbortSignal;
 }
 
 /** Options of one {@linkcode Pipeline.run}. */
@@ -66,7 +79,9 @@ export class Pipeline {
   readonly #mask: (text: string) => string;
   readonly #keepCompletedJobs: boolean;
   readonly #onEvent: EventSink;
+  readonly #waitForLock: boolean;
   #prepared?: Promise<PipelineState>;
+  #lock?: Promise<PipelineLock>;
 
   constructor(options: PipelineOptions) {
     this.pipelineName = options.pipelineName;
@@ -77,19 +92,32 @@ export class Pipeline {
     this.#mask = options.masker ? (t) => options.masker!.mask(t) : (t) => t;
     this.#keepCompletedJobs = options.keepCompletedJobs ?? false;
     this.#onEvent = options.onEvent ?? noEvents;
+    this.#waitForLock = options.waitForLock ?? false;
     const dir = options.pipelinesDir ?? defaultPipelinesDir(Deno.env.toObject());
     this.workingDir = new WorkingDir(dir, this.pipelineName);
   }
 
   /**
-   * Gets the pipeline ready and returns its committed state: loads or discards packages an
-   * interrupted run left behind, and on a machine without a working folder restores state
-   * and schemas from the destination. `run()` calls it; call it first to build a source from
-   * the state (incremental cursors live in `state.sources.<source>`).
+   * Gets the pipeline ready and returns its committed state: takes the pipeline lock (see
+   * `pipeline_lock.ts`), loads or discards packages an interrupted run left behind, and on a
+   * machine without a working folder restores state and schemas from the destination.
+   * `run()` calls it; call it first to build a source from the state (incremental cursors
+   * live in `state.sources.<source>`). The lock stays held until `run()` ends; call
+   * {@linkcode Pipeline.release} when you prepare without running.
+   *
+   * @throws {UserError} when another process runs this pipeline (unless `waitForLock`)
    */
-  prepare(): Promise<PipelineState> {
-    this.#prepared ??= this.#prepare();
+  prepare(options: PrepareOptions = {}): Promise<PipelineState> {
+    this.#prepared ??= this.#lockAndPrepare(options.signal);
     return this.#prepared;
+  }
+
+  /** Releases the pipeline lock taken by `prepare()`; `run()` releases it by itself. */
+  async release(): Promise<void> {
+    const lock = this.#lock;
+    this.#lock = undefined;
+    this.#prepared = undefined;
+    await (await lock?.catch(() => undefined))?.release();
   }
 
   /**
@@ -100,9 +128,17 @@ export class Pipeline {
    * committed then.
    */
   async run(source: Source, options: RunOptions = {}): Promise<LoadInfo> {
+    try {
+      const state = structuredClone(await this.prepare({ signal: options.signal }));
+      this.#prepared = undefined; // the next run reads what this one committed
+      return await this.#run(source, state, options);
+    } finally {
+      await this.release();
+    }
+  }
+
+  async #run(source: Source, state: PipelineState, options: RunOptions): Promise<LoadInfo> {
     const wd = this.workingDir;
-    const state = structuredClone(await this.prepare());
-    this.#prepared = undefined; // the next run reads what this one committed
     const schema = (await wd.readSchema(source.name)) ?? newSchema(source.name);
     const storedHash = schema.version_hash;
     const loadId = newLoadId(this.#deps.now());
@@ -202,6 +238,25 @@ export class Pipeline {
       trace.status = "failed";
       trace.error = this.#mask(err instanceof Error ? err.message : String(err));
       await wd.writeTrace(trace).catch(() => {});
+      throw err;
+    }
+  }
+
+  async #lockAndPrepare(signal: AbortSignal | undefined): Promise<PipelineState> {
+    this.#lock ??= acquirePipelineLock(this.workingDir, this.pipelineName, {
+      wait: this.#waitForLock,
+      signal,
+      onWait: (holder) =>
+        this.#logger.info(
+          `Pipeline "${this.pipelineName}" is being run by ${describeHolder(holder)}; ` +
+            "waiting for it to finish",
+        ),
+    });
+    try {
+      await this.#lock;
+      return await this.#prepare();
+    } catch (err) {
+      await this.release();
       throw err;
     }
   }

@@ -22,6 +22,8 @@ import { StreamLoader } from "./_stream_loader.ts";
 import { bumpStateVersion, newPipelineState, type PipelineState } from "./state.ts";
 import { defaultPipelinesDir, WorkingDir } from "./working_dir.ts";
 import { acquirePipelineLock, describeHolder, type PipelineLock } from "./pipeline_lock.ts";
+import { loadedDiskFull, notLoadedDiskFull } from "./_disk_full.ts";
+import { isDiskFull } from "../errors.ts";
 
 /** Options of {@linkcode pipeline}. */
 export interface PipelineOptions {
@@ -132,6 +134,11 @@ export class Pipeline {
       const state = structuredClone(await this.prepare({ signal: options.signal }));
       this.#prepared = undefined; // the next run reads what this one committed
       return await this.#run(source, state, options);
+    } catch (err) {
+      throw notLoadedDiskFull(err, {
+        pipelineName: this.pipelineName,
+        folder: this.workingDir.root,
+      });
     } finally {
       await this.release();
     }
@@ -218,7 +225,10 @@ export class Pipeline {
       steps.push({ step: "load", seconds: loadSeconds, peak_rss_mb: peakRssMb() });
       trace.finished_at = this.#deps.now().toISOString();
       trace.status = "loaded";
-      await wd.writeTrace(trace);
+      await wd.writeTrace(trace).catch((err) => {
+        // Everything else is done; a missing trace must not fail a finished load.
+        this.#logger.warn(`Could not write the trace of this run to ${wd.root}: ${err.message}`);
+      });
       return {
         pipelineName: this.pipelineName,
         destinationType: this.destination.type,
@@ -238,7 +248,15 @@ export class Pipeline {
       trace.status = "failed";
       trace.error = this.#mask(err instanceof Error ? err.message : String(err));
       await wd.writeTrace(trace).catch(() => {});
-      throw err;
+      if (!committed) throw err;
+      const loaded = { loadId, location: this.destination.location };
+      if (!isDiskFull(err)) {
+        this.#logger.warn(
+          `Load package ${loadId} is loaded into ${loaded.location}; the next run finishes ` +
+            "the local bookkeeping that failed",
+        );
+      }
+      throw loadedDiskFull(err, { pipelineName: this.pipelineName, folder: wd.root, ...loaded });
     }
   }
 
@@ -257,7 +275,10 @@ export class Pipeline {
       return await this.#prepare();
     } catch (err) {
       await this.release();
-      throw err;
+      throw notLoadedDiskFull(err, {
+        pipelineName: this.pipelineName,
+        folder: this.workingDir.root,
+      });
     }
   }
 

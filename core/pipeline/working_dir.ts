@@ -20,6 +20,8 @@ export function defaultPipelinesDir(env: Record<string, string | undefined>): st
 
 /** Reads and writes the files of one pipeline's working folder. */
 export class WorkingDir {
+  /** The pipeline's name (the folder's name). */
+  readonly pipelineName: string;
   /** Absolute or cwd-relative path of the folder. */
   readonly root: string;
   /** Where load packages live. */
@@ -27,7 +29,8 @@ export class WorkingDir {
 
   /** @throws {UserError} when `pipelineName` is not a valid pipeline name */
   constructor(pipelinesDir: string, pipelineName: string) {
-    this.root = join(pipelinesDir, checkPipelineName(pipelineName));
+    this.pipelineName = checkPipelineName(pipelineName);
+    this.root = join(pipelinesDir, pipelineName);
     this.loadDir = join(this.root, "load");
   }
 

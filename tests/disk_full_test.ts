@@ -45,8 +45,13 @@ async function probeMount(): Promise<{ mode: MountMode } | { skip: string }> {
 }
 
 const probe = await probeMount();
-if ("skip" in probe) console.log(`disk_full_test.ts: skipped: ${probe.skip}`);
-else if (probe.mode === "unshare") console.log("disk_full_test.ts: tmpfs in a user namespace");
+// The reason a test is skipped must show in the test output, so this one writes to stderr.
+const note = "skip" in probe
+  ? `disk_full_test.ts: skipped: ${probe.skip}\n`
+  : probe.mode === "unshare"
+  ? "disk_full_test.ts: tmpfs in a user namespace\n"
+  : "";
+if (note) Deno.stderr.writeSync(new TextEncoder().encode(note));
 
 /** One step of a scenario: a CLI run, or a new size for the tmpfs. */
 type Step = { dltx: string[] } | { resizeKb: number };

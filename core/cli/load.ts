@@ -102,14 +102,15 @@ export async function loadCommand(
         state: committed,
         ...hints,
       });
-    const info = await p.run(source, { signal: ctx.signal });
+    const info = await p.run(source, { signal: ctx.signal, keepLock: true });
     setup.stopProgress();
     ctx.stdout.write(masker.mask(formatLoadInfo(info)) + "\n");
     return 0;
   } finally {
     setup.stopProgress();
-    await p?.release(); // when anything between prepare() and run() failed
     await destination.close();
+    // Only now: a run waiting for this one must find the database closed.
+    await p?.release();
   }
 }
 

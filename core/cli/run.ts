@@ -116,13 +116,15 @@ async function runWithSetup(
     const info = await p.run(sourceOf(state.sources[connector.name]), {
       resources,
       signal: ctx.signal,
+      keepLock: true,
     });
     setup.stopProgress();
     ctx.stdout.write(masker.mask(formatLoadInfo(info)) + "\n");
     return 0;
   } finally {
-    await p?.release(); // when anything between prepare() and run() failed
     await destination.close();
+    // Only now: a run waiting for this one must find the database closed.
+    await p?.release();
   }
 }
 

@@ -68,6 +68,13 @@ export interface RunOptions {
   /** Only these resources (and the parents they need). */
   resources?: string[];
   signal?: AbortSignal;
+  /**
+   * Keep the pipeline lock when the run ends; the caller releases it with
+   * {@linkcode Pipeline.release}, e.g. after closing the destination, so that a run waiting
+   * for this one does not find the database still open.
+   * @default false
+   */
+  keepLock?: boolean;
 }
 
 /** A configured pipeline; `run()` loads a source. */
@@ -140,7 +147,7 @@ export class Pipeline {
         folder: this.workingDir.root,
       });
     } finally {
-      await this.release();
+      if (!options.keepLock) await this.release();
     }
   }
 

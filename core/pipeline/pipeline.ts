@@ -184,6 +184,7 @@ export class Pipeline {
         resources: options.resources,
         signal: options.signal,
         onEvent: onEvent === noEvents ? undefined : onEvent,
+        maxTableNameLength: this.destination.maxIdentifierLength,
       });
       const extractSeconds = (performance.now() - extractStart) / 1000;
       onEvent({ type: "stage", stage: "extract", status: "end", seconds: extractSeconds });

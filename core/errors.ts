@@ -58,3 +58,19 @@ export class InternalError extends LoaderError {
     this.name = "InternalError";
   }
 }
+
+/** OS error codes of a full disk (or a used-up quota). */
+const DISK_FULL_CODES = new Set(["ENOSPC", "EDQUOT"]);
+
+/**
+ * Whether `err` (or an error in its `cause` chain) says the disk is full: Deno's `ENOSPC` or
+ * `EDQUOT` errors, or DuckDB's IO errors, which carry only the OS message.
+ */
+export function isDiskFull(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 10; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && DISK_FULL_CODES.has(code)) return true;
+    if (/No space left on device|Disk quota exceeded/i.test(e.message)) return true;
+  }
+  return false;
+}

@@ -7,7 +7,12 @@
 
 import { join, resolve } from "node:path";
 import { UserError } from "../errors.ts";
-import { defaultPipelinesDir, type PipelineState, WorkingDir } from "../pipeline/mod.ts";
+import {
+  checkPipelineName,
+  defaultPipelinesDir,
+  type PipelineState,
+  WorkingDir,
+} from "../pipeline/mod.ts";
 import { childTables } from "../schema/mod.ts";
 import type { Schema } from "../schema/types.ts";
 import type { CliContext } from "./context.ts";
@@ -45,12 +50,14 @@ export async function listPipelineNames(pipelinesDir: string): Promise<string[]>
  * Opens the working folder of pipeline `name`. A folder without state still opens: a first
  * run that failed leaves only its trace, which is what the user wants to read then.
  *
- * @throws {UserError} when there is no such folder, listing the pipelines there are
+ * @throws {UserError} for an invalid name, or when there is no such folder, listing the
+ *   pipelines there are
  */
 export async function openPipelineFolder(ctx: CliContext, name: string): Promise<PipelineFolder> {
+  checkPipelineName(name);
   const pipelinesDir = pipelinesDirOf(ctx);
   const stat = await Deno.stat(join(pipelinesDir, name)).catch(() => undefined);
-  if (!stat?.isDirectory || name.includes("/") || name.startsWith(".")) {
+  if (!stat?.isDirectory) {
     const known = await listPipelineNames(pipelinesDir);
     throw new UserError(
       `Pipeline "${name}" not found in ${pipelinesDir}; ` +

@@ -66,6 +66,8 @@ export interface PipelineTarget {
   /** @default `<pipelineName>_dataset` */
   datasetName?: string;
   destination: Destination;
+  /** `--wait`: wait for another run of the pipeline instead of failing at once. */
+  waitForLock?: boolean;
 }
 
 /** The pipeline of a command: working folder under `DLTX_PIPELINES_DIR`, dlt's settings. */
@@ -86,6 +88,7 @@ export function cliPipeline(
     deps: ctx.deps,
     masker,
     onEvent: setup.events,
+    waitForLock: target.waitForLock,
     keepCompletedJobs: config.get("load.delete_completed_jobs", { expect: "boolean" })?.value ===
       false,
   });

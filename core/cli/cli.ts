@@ -9,7 +9,7 @@
 import { Command, CommanderError } from "commander";
 import denoJson from "../../deno.json" with { type: "json" };
 import { SecretMasker } from "../config/mod.ts";
-import { UserError } from "../errors.ts";
+import { isDiskFull, UserError } from "../errors.ts";
 import type { CliContext } from "./context.ts";
 import { runCommand, type RunCommandOptions } from "./run.ts";
 import { loadCommand, type LoadCommandOptions } from "./load.ts";
@@ -121,6 +121,7 @@ export async function runCli(context: CliContext): Promise<number> {
     )
     .option("--verbose", "request URLs and timings in the logs; stack traces of errors")
     .option("--log-format <format>", "text (default) | json: one JSON object per event on stderr")
+    .option("--wait", "when another process runs this pipeline, wait for it instead of failing")
     .action(async (connector: string, options: RunCommandOptions) => {
       // `--verbose` may land on the program's option of the same name.
       exitCode = await runCommand(ctx, connector, { ...options, verbose });
@@ -141,6 +142,7 @@ export async function runCli(context: CliContext): Promise<number> {
     .option("--format <format>", "jsonl (default) | singer: tables named after the streams")
     .option("--verbose", "more detail in the logs; stack traces of errors")
     .option("--log-format <format>", "text (default) | json: one JSON object per event on stderr")
+    .option("--wait", "when another process runs this pipeline, wait for it instead of failing")
     .action(async (inputs: string[], options: LoadCommandOptions) => {
       exitCode = await loadCommand(ctx, inputs, { ...options, verbose });
     });
@@ -224,6 +226,12 @@ export async function runCli(context: CliContext): Promise<number> {
     if (isPermissionError(err)) {
       // Deno's sandbox said no (e.g. --allow-net limited to the API's host): the user's call.
       ctx.stderr.write(masker.mask(`error: not allowed by Deno's permissions: ${err.message}\n`));
+      return EXIT.userError;
+    }
+    if (isDiskFull(err) && !(err instanceof UserError)) {
+      // A full disk where no command said more (the pipeline names its working folder).
+      const message = err instanceof Error ? err.message : String(err);
+      ctx.stderr.write(masker.mask(`error: no space left on device: ${message}\n`));
       return EXIT.userError;
     }
     if (err instanceof UserError) {

@@ -13,7 +13,7 @@
 import { resolve } from "node:path";
 import { UserError } from "../errors.ts";
 import { normalizePath } from "../normalize/mod.ts";
-import { formatLoadInfo } from "../pipeline/mod.ts";
+import { checkPipelineName, formatLoadInfo, type Pipeline } from "../pipeline/mod.ts";
 import type { WriteDisposition } from "../schema/mod.ts";
 import {
   fileInput,
@@ -53,6 +53,8 @@ export interface LoadCommandOptions {
   logFormat?: string;
   /** `--verbose`: more detail in the logs. */
   verbose?: boolean;
+  /** `--wait`: wait for another run of the pipeline to finish instead of failing. */
+  wait?: boolean;
 }
 
 /**
@@ -76,16 +78,19 @@ export async function loadCommand(
   if (inputs.includes(STDIN) && ctx.stdin === undefined && Deno.stdin.isTerminal()) {
     logger.warn("Reading JSON lines from the terminal; end the input with Ctrl-D");
   }
-  const pipelineName = options.pipeline ??
-    (options.table ? `load_${normalizePath(options.table)}` : "load_singer");
+  const pipelineName = checkPipelineName(
+    options.pipeline ?? (options.table ? `load_${normalizePath(options.table)}` : "load_singer"),
+  );
   const destination = targetDestination(to, { config, cwd: ctx.cwd, pipelineName, logger });
+  let p: Pipeline | undefined;
   try {
-    const p = cliPipeline(ctx, setup, {
+    p = cliPipeline(ctx, setup, {
       pipelineName,
       datasetName: options.dataset,
       destination,
+      waitForLock: options.wait,
     });
-    const state = await p.prepare();
+    const state = await p.prepare({ signal: ctx.signal });
     const hints = { writeDisposition, primaryKey };
     const committed = state.sources[pipelineName];
     const source: Source = format === "singer"
@@ -97,13 +102,15 @@ export async function loadCommand(
         state: committed,
         ...hints,
       });
-    const info = await p.run(source, { signal: ctx.signal });
+    const info = await p.run(source, { signal: ctx.signal, keepLock: true });
     setup.stopProgress();
     ctx.stdout.write(masker.mask(formatLoadInfo(info)) + "\n");
     return 0;
   } finally {
     setup.stopProgress();
     await destination.close();
+    // Only now: a run waiting for this one must find the database closed.
+    await p?.release();
   }
 }
 

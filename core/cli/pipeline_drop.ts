@@ -10,7 +10,12 @@
 
 import { InternalError, UserError } from "../errors.ts";
 import { listPackages } from "../package/mod.ts";
-import { bumpStateVersion, destinationState, type PipelineState } from "../pipeline/mod.ts";
+import {
+  acquirePipelineLock,
+  bumpStateVersion,
+  destinationState,
+  type PipelineState,
+} from "../pipeline/mod.ts";
 import { bumpVersion, cloneSchema } from "../schema/mod.ts";
 import type { Schema } from "../schema/types.ts";
 import type { CliContext } from "./context.ts";
@@ -19,6 +24,7 @@ import {
   foundLine,
   objectAt,
   openPipelineFolder,
+  type PipelineFolder,
   readPipelineSchema,
   requireState,
   tablesByResource,
@@ -46,8 +52,8 @@ interface DropPlan {
  * Drops resources of a pipeline and prints what was dropped.
  *
  * @returns the exit code
- * @throws {UserError} when no or unknown resources are given, the pipeline has pending load
- *   packages, or the destination cannot be opened
+ * @throws {UserError} when no or unknown resources are given, another process runs the
+ *   pipeline, it has pending load packages, or the destination cannot be opened
  */
 export async function pipelineDropCommand(
   ctx: CliContext,
@@ -62,6 +68,23 @@ export async function pipelineDropCommand(
     );
   }
   const folder = await openPipelineFolder(ctx, name);
+  const lock = await acquirePipelineLock(folder.workingDir, name);
+  try {
+    // Read again under the lock: a run that just ended may have moved the state on.
+    folder.state = await folder.workingDir.readState();
+    return await dropLocked(ctx, folder, requested, options);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function dropLocked(
+  ctx: CliContext,
+  folder: PipelineFolder,
+  requested: string[],
+  options: PipelineDropOptions,
+): Promise<number> {
+  const { name } = folder;
   const state = requireState(folder);
   const schema = await readPipelineSchema(folder, options.schema);
   const plan = planDrop(schema, state, requested);

@@ -10,7 +10,12 @@
 import { join } from "node:path";
 import { InternalError } from "../errors.ts";
 import { listPackages, LoadPackage } from "../package/mod.ts";
-import { type PipelineState, type StoredPipeline, WorkingDir } from "../pipeline/mod.ts";
+import {
+  acquirePipelineLock,
+  type PipelineState,
+  type StoredPipeline,
+  WorkingDir,
+} from "../pipeline/mod.ts";
 import type { CliContext } from "./context.ts";
 import { createDestination } from "../../destinations/mod.ts";
 import { destinationTarget, targetExists } from "./_pipeline_destination.ts";
@@ -31,15 +36,35 @@ export interface PipelineSyncOptions {
  * loading them after a restore could move a cursor back (dlt wipes them too).
  *
  * @returns the exit code (0 also when there was nothing to restore)
- * @throws {UserError} when the destination cannot be opened
+ * @throws {UserError} when another process runs the pipeline or the destination cannot be
+ *   opened
  */
 export async function pipelineSyncCommand(
   ctx: CliContext,
   name: string,
   options: PipelineSyncOptions = {},
 ): Promise<number> {
-  const pipelinesDir = pipelinesDirOf(ctx);
-  const wd = new WorkingDir(pipelinesDir, name);
+  const wd = new WorkingDir(pipelinesDirOf(ctx), name);
+  const existed = (await Deno.stat(wd.root).catch(() => undefined)) !== undefined;
+  const lock = await acquirePipelineLock(wd, name);
+  let restored = false;
+  try {
+    restored = await syncLocked(ctx, wd, name, options);
+    return 0;
+  } finally {
+    await lock.release();
+    // Nothing restored into a folder made only for the lock: leave no empty pipeline behind.
+    if (!existed && !restored) await Deno.remove(wd.root, { recursive: true }).catch(() => {});
+  }
+}
+
+/** The sync itself, under the pipeline lock; returns whether anything was restored. */
+async function syncLocked(
+  ctx: CliContext,
+  wd: WorkingDir,
+  name: string,
+  options: PipelineSyncOptions,
+): Promise<boolean> {
   const local = await wd.readState();
   const dataset = options.dataset ?? local?.dataset_name ?? `${name}_dataset`;
   const target = await destinationTarget(ctx, name, local);
@@ -48,7 +73,7 @@ export async function pipelineSyncCommand(
       `Nothing to restore: there is no DuckDB database at ${target.path} ` +
         "(set DESTINATION__DUCKDB__CREDENTIALS to where the pipeline loads)\n",
     );
-    return 0;
+    return false;
   }
   const destination = createDestination(
     target.type,
@@ -70,7 +95,7 @@ export async function pipelineSyncCommand(
       `Nothing to restore: dataset ${dataset} in ${target.location} holds no state of ` +
         `pipeline ${name}\n`,
     );
-    return 0;
+    return false;
   }
 
   await wd.ensure();
@@ -106,5 +131,5 @@ export async function pipelineSyncCommand(
   }
   out += `Working folder: ${wd.root}\n`;
   ctx.stdout.write(ctx.masker?.mask(out) ?? out);
-  return 0;
+  return true;
 }

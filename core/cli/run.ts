@@ -9,7 +9,7 @@
 import type { ConfigResolver } from "../config/mod.ts";
 import { ConfigError, UserError } from "../errors.ts";
 import { newLoadId } from "../package/mod.ts";
-import { formatLoadInfo } from "../pipeline/mod.ts";
+import { checkPipelineName, formatLoadInfo, type Pipeline } from "../pipeline/mod.ts";
 import { restApiSource, type Source } from "../source/mod.ts";
 import type { CliContext } from "./context.ts";
 import { resolveConnector } from "./connector_spec.ts";
@@ -35,6 +35,8 @@ export interface RunCommandOptions {
   logFormat?: string;
   /** `--verbose`: request URLs and timings in the logs. */
   verbose?: boolean;
+  /** `--wait`: wait for another run of the pipeline to finish instead of failing. */
+  wait?: boolean;
 }
 
 /** Runs `dltx run`; returns the exit code. */
@@ -46,6 +48,7 @@ export async function runCommand(
   const to = options.to ?? "duckdb";
   checkDestinationType(to, [TO_JSONL]);
   const format = jsonlFormat(to, options);
+  if (options.pipeline !== undefined) checkPipelineName(options.pipeline);
   const setup = await commandSetup(ctx, options);
   try {
     return await runWithSetup(ctx, setup, connectorSpec, { ...options, to, format });
@@ -64,7 +67,7 @@ async function runWithSetup(
   const { to, format } = options;
 
   const connector = await resolveConnector(connectorSpec, ctx.cwd);
-  const pipelineName = options.pipeline ?? `${connector.name}_pipeline`;
+  const pipelineName = checkPipelineName(options.pipeline ?? `${connector.name}_pipeline`);
   const fields = Object.entries(connector.config ?? {}).map(([name, field]) => ({
     name,
     secret: field.secret,
@@ -103,24 +106,29 @@ async function runWithSetup(
   }
 
   const destination = targetDestination(to, { config, cwd: ctx.cwd, pipelineName, logger });
+  let p: Pipeline | undefined;
   try {
-    const p = cliPipeline(ctx, setup, {
+    p = cliPipeline(ctx, setup, {
       pipelineName,
       datasetName: options.dataset,
       destination,
+      waitForLock: options.wait,
     });
-    // Pending packages are settled and the state restored first: incremental cursors start
-    // from what the destination has committed.
-    const state = await p.prepare();
+    // The pipeline lock is taken, pending packages are settled and the state restored first:
+    // incremental cursors start from what the destination has committed.
+    const state = await p.prepare({ signal: ctx.signal });
     const info = await p.run(sourceOf(state.sources[connector.name]), {
       resources,
       signal: ctx.signal,
+      keepLock: true,
     });
     setup.stopProgress();
     ctx.stdout.write(masker.mask(formatLoadInfo(info)) + "\n");
     return 0;
   } finally {
     await destination.close();
+    // Only now: a run waiting for this one must find the database closed.
+    await p?.release();
   }
 }
 

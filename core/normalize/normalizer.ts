@@ -33,7 +33,7 @@ import {
 import { childRowId, newRowId } from "./_ids.ts";
 import { nullValueError, putValue, RowBuffer } from "./_put_value.ts";
 import { type FieldNode, TableState } from "./_table_state.ts";
-import { normalizePath, PATH_SEPARATOR } from "./naming.ts";
+import { normalizePath, PATH_SEPARATOR, shortenIdentifier } from "./naming.ts";
 
 /** A change the normalizer made to the schema: a new table, or a new column of a table. */
 export type SchemaChange =
@@ -62,6 +62,12 @@ export interface NormalizerOptions {
    * @default 1000
    */
   maxTableNesting?: number;
+  /**
+   * Longest table name the destination takes (its `maxIdentifierLength`): longer names are
+   * shortened as dlt's naming convention does, a child table's from its parent's full path.
+   * @default no limit
+   */
+  maxTableNameLength?: number;
 }
 
 type Row = Record<string, unknown>;
@@ -148,6 +154,9 @@ export class Normalizer {
   readonly #defaultMaxNesting: number;
   readonly #roots = new Map<string, RootState>();
   readonly #tables = new Map<string, TableState>();
+  readonly #maxTableName: number;
+  /** Unshortened table paths of shortened table names: their children's names start there. */
+  readonly #fullPaths = new Map<string, string>();
   /** The record being normalized: its resource and contract, shared with the helpers. */
   readonly #run: RunContext = {
     changes: this.changes,
@@ -166,6 +175,7 @@ export class Normalizer {
     this.#schema = schema;
     this.#loadId = options.loadId;
     this.#defaultMaxNesting = options.maxTableNesting ?? DEFAULT_MAX_NESTING;
+    this.#maxTableName = options.maxTableNameLength ?? 0;
   }
 
   /** Names of the tables this normalizer created. */
@@ -243,8 +253,8 @@ export class Normalizer {
         return known;
       }
     }
-    const name = normalizePath(resource.tableName || resource.name);
-    const state = this.#tableState(name, undefined);
+    const original = resource.tableName || resource.name;
+    const state = this.#tableState(this.#tableName(normalizePath(original), original), undefined);
     state.hints = resolveColumnHints(resource);
     const root: RootState = {
       info: resource,
@@ -297,6 +307,19 @@ export class Normalizer {
       touched.add(this.#tables.get(change.table)!);
     }
     for (const state of touched) state.forgetColumns(removed);
+  }
+
+  /** `path`, shortened to the destination's limit from `original` (dlt's tag). */
+  #tableName(path: string, original: string): string {
+    const name = shortenIdentifier(path, original, this.#maxTableName);
+    if (name !== path) this.#fullPaths.set(name, path);
+    return name;
+  }
+
+  /** dlt's `shorten_fragments(*parent_path, field)`: from the parent's full path. */
+  #childTableName(parent: string, field: string): string {
+    const path = (this.#fullPaths.get(parent) ?? parent) + PATH_SEPARATOR + field;
+    return this.#tableName(path, path);
   }
 
   #tableState(name: string, parent: TableState | undefined): TableState {
@@ -374,7 +397,7 @@ export class Normalizer {
       const node = pending[p] as FieldNode;
       const items = pending[p + 1] as unknown[];
       const state = node.childTable ??= this.#tableState(
-        parent.name + PATH_SEPARATOR + node.name,
+        this.#childTableName(parent.name, node.name),
         parent,
       );
       if (state.table === undefined) {

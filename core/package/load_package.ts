@@ -6,7 +6,8 @@
  * <loadDir>/<load_id>/
  *   package_state             new | extracted | normalized | loaded | aborted
  *   new_jobs/ started_jobs/ completed_jobs/ failed_jobs/
- *                             <table>.<file_id>.<retry>.jsonl job files
+ *                             <table>.<file_id>.<retry>.jsonl job files (a table name over
+ *                             100 bytes shortened as dlt shortens identifiers)
  *   schema.json               the schema after normalization
  *   schema_updates.json       tables/columns the package adds
  *   load_package_state.json   anything else to commit with the load (pipeline state snapshot)
@@ -19,7 +20,7 @@ import { basename, join, resolve } from "node:path";
 import type { Schema } from "../schema/types.ts";
 import { DataError, InternalError, UserError } from "../errors.ts";
 import { writeTextAtomic } from "./_atomic_write.ts";
-import { parseJobFileName } from "./_job_file_name.ts";
+import { parseJobFileName, shortenedJobTables } from "./_job_file_name.ts";
 import { JobWriter, type JobWriterOptions } from "./job_writer.ts";
 import { compareLoadIds } from "./load_id.ts";
 
@@ -79,6 +80,8 @@ export class LoadPackage {
   readonly loadId: string;
   /** The package folder, absolute (job paths handed to destinations must be). */
   readonly dir: string;
+  /** Shortened job file table parts -> tables, from `schema.json` once it exists. */
+  #shortened?: Map<string, string>;
 
   private constructor(dir: string) {
     this.dir = resolve(dir);
@@ -168,6 +171,7 @@ export class LoadPackage {
    */
   async jobs(folder?: JobFolder): Promise<PackageJob[]> {
     const jobs: PackageJob[] = [];
+    const shortened = await this.#shortenedTables();
     for (const f of folder ? [folder] : JOB_FOLDERS) {
       let entries: Deno.DirEntry[];
       try {
@@ -178,7 +182,8 @@ export class LoadPackage {
       }
       for (const entry of entries) {
         if (!entry.isFile || entry.name.endsWith(FAILED_MESSAGE_SUFFIX)) continue;
-        const { table, fileId, retry } = parseJobFileName(entry.name);
+        const { table: part, fileId, retry } = parseJobFileName(entry.name);
+        const table = shortened?.get(part) ?? part;
         const path = join(this.dir, f, entry.name);
         jobs.push({ table, fileId, retry, fileName: entry.name, path, folder: f });
       }
@@ -216,6 +221,7 @@ export class LoadPackage {
   /** Stores the schema the package's jobs were normalized with (`schema.json`). */
   async saveSchema(schema: Schema): Promise<void> {
     await this.writeJson(SCHEMA_FILE, schema);
+    this.#shortened = shortenedJobTables(Object.keys(schema.tables));
   }
 
   /**
@@ -257,6 +263,20 @@ export class LoadPackage {
         cause: err,
       });
     }
+  }
+
+  /**
+   * The tables whose job file names hold a shortened name (long names), by that name; read
+   * from `schema.json` once. Without a schema (a package still being written) the names in
+   * the files are all there is.
+   */
+  async #shortenedTables(): Promise<Map<string, string> | undefined> {
+    if (this.#shortened === undefined) {
+      // A broken schema fails where it is needed (loading), not in a listing of the jobs.
+      const schema = await this.readJson<Schema>(SCHEMA_FILE).catch(() => undefined);
+      if (schema?.tables) this.#shortened = shortenedJobTables(Object.keys(schema.tables));
+    }
+    return this.#shortened;
   }
 
   /** A writer for new job files in `new_jobs/`. */

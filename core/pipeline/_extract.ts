@@ -36,6 +36,8 @@ export interface ExtractContext {
   signal?: AbortSignal;
   /** Receives a `schema_change` event per new table and column, after the page that added it. */
   onEvent?: EventSink;
+  /** The destination's longest table name; longer ones are shortened. */
+  maxTableNameLength?: number;
 }
 
 /**
@@ -46,7 +48,10 @@ export interface ExtractContext {
 export async function extractAndNormalize(ctx: ExtractContext): Promise<ExtractCounts> {
   const { source, schema, pkg, loadId, stream } = ctx;
   const byName = new Map(source.resources.map((r) => [r.name, r]));
-  const normalizer = new Normalizer(schema, { loadId });
+  const normalizer = new Normalizer(schema, {
+    loadId,
+    maxTableNameLength: ctx.maxTableNameLength,
+  });
   const writer = pkg.jobWriter({
     onFileDone: (file) => stream.add({ table: file.table, path: file.path }),
   });

@@ -15,6 +15,7 @@ import type { Schema } from "../schema/types.ts";
 import type { Destination, LoadJob, LoadRequest, LoadSession } from "./destination.ts";
 import { destinationState, type PipelineState } from "./state.ts";
 import type { WorkingDir } from "./working_dir.ts";
+import { loadedDiskFull } from "./_disk_full.ts";
 
 /** What a package keeps so that its load can be committed by a later run. */
 export interface PackageSnapshot {
@@ -64,7 +65,16 @@ export interface CommitOptions {
  */
 export async function commitPackage(pkg: LoadPackage, options: CommitOptions): Promise<number> {
   const seconds = await loadIntoDestination(pkg, options);
-  await finishPackage(pkg, options);
+  try {
+    await finishPackage(pkg, options);
+  } catch (err) {
+    throw loadedDiskFull(err, {
+      pipelineName: options.workingDir.pipelineName,
+      folder: options.workingDir.root,
+      loadId: pkg.loadId,
+      location: options.destination.location,
+    });
+  }
   return seconds;
 }
 

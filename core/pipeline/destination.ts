@@ -73,6 +73,11 @@ export interface Destination {
   /** Where data is stored, as load info prints it (`duckdb:/abs/path/x.duckdb`). */
   readonly location: string;
   /**
+   * Longest table name the destination takes (dlt's `max_identifier_length`); longer names
+   * are shortened by the normalizer as dlt does. No limit when missing.
+   */
+  readonly maxIdentifierLength?: number;
+  /**
    * Applies a load atomically: DDL from the schema, job files, system tables, state.
    * Either all of it commits or nothing does.
    */

@@ -7,5 +7,7 @@
 export * from "./destination.ts";
 export * from "./load_info.ts";
 export * from "./pipeline.ts";
+export * from "./pipeline_lock.ts";
+export * from "./pipeline_name.ts";
 export * from "./state.ts";
 export * from "./working_dir.ts";

@@ -21,6 +21,9 @@ import { resumePending } from "./_resume.ts";
 import { StreamLoader } from "./_stream_loader.ts";
 import { bumpStateVersion, newPipelineState, type PipelineState } from "./state.ts";
 import { defaultPipelinesDir, WorkingDir } from "./working_dir.ts";
+import { acquirePipelineLock, describeHolder, type PipelineLock } from "./pipeline_lock.ts";
+import { loadedDiskFull, notLoadedDiskFull } from "./_disk_full.ts";
+import { isDiskFull } from "../errors.ts";
 
 /** Options of {@linkcode pipeline}. */
 export interface PipelineOptions {
@@ -46,6 +49,18 @@ export interface PipelineOptions {
    * @default noEvents
    */
   onEvent?: EventSink;
+  /**
+   * When another process holds the pipeline lock (it is running this pipeline), wait for it
+   * instead of failing at once.
+   * @default false
+   */
+  waitForLock?: boolean;
+}
+
+/** Options of {@linkcode Pipeline.prepare}. */
+export interface PrepareOptions {
+  /** Stops waiting for the pipeline lock. */
+  signal?: AbortSignal;
 }
 
 /** Options of one {@linkcode Pipeline.run}. */
@@ -53,6 +68,13 @@ export interface RunOptions {
   /** Only these resources (and the parents they need). */
   resources?: string[];
   signal?: AbortSignal;
+  /**
+   * Keep the pipeline lock when the run ends; the caller releases it with
+   * {@linkcode Pipeline.release}, e.g. after closing the destination, so that a run waiting
+   * for this one does not find the database still open.
+   * @default false
+   */
+  keepLock?: boolean;
 }
 
 /** A configured pipeline; `run()` loads a source. */
@@ -66,7 +88,9 @@ export class Pipeline {
   readonly #mask: (text: string) => string;
   readonly #keepCompletedJobs: boolean;
   readonly #onEvent: EventSink;
+  readonly #waitForLock: boolean;
   #prepared?: Promise<PipelineState>;
+  #lock?: Promise<PipelineLock>;
 
   constructor(options: PipelineOptions) {
     this.pipelineName = options.pipelineName;
@@ -77,19 +101,32 @@ export class Pipeline {
     this.#mask = options.masker ? (t) => options.masker!.mask(t) : (t) => t;
     this.#keepCompletedJobs = options.keepCompletedJobs ?? false;
     this.#onEvent = options.onEvent ?? noEvents;
+    this.#waitForLock = options.waitForLock ?? false;
     const dir = options.pipelinesDir ?? defaultPipelinesDir(Deno.env.toObject());
     this.workingDir = new WorkingDir(dir, this.pipelineName);
   }
 
   /**
-   * Gets the pipeline ready and returns its committed state: loads or discards packages an
-   * interrupted run left behind, and on a machine without a working folder restores state
-   * and schemas from the destination. `run()` calls it; call it first to build a source from
-   * the state (incremental cursors live in `state.sources.<source>`).
+   * Gets the pipeline ready and returns its committed state: takes the pipeline lock (see
+   * `pipeline_lock.ts`), loads or discards packages an interrupted run left behind, and on a
+   * machine without a working folder restores state and schemas from the destination.
+   * `run()` calls it; call it first to build a source from the state (incremental cursors
+   * live in `state.sources.<source>`). The lock stays held until `run()` ends; call
+   * {@linkcode Pipeline.release} when you prepare without running.
+   *
+   * @throws {UserError} when another process runs this pipeline (unless `waitForLock`)
    */
-  prepare(): Promise<PipelineState> {
-    this.#prepared ??= this.#prepare();
+  prepare(options: PrepareOptions = {}): Promise<PipelineState> {
+    this.#prepared ??= this.#lockAndPrepare(options.signal);
     return this.#prepared;
+  }
+
+  /** Releases the pipeline lock taken by `prepare()`; `run()` releases it by itself. */
+  async release(): Promise<void> {
+    const lock = this.#lock;
+    this.#lock = undefined;
+    this.#prepared = undefined;
+    await (await lock?.catch(() => undefined))?.release();
   }
 
   /**
@@ -100,9 +137,22 @@ export class Pipeline {
    * committed then.
    */
   async run(source: Source, options: RunOptions = {}): Promise<LoadInfo> {
+    try {
+      const state = structuredClone(await this.prepare({ signal: options.signal }));
+      this.#prepared = undefined; // the next run reads what this one committed
+      return await this.#run(source, state, options);
+    } catch (err) {
+      throw notLoadedDiskFull(err, {
+        pipelineName: this.pipelineName,
+        folder: this.workingDir.root,
+      });
+    } finally {
+      if (!options.keepLock) await this.release();
+    }
+  }
+
+  async #run(source: Source, state: PipelineState, options: RunOptions): Promise<LoadInfo> {
     const wd = this.workingDir;
-    const state = structuredClone(await this.prepare());
-    this.#prepared = undefined; // the next run reads what this one committed
     const schema = (await wd.readSchema(source.name)) ?? newSchema(source.name);
     const storedHash = schema.version_hash;
     const loadId = newLoadId(this.#deps.now());
@@ -134,6 +184,7 @@ export class Pipeline {
         resources: options.resources,
         signal: options.signal,
         onEvent: onEvent === noEvents ? undefined : onEvent,
+        maxTableNameLength: this.destination.maxIdentifierLength,
       });
       const extractSeconds = (performance.now() - extractStart) / 1000;
       onEvent({ type: "stage", stage: "extract", status: "end", seconds: extractSeconds });
@@ -182,7 +233,10 @@ export class Pipeline {
       steps.push({ step: "load", seconds: loadSeconds, peak_rss_mb: peakRssMb() });
       trace.finished_at = this.#deps.now().toISOString();
       trace.status = "loaded";
-      await wd.writeTrace(trace);
+      await wd.writeTrace(trace).catch((err) => {
+        // Everything else is done; a missing trace must not fail a finished load.
+        this.#logger.warn(`Could not write the trace of this run to ${wd.root}: ${err.message}`);
+      });
       return {
         pipelineName: this.pipelineName,
         destinationType: this.destination.type,
@@ -202,7 +256,37 @@ export class Pipeline {
       trace.status = "failed";
       trace.error = this.#mask(err instanceof Error ? err.message : String(err));
       await wd.writeTrace(trace).catch(() => {});
-      throw err;
+      if (!committed) throw err;
+      const loaded = { loadId, location: this.destination.location };
+      if (!isDiskFull(err)) {
+        this.#logger.warn(
+          `Load package ${loadId} is loaded into ${loaded.location}; the next run finishes ` +
+            "the local bookkeeping that failed",
+        );
+      }
+      throw loadedDiskFull(err, { pipelineName: this.pipelineName, folder: wd.root, ...loaded });
+    }
+  }
+
+  async #lockAndPrepare(signal: AbortSignal | undefined): Promise<PipelineState> {
+    this.#lock ??= acquirePipelineLock(this.workingDir, this.pipelineName, {
+      wait: this.#waitForLock,
+      signal,
+      onWait: (holder) =>
+        this.#logger.info(
+          `Pipeline "${this.pipelineName}" is being run by ${describeHolder(holder)}; ` +
+            "waiting for it to finish",
+        ),
+    });
+    try {
+      await this.#lock;
+      return await this.#prepare();
+    } catch (err) {
+      await this.release();
+      throw notLoadedDiskFull(err, {
+        pipelineName: this.pipelineName,
+        folder: this.workingDir.root,
+      });
     }
   }
 

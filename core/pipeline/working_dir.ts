@@ -8,6 +8,7 @@
 import { join } from "node:path";
 import type { Schema } from "../schema/types.ts";
 import { readJsonIfExists, writeFileAtomic } from "./_atomic.ts";
+import { checkPipelineName } from "./pipeline_name.ts";
 import type { PipelineState } from "./state.ts";
 
 /** Default pipelines dir: `DLTX_PIPELINES_DIR`, else `~/.dltx/pipelines`. */
@@ -19,12 +20,16 @@ export function defaultPipelinesDir(env: Record<string, string | undefined>): st
 
 /** Reads and writes the files of one pipeline's working folder. */
 export class WorkingDir {
+  /** The pipeline's name (the folder's name). */
+  readonly pipelineName: string;
   /** Absolute or cwd-relative path of the folder. */
   readonly root: string;
   /** Where load packages live. */
   readonly loadDir: string;
 
+  /** @throws {UserError} when `pipelineName` is not a valid pipeline name */
   constructor(pipelinesDir: string, pipelineName: string) {
+    this.pipelineName = checkPipelineName(pipelineName);
     this.root = join(pipelinesDir, pipelineName);
     this.loadDir = join(this.root, "load");
   }

@@ -232,9 +232,10 @@ function planOne(
       } body but method GET; set endpoint.method to POST`,
     );
   }
+  const info = resourceInfo(resource, parent);
   return {
     name,
-    info: resourceInfo(resource, parent),
+    info,
     parent,
     children: [],
     method,
@@ -252,7 +253,12 @@ function planOne(
     auth: endpoint.auth ? makeAuth(endpoint.auth, scope, "endpoint.auth", ctx) : ctx.clientAuth,
     authScope: ctx.authScope,
     paginator,
-    selector: new RecordSelector(dataSelector, { resource: name, logger: ctx.logger }),
+    selector: new RecordSelector(dataSelector, {
+      resource: name,
+      logger: ctx.logger,
+      // Only the user's own data_selector may make a scalar body a record.
+      primaryKey: endpoint.data_selector === undefined ? info.primaryKey : undefined,
+    }),
     responseActions: endpoint.response_actions,
     include,
     steps: resource.processing_steps ?? [],

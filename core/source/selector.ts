@@ -38,6 +38,13 @@ export interface RecordSelectorOptions {
   resource: string;
   /** @default silentLogger */
   logger?: Logger;
+  /**
+   * The resource's primary key, given when no `data_selector` was: a response that is a
+   * single scalar (`"hello"`, `42`) then is an error, as it cannot hold the key. dlt loads a
+   * scalar as a `value` row, which a `data_selector` pointing at it still does.
+   * @default none
+   */
+  primaryKey?: readonly string[];
 }
 
 /** Outcome of applying a path to a response: dlt's `find_values`, before unwrapping. */
@@ -65,6 +72,7 @@ export class RecordSelector {
   #resource: string;
   #logger: Logger;
   #warnedNull = false;
+  #primaryKey: readonly string[];
 
   /**
    * @param dataSelector the endpoint's `data_selector`; `undefined` finds the records.
@@ -74,6 +82,7 @@ export class RecordSelector {
     this.#resource = options.resource;
     this.#logger = options.logger ?? silentLogger;
     this.#configured = dataSelector !== undefined;
+    this.#primaryKey = options.primaryKey ?? [];
     if (dataSelector !== undefined) {
       this.#path = dataSelector;
       this.#match = compileMatcher(dataSelector);
@@ -93,9 +102,19 @@ export class RecordSelector {
    * @param firstPage whether this is the first page of a request series: a configured
    *   selector that matches nothing there is an error (later pages may just be empty).
    * @returns the records: a list as is, a single object as one record, null as none.
-   * @throws {DataError} when a configured selector matches nothing on a first page.
+   * @throws {DataError} when a configured selector matches nothing on a first page, or the
+   *   body is a scalar while the resource has a primary key (and no `data_selector`).
    */
   select(body: unknown, origin: ResponseOrigin, firstPage: boolean): unknown[] {
+    if (this.#primaryKey.length > 0 && isScalar(body)) {
+      const shown = JSON.stringify(body);
+      throw new DataError(
+        `Resource "${this.#resource}" has the primary key ${this.#primaryKey.join(", ")}, but ` +
+          `the response of ${origin.method} ${origin.url} is a single ${typeof body} ` +
+          `(${shown.length > 60 ? `${shown.slice(0, 60)}...` : shown}), not records; point ` +
+          'data_selector at the records, or set data_selector: "$" to load it as a "value" row',
+      );
+    }
     if (this.#match === undefined) {
       const keys = findRecordsPath(body);
       this.#path = keys.length ? keys.join(".") : "$";
@@ -191,6 +210,12 @@ function describeTop(body: unknown): string {
   const keys = Object.keys(body);
   const shown = keys.slice(0, 20).join(", ") + (keys.length > 20 ? ", ..." : "");
   return `top-level keys: ${keys.length ? shown : "none"}`;
+}
+
+/** A JSON string, number (a bigint too) or boolean; null is no record at all. */
+function isScalar(value: unknown): boolean {
+  const type = typeof value;
+  return type === "string" || type === "number" || type === "bigint" || type === "boolean";
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

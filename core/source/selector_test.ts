@@ -1,4 +1,4 @@
-import { deepStrictEqual, equal, throws } from "node:assert/strict";
+import { deepStrictEqual, equal, match, ok, throws } from "node:assert/strict";
 import { DataError } from "../errors.ts";
 import { memoryLogger } from "../log.ts";
 import { findRecordsPath, RecordSelector } from "./selector.ts";
@@ -86,4 +86,26 @@ Deno.test("RecordSelector fails when a data_selector matches nothing on the firs
     () => new RecordSelector("$.data[*]", { resource: "r" }).select([1], origin, true),
     /matched nothing in the response of GET .*; the response is a list/,
   );
+});
+
+Deno.test("RecordSelector rejects a scalar body of a resource with a primary key", () => {
+  for (const body of ["hello", 42, true]) {
+    const selector = new RecordSelector(undefined, { resource: "things", primaryKey: ["id"] });
+    throws(() => selector.select(body, origin, true), (err: Error) => {
+      ok(err instanceof DataError);
+      match(err.message, /^Resource "things" has the primary key id, but the response of GET/);
+      match(err.message, new RegExp(`is a single ${typeof body} \\(${JSON.stringify(body)}\\)`));
+      match(err.message, /data_selector: "\$"/);
+      return true;
+    });
+  }
+  // Records, lists and null pass as before.
+  const selector = new RecordSelector(undefined, { resource: "things", primaryKey: ["id"] });
+  deepStrictEqual(selector.select([{ id: 1 }], origin, true), [{ id: 1 }]);
+  deepStrictEqual(selector.select({ id: 2 }, origin, false), [{ id: 2 }]);
+  deepStrictEqual(selector.select(null, origin, false), []);
+  // Without a primary key (or with a data_selector, which _plan.ts then does not pass it),
+  // a scalar is dlt's one `value` record.
+  const plain = new RecordSelector("$", { resource: "things" });
+  deepStrictEqual(plain.select("hello", origin, true), ["hello"]);
 });

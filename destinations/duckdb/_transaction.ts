@@ -17,6 +17,7 @@ import { firstLine } from "./results.ts";
 import { type ExistingColumns, planDdl, SYSTEM_TABLES } from "./_ddl.ts";
 import { isMergeTable, mergeSql, rootTableOf, tableChain } from "./_merge.ts";
 import { insertFromJsonSql, qualifiedTable, quoteIdent } from "./sql.ts";
+import { maximumObjectSizeFor } from "./read_limits.ts";
 import { isLoaded, writeSystemRows } from "./_system_rows.ts";
 
 /** An open transaction; every method throws a `UserError` naming what failed. */
@@ -116,7 +117,13 @@ export class LoadTransaction {
         this.#mergeRoots.add(root);
         dataset = this.#staging;
       }
-      const sql = insertFromJsonSql(dataset, job.table, columns, job.path);
+      const sql = insertFromJsonSql(
+        dataset,
+        job.table,
+        columns,
+        job.path,
+        await maximumObjectSizeFor([job.path]),
+      );
       try {
         const result = await this.#con.run(sql);
         this.#logger.debug(`Loaded ${result.rowsChanged} rows into ${job.table} from ${job.path}`);

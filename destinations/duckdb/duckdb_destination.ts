@@ -74,6 +74,8 @@ export class DuckDbDestination implements Destination {
   readonly type = "duckdb";
   /** `duckdb:<absolute path>`, as load info prints it. */
   readonly location: string;
+  /** DuckDB's identifiers have no short limit (dlt's duckdb capabilities: 65536). */
+  readonly maxIdentifierLength = 65536;
   /** The absolute database path, or `:memory:`. */
   readonly path: string;
   readonly #threads: number;

@@ -9,6 +9,7 @@
  */
 
 export * from "./duckdb_destination.ts";
+export * from "./read_limits.ts";
 export * from "./open_duckdb.ts";
 export * from "./read_only.ts";
 export * from "./results.ts";

@@ -5,6 +5,7 @@
  */
 
 import type { Column, DataType } from "../../core/schema/types.ts";
+import { maximumObjectSizeArg } from "./read_limits.ts";
 
 /** DuckDB column types for dlt data types, as dlt's duckdb destination maps them. */
 export const DUCKDB_TYPES: Readonly<Record<DataType, string>> = {
@@ -44,12 +45,15 @@ export function columnDefinition(column: Column, withNotNull: boolean): string {
  * newline-delimited JSON job file. Every column gets its type from the schema, so DuckDB does
  * no type detection: keys missing in a row become NULL, keys not in the schema are ignored,
  * ISO timestamps with `Z` or offsets parse into TIMESTAMPTZ and JSON columns keep their text.
+ * `maximumObjectSize` raises `read_json`'s limit for a file with a record over 16 MiB
+ * (`maximumObjectSizeFor()`).
  */
 export function insertFromJsonSql(
   dataset: string,
   table: string,
   columns: readonly Column[],
   file: string,
+  maximumObjectSize?: number,
 ): string {
   const names = columns.map((c) => quoteIdent(c.name)).join(", ");
   const types = columns
@@ -57,5 +61,5 @@ export function insertFromJsonSql(
     .join(", ");
   return `INSERT INTO ${qualifiedTable(dataset, table)} (${names}) SELECT ${names} FROM ` +
     `read_json([${quoteLiteral(file)}], format='newline_delimited', records=true, ` +
-    `columns={${types}})`;
+    `columns={${types}}${maximumObjectSizeArg(maximumObjectSize)})`;
 }

@@ -14,6 +14,7 @@ import { firstLine } from "./_duckdb.ts";
 import { jobFileId, listTableFiles, writeAtomically } from "./_files.ts";
 import type { Layout } from "./_layout.ts";
 import { copyJobSql, type FileFormat } from "./_sql.ts";
+import { maximumObjectSizeFor } from "../duckdb/mod.ts";
 
 /** How data files are written. */
 export interface DataFileOptions {
@@ -67,7 +68,10 @@ async function writeDataFile(
   const path = join(datasetDir, ...relative.split("/"));
   try {
     await writeAtomically(path, async (temp) => {
-      await con.run(copyJobSql(columns, job.path, temp, options.format));
+      const maximumObjectSize = await maximumObjectSizeFor([job.path]);
+      await con.run(
+        copyJobSql(columns, job.path, temp, { format: options.format, maximumObjectSize }),
+      );
     });
   } catch (err) {
     throw new UserError(

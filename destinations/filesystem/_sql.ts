@@ -6,7 +6,7 @@
  */
 
 import type { Column } from "../../core/schema/types.ts";
-import { DUCKDB_TYPES, quoteIdent, quoteLiteral } from "../duckdb/mod.ts";
+import { DUCKDB_TYPES, maximumObjectSizeArg, quoteIdent, quoteLiteral } from "../duckdb/mod.ts";
 
 export { DUCKDB_TYPES, quoteIdent, quoteLiteral };
 
@@ -51,10 +51,11 @@ export function copyJobSql(
   columns: readonly Column[],
   jobPath: string,
   target: string,
-  format: FileFormat,
+  options: { format: FileFormat; maximumObjectSize?: number },
 ): string {
   const names = columns.map((c) => quoteIdent(c.name)).join(", ");
   return `COPY (SELECT ${names} FROM read_json(${literalList([jobPath])}, ` +
-    `format='newline_delimited', records=true, columns=${jsonColumnsArg(columns)})) ` +
-    `TO ${quoteLiteral(target)} (${COPY_OPTIONS[format]})`;
+    `format='newline_delimited', records=true, columns=${jsonColumnsArg(columns)}` +
+    `${maximumObjectSizeArg(options.maximumObjectSize)})) ` +
+    `TO ${quoteLiteral(target)} (${COPY_OPTIONS[options.format]})`;
 }

@@ -13,7 +13,14 @@ import type { Column, Schema } from "../../core/schema/types.ts";
 import { firstLine, openMemoryDuckDb } from "./_duckdb.ts";
 import { exists, INIT_FILE, listTableFiles } from "./_files.ts";
 import type { Layout } from "./_layout.ts";
-import { runReadOnly, sealConnection } from "../duckdb/mod.ts";
+import {
+  DEFAULT_MAX_LINE_SIZE,
+  maximumObjectSizeArg,
+  maximumObjectSizeFor,
+  readLimitFor,
+  runReadOnly,
+  sealConnection,
+} from "../duckdb/mod.ts";
 import { DUCKDB_TYPES, jsonColumnsArg, literalList, quoteIdent } from "./_sql.ts";
 import { newestSchemas, SYSTEM_TABLE_COLUMNS } from "./_system_files.ts";
 
@@ -130,23 +137,30 @@ function dataFiles(files: string[]) {
 }
 
 /** Readers per file kind. */
-function readers(kinds: ReturnType<typeof dataFiles>, columns: readonly Column[]): string[] {
+async function readers(
+  kinds: ReturnType<typeof dataFiles>,
+  columns: readonly Column[],
+): Promise<string[]> {
   const { parquet, jsonl, csv } = kinds;
   const out: string[] = [];
   if (parquet.length) out.push(`read_parquet(${literalList(parquet)}, union_by_name=true)`);
   if (jsonl.length) {
+    // A record over 16 MiB needs a larger limit (only uncompressed sizes bound a record).
+    const limit = await maximumObjectSizeFor(jsonl.filter((f) => !f.endsWith(".gz")));
     // Typed by the schema: JSON has no timestamps, and keys a file lacks read as NULL.
     out.push(
       `read_json(${literalList(jsonl)}, format='newline_delimited', records=true, ` +
-        `columns=${jsonColumnsArg(columns)})`,
+        `columns=${jsonColumnsArg(columns)}${maximumObjectSizeArg(limit)})`,
     );
   }
   if (csv.length) {
     // All text, cast below; `""` is an empty string, an empty field NULL (as DuckDB wrote
     // them). The dialect is given, so DuckDB sniffs only each file's header.
+    const limit = await readLimitFor(csv.filter((f) => !f.endsWith(".gz")), DEFAULT_MAX_LINE_SIZE);
     out.push(
       `read_csv(${literalList(csv)}, header=true, union_by_name=true, all_varchar=true, ` +
-        `allow_quoted_nulls=false, delim=',', quote='"', escape='"')`,
+        `allow_quoted_nulls=false, delim=',', quote='"', escape='"'` +
+        `${limit === undefined ? "" : `, max_line_size=${limit}`})`,
     );
   }
   return out;
@@ -160,7 +174,7 @@ async function createView(
   const { dataset, table, columns, files } = view;
   const name = `${quoteIdent(dataset)}.${quoteIdent(table)}`;
   const kinds = dataFiles(files);
-  const sources = readers(kinds, columns);
+  const sources = await readers(kinds, columns);
   const typed = (c: Column, expr: string) =>
     `CAST(${expr} AS ${DUCKDB_TYPES[c.data_type]}) AS ${quoteIdent(c.name)}`;
   if (sources.length === 0) {

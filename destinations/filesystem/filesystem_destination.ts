@@ -92,6 +92,12 @@ export class FilesystemDestination implements Destination {
   readonly type = "filesystem";
   /** `file:///abs/bucket`, as load info prints it. */
   readonly location: string;
+  /**
+   * A table name is a folder (or part of a file name) in the bucket, and a path component
+   * has at most 255 bytes: 200 leaves room for `.{load_id}.{file_id}.{ext}` in layouts that
+   * put them in the same component, and for the temporary name a file is written under.
+   */
+  readonly maxIdentifierLength = 200;
   /** The absolute bucket folder. */
   readonly bucketPath: string;
   /** The format data files are written in. */

@@ -30,6 +30,7 @@ import {
 import type { RunContext } from "./_contract.ts";
 import { nullValueError, putValue, type RowBuffer } from "./_put_value.ts";
 import type { FieldNode, TableState } from "./_table_state.ts";
+import type { NameCollision } from "./name_collision.ts";
 import { PATH_SEPARATOR } from "./naming.ts";
 
 /** The field nodes of one table whose keys normalize to the same name. */
@@ -59,26 +60,6 @@ const CHILD_SYSTEM = new Set<string>([DLT_ID, DLT_PARENT_ID, DLT_LIST_IDX, DLT_R
  */
 export function systemColumnOf(name: string, child: boolean): DltColumnName | undefined {
   return (child ? CHILD_SYSTEM : ROOT_SYSTEM).has(name) ? name as DltColumnName : undefined;
-}
-
-/** Two keys of one row that became the same name, and which value stayed. */
-export interface NameCollision {
-  /** The resource whose record it was. */
-  resource: string;
-  /** The table of the row. */
-  table: string;
-  /**
-   * `column`: both keys became column `name`; `table`: both held lists, which became child
-   * table `name`; `system_column`: the key became dlt's system column `name`, whose own
-   * value stays.
-   */
-  kind: "column" | "table" | "system_column";
-  /** The column or child table. */
-  name: string;
-  /** The key whose value stayed, as a JSON pointer into the row (none for `system_column`). */
-  kept?: string;
-  /** The key whose value was dropped, as a JSON pointer into the row. */
-  dropped: string;
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   DLT_LOAD_ID,
   DLT_PARENT_ID,
   DLT_ROOT_ID,
+  dltColumn,
   type Schema,
   type SchemaContractSettings,
   VALUE_COLUMN,
@@ -34,16 +35,14 @@ import {
 import {
   type ClashContext,
   ClashStash,
-  type NameCollision,
   resolveClashes,
   RestartRow,
 } from "./_collisions.ts";
 import { childRowId, newRowId } from "./_ids.ts";
 import { nullValueError, putValue, RowBuffer } from "./_put_value.ts";
 import { type FieldNode, TableState } from "./_table_state.ts";
+import type { NameCollision } from "./name_collision.ts";
 import { normalizePath, PATH_SEPARATOR } from "./naming.ts";
-
-export type { NameCollision } from "./_collisions.ts";
 
 /** A change the normalizer made to the schema: a new table, or a new column of a table. */
 export type SchemaChange =
@@ -72,6 +71,8 @@ export interface NormalizerOptions {
    * @default 1000
    */
   maxTableNesting?: number;
+  /** Called with each collision as it is found (it is also added to `collisions`). */
+  onCollision?: (collision: NameCollision) => void;
 }
 
 type Row = Record<string, unknown>;
@@ -164,6 +165,7 @@ export class Normalizer {
   readonly #schema: Schema;
   readonly #loadId: string;
   readonly #defaultMaxNesting: number;
+  readonly #onCollision: ((collision: NameCollision) => void) | undefined;
   readonly #roots = new Map<string, RootState>();
   readonly #tables = new Map<string, TableState>();
   /** The record being normalized: its resource and contract, shared with the helpers. */
@@ -193,6 +195,7 @@ export class Normalizer {
       if (this.#collisionKeys.has(key)) return;
       this.#collisionKeys.add(key);
       this.collisions.push(collision);
+      this.#onCollision?.(collision);
     },
   };
 
@@ -204,6 +207,7 @@ export class Normalizer {
     this.#schema = schema;
     this.#loadId = options.loadId;
     this.#defaultMaxNesting = options.maxTableNesting ?? DEFAULT_MAX_NESTING;
+    this.#onCollision = options.onCollision;
   }
 
   /** Names of the tables this normalizer created. */
@@ -338,6 +342,7 @@ export class Normalizer {
       applyTableHints(existing, resource, root.contract);
       applyColumnHints(existing, state.hints);
       this.#addHintedColumns(root);
+      if (root.rootKey) this.#addRootKeys(name);
     }
     this.#roots.set(resource.name, root);
     return root;
@@ -349,6 +354,22 @@ export class Normalizer {
     return childTables(this.#schema, name).some((table) =>
       Object.values(table.columns).some((column) => column.root_key)
     );
+  }
+
+  /**
+   * Gives every child table of root table `name` the `_dlt_root_id` column, also those that
+   * get no rows in this run: a merge finds the child rows to delete by it (the destination
+   * fills it in rows loaded before, see the DuckDB merge).
+   */
+  #addRootKeys(name: string): void {
+    for (const table of childTables(this.#schema, name)) {
+      const columns = Object.values(table.columns);
+      if (columns.length === 0 || table.columns[DLT_ROOT_ID] !== undefined) continue;
+      if (columns.some((column) => column.root_key)) continue;
+      const column = dltColumn(DLT_ROOT_ID);
+      table.columns[DLT_ROOT_ID] = column;
+      this.changes.push({ kind: "column", table: table.name, column });
+    }
   }
 
   /** Creates the root table of a resource, with its hints and hinted columns. */

@@ -134,6 +134,7 @@ export class Pipeline {
         resources: options.resources,
         signal: options.signal,
         onEvent: onEvent === noEvents ? undefined : onEvent,
+        logger: this.#logger,
       });
       const extractSeconds = (performance.now() - extractStart) / 1000;
       onEvent({ type: "stage", stage: "extract", status: "end", seconds: extractSeconds });

@@ -159,9 +159,10 @@ export function resolveClashes(
     if (winner === undefined) continue; // taken with an earlier entry of its name
     let value = entries[i + 1];
     const isList = entries[i + 2] as boolean;
-    const group = winner.clash!;
+    // No group: a null held back for a column that is not nullable, which no key replaced.
+    const group = winner.clash;
     const kind = isList ? "table" : "column";
-    for (let j = i + 3; j < entries.length; j += 3) {
+    for (let j = i + 3; group !== undefined && j < entries.length; j += 3) {
       const other = entries[j] as FieldNode | undefined;
       if (other === undefined || other.clash !== group || entries[j + 2] !== isList) continue;
       entries[j] = undefined;
@@ -177,16 +178,16 @@ export function resolveClashes(
       if ((value as unknown[]).length > 0) (pending ??= []).push(winner, value);
       continue;
     }
-    const system = group.system === DLT_ROOT_ID && !hasRootId ? undefined : group.system;
+    const system = group?.system === DLT_ROOT_ID && !hasRootId ? undefined : group?.system;
     if (system === DLT_ID) {
       // dlt keeps a row id found in the data, unless it is empty (`not row_id` in Python).
       if (value !== null && value !== undefined && value !== "" && value !== 0 && value !== false) {
         putOwnId(state, winner, value, stash, ctx);
       }
     } else if (system !== undefined) {
-      report(ctx, state, "system_column", group.name, undefined, winner);
+      report(ctx, state, "system_column", winner.name, undefined, winner);
     } else if (value === null || value === undefined) {
-      const column = state.table!.columns[group.name];
+      const column = state.table!.columns[winner.name];
       if (column !== undefined && !column.nullable) {
         throw nullValueError(state, winner, ctx.run.resource);
       }

@@ -32,14 +32,9 @@ import {
   missingHintedColumns,
   resolveColumnHints,
 } from "./_hints.ts";
-import {
-  type ClashContext,
-  ClashStash,
-  resolveClashes,
-  RestartRow,
-} from "./_collisions.ts";
+import { type ClashContext, ClashStash, resolveClashes, RestartRow } from "./_collisions.ts";
 import { childRowId, newRowId } from "./_ids.ts";
-import { nullValueError, putValue, RowBuffer } from "./_put_value.ts";
+import { putValue, RowBuffer } from "./_put_value.ts";
 import { type FieldNode, TableState } from "./_table_state.ts";
 import type { NameCollision } from "./name_collision.ts";
 import { normalizePath, PATH_SEPARATOR } from "./naming.ts";
@@ -449,7 +444,8 @@ export class Normalizer {
       previous = node;
       if (value === null || value === undefined) {
         if (node.column !== undefined && !node.column.nullable) {
-          throw nullValueError(state, node, this.#run.resource);
+          // Thrown once the row is complete: a later key of the same name may replace it.
+          this.#clashes.entries.push(node, value, false);
         }
         continue;
       }

@@ -113,7 +113,16 @@ function sameResource(a: ResourceInfo, b: ResourceInfo): boolean {
  *   of scalars rows with a `value` column; a record that is not an object becomes a row with a
  *   `value` column;
  * - root rows get `_dlt_load_id` and a random `_dlt_id`; child rows `_dlt_parent_id`,
- *   `_dlt_list_idx` and an `_dlt_id` derived from those (plus `_dlt_root_id` with `merge`);
+ *   `_dlt_list_idx` and an `_dlt_id` derived from those, plus `_dlt_root_id` with `merge` and,
+ *   as in dlt, ever after once a child table of the resource has that column (every child
+ *   table of a merge resource gets it); a record's or list item's own non-empty `_dlt_id` is
+ *   its row id, as in dlt, while other `_dlt_*` keys give way to the values set here;
+ * - keys of one row that become the same column (`userName`, `user_name`; `{a: {b}}`,
+ *   `a__b`) or child table (lists `a.b`, `a_b`) keep the value dlt keeps: the later key,
+ *   except that a key inside a nested object wins over a plain one, and of two nested
+ *   objects the earlier one's key (a `null` counts as a value). Each dropped value is
+ *   reported in {@linkcode Normalizer.collisions} (and to `onCollision`) once per table and
+ *   pair of keys; see _collisions.ts;
  * - past `max_table_nesting`, objects and lists are stored as `json`;
  * - nulls are not emitted, so a column that only saw nulls is not created; columns are typed by
  *   their first value (or by their `data_type` hint); later values are coerced to that type or

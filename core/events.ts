@@ -28,6 +28,22 @@ export type DltxEvent =
   }
   | { type: "page"; resource: string; records: number; pages: number; recordsTotal: number }
   | { type: "schema_change"; table: string; column?: string; dataType?: string }
+  | {
+    /**
+     * Keys of one record became the same column or child table, so one value was dropped
+     * (once per table and pair of keys). `kind`: `column`, `table` (two lists, child table
+     * `name`) or `system_column` (a key became dlt's column `name`, whose own value stays).
+     * Keys are JSON pointers into the row of `table` (a list item for a child table).
+     */
+    type: "name_collision";
+    resource: string;
+    table: string;
+    kind: "column" | "table" | "system_column";
+    name: string;
+    /** The key whose value was kept (none for `system_column`). */
+    kept?: string;
+    dropped: string;
+  }
   | { type: "stage"; stage: "extract" | "load"; status: "start" | "end"; seconds?: number }
   | { type: "load_done"; loadId: string; seconds: number; rows: Record<string, number> };
 

@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { NameCollision } from "../normalize/mod.ts";
 import type { Source } from "../source/mod.ts";
 import type { Output } from "./context.ts";
 import { type JsonlFormat, pageFormatter } from "./_page_formats.ts";
@@ -23,6 +24,8 @@ export interface WriteJsonlOptions {
   resources?: string[];
   /** `_dlt_load_id` of normalized rows. */
   loadId: string;
+  /** With `normalize`: called once per table and pair of keys that became the same name. */
+  onCollision?: (collision: NameCollision) => void;
   signal?: AbortSignal;
 }
 
@@ -53,6 +56,7 @@ export async function writeJsonl(
     normalize: options.normalize ?? false,
     resources,
     loadId: options.loadId,
+    onCollision: options.onCollision,
   });
   const out = new StdoutWriter(options.output);
   const records: Record<string, number> = {};

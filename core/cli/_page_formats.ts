@@ -7,7 +7,7 @@
  */
 
 import { InternalError } from "../errors.ts";
-import { Normalizer } from "../normalize/mod.ts";
+import { type NameCollision, Normalizer } from "../normalize/mod.ts";
 import { newSchema, type Schema } from "../schema/mod.ts";
 import type { ResourceInfo, ResourcePage, Source } from "../source/mod.ts";
 import { JsonSchemaInferrer, jsonSchemaOfTable } from "./_json_schema.ts";
@@ -27,6 +27,8 @@ export interface PageFormatOptions {
   resources: string[];
   /** `_dlt_load_id` of normalized rows. */
   loadId: string;
+  /** Normalized rows: called once per table and pair of keys that became the same name. */
+  onCollision?: (collision: NameCollision) => void;
 }
 
 /** Turns pages into lines. */
@@ -93,7 +95,11 @@ interface RowNormalizer {
 function normalizerOf(source: Source, options: PageFormatOptions): RowNormalizer {
   // A fresh schema: the output does not depend on what any pipeline loaded before.
   const schema = newSchema(source.name);
-  return { normalizer: new Normalizer(schema, { loadId: options.loadId }), schema, counts: {} };
+  const normalizer = new Normalizer(schema, {
+    loadId: options.loadId,
+    onCollision: options.onCollision,
+  });
+  return { normalizer, schema, counts: {} };
 }
 
 /** Normalized rows, each with `_dlt_table`. */

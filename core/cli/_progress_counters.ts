@@ -83,6 +83,7 @@ export class ProgressCounters {
           : undefined;
         return undefined;
       case "load_done":
+      case "name_collision":
         return undefined;
       default: {
         const _exhaustive: never = event;

@@ -8,6 +8,7 @@
 
 import type { ConfigResolver } from "../config/mod.ts";
 import { ConfigError, UserError } from "../errors.ts";
+import { describeCollision } from "../normalize/mod.ts";
 import { newLoadId } from "../package/mod.ts";
 import { checkPipelineName, formatLoadInfo, type Pipeline } from "../pipeline/mod.ts";
 import { restApiSource, type Source } from "../source/mod.ts";
@@ -162,6 +163,10 @@ async function runToJsonl(
     output: ctx.stdout,
     ...options,
     loadId: newLoadId(ctx.deps.now()),
+    onCollision: (collision) => {
+      logger.warn(describeCollision(collision));
+      setup.events({ type: "name_collision", ...collision });
+    },
     signal: ctx.signal,
   });
   if (summary.stopped) {

@@ -19,6 +19,7 @@ import {
   type DltColumnName,
 } from "../schema/mod.ts";
 import type { Schema, Table } from "../schema/mod.ts";
+import { ClashGroup, systemColumnOf } from "./_collisions.ts";
 import type { ColumnHints } from "./_hints.ts";
 import { newHintedColumn } from "./_hints.ts";
 import { RowBuilder } from "./_row_shapes.ts";
@@ -45,6 +46,16 @@ export class FieldNode {
    */
   nextKey: string | undefined = undefined;
   nextNode: FieldNode | undefined = undefined;
+  /** The key of the data this node stands for (data nodes only). */
+  key: string | undefined = undefined;
+  /** The node of the object holding this key; `undefined` at the top level of a row. */
+  parentNode: FieldNode | undefined = undefined;
+  /**
+   * Set when another key of the table normalizes to the same name, or the name is a system
+   * column the normalizer writes: such nodes are never cached as `nextNode`, so the flattening
+   * loop meets them on its slow path and holds their values back (see _collisions.ts).
+   */
+  clash: ClashGroup | undefined = undefined;
 
   constructor(name: string, variant: boolean, column: Column | undefined) {
     this.name = name;
@@ -74,6 +85,13 @@ export class TableState {
   /** Whether the system columns of this table's rows exist. */
   systemReady = false;
   rootIdReady = false;
+  /**
+   * Counts nodes that joined a {@linkcode ClashGroup} after they were created: values of such
+   * a node in the row being built went the fast path and the row must be built again.
+   */
+  flaggedExisting = 0;
+  /** The first data node of each name, to find keys that collide. */
+  readonly #byName = new Map<string, FieldNode>();
   /** Builds this table's row objects. */
   readonly rows = new RowBuilder();
   /** Nodes of the system columns, used like data nodes when rows are built. */
@@ -104,9 +122,37 @@ export class TableState {
       const part = normalizePath(key);
       const name = prefix === undefined ? part : prefix.name + PATH_SEPARATOR + part;
       node = new FieldNode(name, false, this.table?.columns[name]);
+      node.key = key;
+      node.parentNode = prefix;
       fields.set(key, node);
+      this.#register(node, fields);
     }
     return node;
+  }
+
+  /** Puts a new node into the clash group of its name when another node has that name. */
+  #register(node: FieldNode, fields: Map<string, FieldNode>): void {
+    const first = this.#byName.get(node.name);
+    if (first === undefined) {
+      this.#byName.set(node.name, node);
+      const system = systemColumnOf(node.name, this.parent !== undefined);
+      if (system !== undefined) node.clash = new ClashGroup(node.name, system);
+      return;
+    }
+    if (first.clash === undefined) {
+      first.clash = new ClashGroup(node.name, undefined);
+      // The first node may be cached as the successor of a sibling key: uncache it, so that
+      // the flattening loop looks it up (and sees `clash`) from now on.
+      const siblings = first.parentNode === undefined ? this.fields : first.parentNode.sub;
+      for (const sibling of (siblings ?? fields).values()) {
+        if (sibling.nextNode === first) {
+          sibling.nextKey = undefined;
+          sibling.nextNode = undefined;
+        }
+      }
+      this.flaggedExisting++;
+    }
+    node.clash = first.clash;
   }
 
   /** The variant node of `node` for values of type `type`. */

@@ -8,3 +8,4 @@
 export * from "./naming.ts";
 export * from "./infer.ts";
 export * from "./normalizer.ts";
+export * from "./name_collision.ts";

@@ -6,12 +6,14 @@
  */
 
 import {
+  childTables,
   type Column,
   DLT_ID,
   DLT_LIST_IDX,
   DLT_LOAD_ID,
   DLT_PARENT_ID,
   DLT_ROOT_ID,
+  dltColumn,
   type Schema,
   type SchemaContractSettings,
   VALUE_COLUMN,
@@ -30,10 +32,12 @@ import {
   missingHintedColumns,
   resolveColumnHints,
 } from "./_hints.ts";
+import { type ClashContext, ClashStash, resolveClashes, RestartRow } from "./_collisions.ts";
 import { childRowId, newRowId } from "./_ids.ts";
-import { nullValueError, putValue, RowBuffer } from "./_put_value.ts";
+import { putValue, RowBuffer } from "./_put_value.ts";
 import { type FieldNode, TableState } from "./_table_state.ts";
 import { normalizePath, PATH_SEPARATOR, shortenIdentifier } from "./naming.ts";
+import type { NameCollision } from "./name_collision.ts";
 
 /** A change the normalizer made to the schema: a new table, or a new column of a table. */
 export type SchemaChange =
@@ -68,18 +72,28 @@ export interface NormalizerOptions {
    * @default no limit
    */
   maxTableNameLength?: number;
+  /** Called with each collision as it is found (it is also added to `collisions`). */
+  onCollision?: (collision: NameCollision) => void;
 }
 
 type Row = Record<string, unknown>;
 /** Lists met while flattening a row: node, items, node, items, ... */
 type PendingLists = unknown[];
+/** What a row's flattening gives when a schema contract discarded the row. */
+const DISCARDED = Symbol("discarded");
 
 /** Per-resource settings, computed once per resource. */
 interface RootState {
   info: ResourceInfo;
   table: TableState;
   maxNesting: number;
-  merge: boolean;
+  /**
+   * Whether child rows get `_dlt_root_id`: with `merge`, and (as dlt's `requires_root_key`)
+   * whenever a child table of the resource has that column already, whatever the write
+   * disposition is now. Child rows without it would break that column's NOT NULL and, after
+   * a later switch back to `merge`, the deletes that find child rows by it.
+   */
+  rootKey: boolean;
   /** The schema contract to check, or `undefined` when every entity evolves. */
   contract: SchemaContractSettings | undefined;
 }
@@ -105,7 +119,16 @@ function sameResource(a: ResourceInfo, b: ResourceInfo): boolean {
  *   of scalars rows with a `value` column; a record that is not an object becomes a row with a
  *   `value` column;
  * - root rows get `_dlt_load_id` and a random `_dlt_id`; child rows `_dlt_parent_id`,
- *   `_dlt_list_idx` and an `_dlt_id` derived from those (plus `_dlt_root_id` with `merge`);
+ *   `_dlt_list_idx` and an `_dlt_id` derived from those, plus `_dlt_root_id` with `merge` and,
+ *   as in dlt, ever after once a child table of the resource has that column (every child
+ *   table of a merge resource gets it); a record's or list item's own non-empty `_dlt_id` is
+ *   its row id, as in dlt, while other `_dlt_*` keys give way to the values set here;
+ * - keys of one row that become the same column (`userName`, `user_name`; `{a: {b}}`,
+ *   `a__b`) or child table (lists `a.b`, `a_b`) keep the value dlt keeps: the later key,
+ *   except that a key inside a nested object wins over a plain one, and of two nested
+ *   objects the earlier one's key (a `null` counts as a value). Each dropped value is
+ *   reported in {@linkcode Normalizer.collisions} (and to `onCollision`) once per table and
+ *   pair of keys; see _collisions.ts;
  * - past `max_table_nesting`, objects and lists are stored as `json`;
  * - nulls are not emitted, so a column that only saw nulls is not created; columns are typed by
  *   their first value (or by their `data_type` hint); later values are coerced to that type or
@@ -152,6 +175,7 @@ export class Normalizer {
   readonly #schema: Schema;
   readonly #loadId: string;
   readonly #defaultMaxNesting: number;
+  readonly #onCollision: ((collision: NameCollision) => void) | undefined;
   readonly #roots = new Map<string, RootState>();
   readonly #tables = new Map<string, TableState>();
   readonly #maxTableName: number;
@@ -164,8 +188,29 @@ export class Normalizer {
     resource: "",
     contract: undefined,
   };
+  /**
+   * Keys of one row that became the same column or child table, so that a value was dropped;
+   * each once per table and pair of keys, in the order found.
+   */
+  readonly collisions: NameCollision[] = [];
+  readonly #collisionKeys = new Set<string>();
   /** The row being built, reused for every row. */
   readonly #row = new RowBuffer();
+  /** Values of colliding keys in the row being built, written when the row is complete. */
+  readonly #clashes = new ClashStash();
+  readonly #clashContext: ClashContext = {
+    row: this.#row,
+    run: this.#run,
+    report: (collision) => {
+      // Once per table and pair of keys, whichever of them came first in the record.
+      const pair = [collision.kept ?? "", collision.dropped].sort();
+      const key = [collision.table, collision.kind, ...pair].join("\0");
+      if (this.#collisionKeys.has(key)) return;
+      this.#collisionKeys.add(key);
+      this.collisions.push(collision);
+      this.#onCollision?.(collision);
+    },
+  };
 
   /**
    * @param schema The schema to evolve; mutated in place.
@@ -176,6 +221,7 @@ export class Normalizer {
     this.#loadId = options.loadId;
     this.#defaultMaxNesting = options.maxTableNesting ?? DEFAULT_MAX_NESTING;
     this.#maxTableName = options.maxTableNameLength ?? 0;
+    this.#onCollision = options.onCollision;
   }
 
   /** Names of the tables this normalizer created. */
@@ -208,23 +254,23 @@ export class Normalizer {
     run.contract = root.contract;
     if (state.table === undefined) this.#createRootTable(root);
     this.#row.count = 0;
+    const mark = this.changes.length;
+    const discards = root.contract === undefined ? undefined : this.discarded[state.name]?.values;
     let pending: PendingLists | undefined;
-    if (root.contract === undefined) {
+    try {
       pending = this.#flattenRoot(state, record, root.maxNesting);
-    } else {
-      const mark = this.changes.length;
-      try {
-        pending = this.#flattenRoot(state, record, root.maxNesting);
-      } catch (err) {
-        this.#rollback(mark);
-        if (err !== DiscardRow.instance) throw err;
-        countDiscard(run, state.name, "rows");
-        return;
-      }
+    } catch (err) {
+      const again = () => this.#flattenRoot(state, record, root.maxNesting);
+      const flattened = this.#recover(err, mark, discards, state, again);
+      if (flattened === DISCARDED) return;
+      pending = flattened;
     }
-    const id = newRowId();
+    // A record's own non-empty `_dlt_id` is its row id, as in dlt.
+    const ownId = this.#clashes.ownId;
+    const id = ownId ?? newRowId();
     this.#row.add(state.dltLoadId, this.#loadId);
-    this.#row.add(state.dltId, id);
+    if (ownId === undefined) this.#row.add(state.dltId, id);
+    else this.#clashes.ownId = undefined;
     if (!state.systemReady) {
       state.ensureDltColumn(DLT_LOAD_ID, this.changes);
       state.ensureDltColumn(DLT_ID, this.changes);
@@ -232,16 +278,57 @@ export class Normalizer {
     }
     sink(state.name, state.rows.build(this.#row.fields, this.#row.values, this.#row.count));
     if (pending !== undefined) {
-      this.#childRows(state, pending, id, root.merge ? id : undefined, root.maxNesting, sink);
+      this.#childRows(state, pending, id, root.rootKey ? id : undefined, root.maxNesting, sink);
     }
   }
 
   #flattenRoot(state: TableState, record: unknown, level: number): PendingLists | undefined {
-    return typeof record === "object" && record !== null && !Array.isArray(record) &&
+    const pending = typeof record === "object" && record !== null && !Array.isArray(record) &&
         !(record instanceof Date)
       ? this.#flatten(state, state.fields, undefined, record as Row, level, undefined)
       // dlt wraps anything else into `{value: record}`.
       : this.#flatten(state, state.fields, undefined, { [VALUE_COLUMN]: record }, level, undefined);
+    return this.#clashes.entries.length === 0
+      ? pending
+      : resolveClashes(state, this.#clashes, pending, false, this.#clashContext);
+  }
+
+  /**
+   * After flattening a row threw: undoes the row's schema changes, then builds the row again
+   * when a key collision was found on the way (the colliding key's value may already be in
+   * the row), or drops the row for a `discard_row` contract. Anything else is rethrown.
+   *
+   * @param discards Values the contract had discarded in the table before this row.
+   */
+  #recover(
+    err: unknown,
+    mark: number,
+    discards: number | undefined,
+    state: TableState,
+    again: () => PendingLists | undefined,
+  ): PendingLists | undefined | typeof DISCARDED {
+    for (;;) {
+      this.#rollback(mark);
+      this.#row.count = 0;
+      this.#clashes.clear();
+      if (err === RestartRow.instance) {
+        // The values the first attempt discarded are discarded (and counted) again.
+        const counts = this.discarded[state.name];
+        if (counts !== undefined) {
+          counts.values = discards ?? 0;
+          if (counts.rows === 0 && counts.values === 0) delete this.discarded[state.name];
+        }
+        try {
+          return again();
+        } catch (next) {
+          err = next;
+          continue;
+        }
+      }
+      if (err !== DiscardRow.instance) throw err;
+      countDiscard(this.#run, state.name, "rows");
+      return DISCARDED;
+    }
   }
 
   #rootState(resource: ResourceInfo): RootState {
@@ -260,7 +347,7 @@ export class Normalizer {
       info: resource,
       table: state,
       maxNesting: resource.maxTableNesting ?? this.#defaultMaxNesting,
-      merge: resource.writeDisposition === "merge",
+      rootKey: resource.writeDisposition === "merge" || this.#hasRootKey(name),
       contract: activeContract(resource.schemaContract),
     };
     const existing = state.table;
@@ -269,9 +356,34 @@ export class Normalizer {
       applyTableHints(existing, resource, root.contract);
       applyColumnHints(existing, state.hints);
       this.#addHintedColumns(root);
+      if (root.rootKey) this.#addRootKeys(name);
     }
     this.#roots.set(resource.name, root);
     return root;
+  }
+
+  /** Whether a child table of root table `name` has a `root_key` column. */
+  #hasRootKey(name: string): boolean {
+    if (this.#schema.tables[name] === undefined) return false;
+    return childTables(this.#schema, name).some((table) =>
+      Object.values(table.columns).some((column) => column.root_key)
+    );
+  }
+
+  /**
+   * Gives every child table of root table `name` the `_dlt_root_id` column, also those that
+   * get no rows in this run: a merge finds the child rows to delete by it (the destination
+   * fills it in rows loaded before, see the DuckDB merge).
+   */
+  #addRootKeys(name: string): void {
+    for (const table of childTables(this.#schema, name)) {
+      const columns = Object.values(table.columns);
+      if (columns.length === 0 || table.columns[DLT_ROOT_ID] !== undefined) continue;
+      if (columns.some((column) => column.root_key)) continue;
+      const column = dltColumn(DLT_ROOT_ID);
+      table.columns[DLT_ROOT_ID] = column;
+      this.changes.push({ kind: "column", table: table.name, column });
+    }
   }
 
   /** Creates the root table of a resource, with its hints and hinted columns. */
@@ -351,8 +463,12 @@ export class Normalizer {
       if (previous !== undefined && previous.nextKey === key) {
         node = previous.nextNode!;
       } else {
-        node = fields.get(key) ?? state.node(fields, key, prefix);
-        if (previous !== undefined) {
+        node = fields.get(key) ?? this.#newNode(state, fields, key, prefix);
+        if (node.clash !== undefined) {
+          // Never cached as a successor, so colliding keys always come this way.
+          previous = node;
+          if (this.#holdBack(node, value, level)) continue;
+        } else if (previous !== undefined) {
           previous.nextKey = key;
           previous.nextNode = node;
         }
@@ -360,7 +476,8 @@ export class Normalizer {
       previous = node;
       if (value === null || value === undefined) {
         if (node.column !== undefined && !node.column.nullable) {
-          throw nullValueError(state, node, this.#run.resource);
+          // Thrown once the row is complete: a later key of the same name may replace it.
+          this.#clashes.entries.push(node, value, false);
         }
         continue;
       }
@@ -379,6 +496,39 @@ export class Normalizer {
       putValue(state, node, value, this.#row, this.#run);
     }
     return pending;
+  }
+
+  /**
+   * The node of a key met for the first time. When its name makes an older node collide, that
+   * node's value may already be in the row (written the fast way): the row starts over.
+   */
+  #newNode(
+    state: TableState,
+    fields: Map<string, FieldNode>,
+    key: string,
+    prefix: FieldNode | undefined,
+  ): FieldNode {
+    const flagged = state.flaggedExisting;
+    const node = state.node(fields, key, prefix);
+    if (state.flaggedExisting !== flagged) throw RestartRow.instance;
+    return node;
+  }
+
+  /**
+   * Holds back the value of a colliding key until the row is complete (see _collisions.ts);
+   * `false` for a nested object, which is flattened as usual.
+   */
+  #holdBack(node: FieldNode, value: unknown, level: number): boolean {
+    let isList = false;
+    if (
+      typeof value === "object" && value !== null && level > 0 && !(value instanceof Date) &&
+      node.column?.data_type !== "json"
+    ) {
+      if (!Array.isArray(value)) return false;
+      isList = true;
+    }
+    this.#clashes.entries.push(node, value, isList);
+    return true;
   }
 
   /** Emits the child rows of the lists of one row, then recurses into their own lists. */
@@ -410,21 +560,25 @@ export class Normalizer {
         const rowLevel = Array.isArray(item) ? level - 1 : level;
         let lists: PendingLists | undefined;
         this.#row.count = 0;
-        if (!checked) {
-          lists = this.#flattenItem(state, item, rowLevel);
-        } else {
-          const mark = this.changes.length;
-          try {
-            lists = this.#flattenItem(state, item, rowLevel);
-          } catch (err) {
-            this.#rollback(mark);
-            if (err !== DiscardRow.instance) throw err;
-            countDiscard(run, state.name, "rows");
-            continue;
-          }
+        const mark = this.changes.length;
+        const discards = checked ? this.discarded[state.name]?.values : undefined;
+        try {
+          lists = this.#flattenItem(state, item, rowLevel, rootId !== undefined);
+        } catch (err) {
+          const again = () => this.#flattenItem(state, item, rowLevel, rootId !== undefined);
+          const flattened = this.#recover(err, mark, discards, state, again);
+          if (flattened === DISCARDED) continue;
+          lists = flattened;
         }
-        const id = childRowId(parentId, state.name, index);
-        this.#linkRow(state, rootId, parentId, index, id);
+        const ownId = this.#clashes.ownId;
+        let id: string;
+        if (ownId === undefined) {
+          id = childRowId(parentId, state.name, index);
+        } else {
+          id = ownId;
+          this.#clashes.ownId = undefined;
+        }
+        this.#linkRow(state, rootId, parentId, index, id, ownId === undefined);
         sink(state.name, state.rows.build(this.#row.fields, this.#row.values, this.#row.count));
         if (lists !== undefined) this.#childRows(state, lists, id, rootId, rowLevel, sink);
       }
@@ -432,11 +586,19 @@ export class Normalizer {
   }
 
   /** Puts one list item into the row being built; returns the lists it holds. */
-  #flattenItem(state: TableState, item: unknown, level: number): PendingLists | undefined {
+  #flattenItem(
+    state: TableState,
+    item: unknown,
+    level: number,
+    hasRootId: boolean,
+  ): PendingLists | undefined {
     if (typeof item === "object" && item !== null && !(item instanceof Date)) {
-      return Array.isArray(item)
+      const pending = Array.isArray(item)
         ? this.#flatten(state, state.fields, undefined, { list: item }, level, undefined)
         : this.#flatten(state, state.fields, undefined, item as Row, level, undefined);
+      return this.#clashes.entries.length === 0
+        ? pending
+        : resolveClashes(state, this.#clashes, pending, hasRootId, this.#clashContext);
     }
     if (item !== null && item !== undefined) {
       const node = state.fields.get(VALUE_COLUMN) ??
@@ -446,13 +608,18 @@ export class Normalizer {
     return undefined;
   }
 
-  /** Adds the system columns of a child row, in dlt's order. */
+  /**
+   * Adds the system columns of a child row, in dlt's order; `_dlt_id` only when `addId` (not
+   * when the item carried its own). dlt leaves out the parent link of an item with its own
+   * `_dlt_id` too, which then breaks their NOT NULL at load: dltx links it.
+   */
   #linkRow(
     state: TableState,
     rootId: string | undefined,
     parentId: string,
     index: number,
     id: string,
+    addId: boolean,
   ): void {
     if (rootId !== undefined) {
       this.#row.add(state.dltRootId, rootId);
@@ -463,7 +630,7 @@ export class Normalizer {
     }
     this.#row.add(state.dltParentId, parentId);
     this.#row.add(state.dltListIdx, index);
-    this.#row.add(state.dltId, id);
+    if (addId) this.#row.add(state.dltId, id);
     if (!state.systemReady) {
       state.ensureDltColumn(DLT_PARENT_ID, this.changes);
       state.ensureDltColumn(DLT_LIST_IDX, this.changes);

@@ -3,7 +3,8 @@
  * list of label objects, timestamps and nullable fields. Run with
  * `deno bench core/normalize/normalizer_bench.ts`; records/s = 20,000 / the reported time. The
  * second case checks a schema contract on every new column and variant (the first run creates
- * the table, so nothing is discarded; it measures the cost of the checked path).
+ * the table, so nothing is discarded; it measures the cost of the checked path). The third has
+ * two keys that become one column in every record (the collision path of every row).
  *
  * @module
  */
@@ -92,4 +93,16 @@ const contracted: ResourceInfo = {
 
 Deno.bench(`normalize ${RECORDS} GitHub issues with a schema contract`, () => {
   normalizeAll(contracted);
+});
+
+// Every record holds a plain key that collides with a nested one (`user__login` and
+// `user.login`): the worst case, every row takes the collision path.
+const colliding: unknown[] = JSON.parse(
+  JSON.stringify(Array.from({ length: RECORDS }, (_, i) => ({ ...issue(i), user__login: "x" }))),
+);
+
+Deno.bench(`normalize ${RECORDS} GitHub issues with colliding keys in every record`, () => {
+  const normalizer = new Normalizer(newSchema("github"), { loadId: "1700000000.123" });
+  for (const record of colliding) normalizer.normalize(record, resource, () => {});
+  if (normalizer.collisions.length !== 1) throw new Error("expected one collision");
 });

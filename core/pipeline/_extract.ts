@@ -8,7 +8,13 @@
 
 import { LoaderError } from "../errors.ts";
 import type { EventSink } from "../events.ts";
-import { Normalizer, type SchemaChange } from "../normalize/mod.ts";
+import type { Logger } from "../log.ts";
+import {
+  describeCollision,
+  type NameCollision,
+  Normalizer,
+  type SchemaChange,
+} from "../normalize/mod.ts";
 import type { LoadPackage } from "../package/mod.ts";
 import type { Schema } from "../schema/types.ts";
 import type { Source } from "../source/types.ts";
@@ -23,6 +29,8 @@ export interface ExtractCounts {
   recordCounts: Record<string, number>;
   /** Rows and values a schema contract discarded, per table (only tables with discards). */
   discarded: Record<string, { rows: number; values: number }>;
+  /** Keys of one record that became the same column or child table (a value was dropped). */
+  collisions: NameCollision[];
 }
 
 /** What {@linkcode extractAndNormalize} works with. */
@@ -34,10 +42,15 @@ export interface ExtractContext {
   stream: StreamLoader;
   resources?: string[];
   signal?: AbortSignal;
-  /** Receives a `schema_change` event per new table and column, after the page that added it. */
+  /**
+   * Receives a `schema_change` event per new table and column, after the page that added it,
+   * and a `name_collision` event as a collision is found.
+   */
   onEvent?: EventSink;
   /** The destination's longest table name; longer ones are shortened. */
   maxTableNameLength?: number;
+  /** Warns once per table and pair of keys that became the same name (a value was dropped). */
+  logger?: Logger;
 }
 
 /**
@@ -51,6 +64,10 @@ export async function extractAndNormalize(ctx: ExtractContext): Promise<ExtractC
   const normalizer = new Normalizer(schema, {
     loadId,
     maxTableNameLength: ctx.maxTableNameLength,
+    onCollision: (collision) => {
+      ctx.logger?.warn(describeCollision(collision));
+      ctx.onEvent?.({ type: "name_collision", ...collision });
+    },
   });
   const writer = pkg.jobWriter({
     onFileDone: (file) => stream.add({ table: file.table, path: file.path }),
@@ -79,7 +96,12 @@ export async function extractAndNormalize(ctx: ExtractContext): Promise<ExtractC
   } finally {
     await writer.close();
   }
-  return { rowCounts: writer.rowCounts(), recordCounts, discarded: normalizer.discarded };
+  return {
+    rowCounts: writer.rowCounts(),
+    recordCounts,
+    discarded: normalizer.discarded,
+    collisions: normalizer.collisions,
+  };
 }
 
 /** Emits the changes from index `from` on; returns the new count of reported changes. */

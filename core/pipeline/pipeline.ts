@@ -185,6 +185,7 @@ export class Pipeline {
         signal: options.signal,
         onEvent: onEvent === noEvents ? undefined : onEvent,
         maxTableNameLength: this.destination.maxIdentifierLength,
+        logger: this.#logger,
       });
       const extractSeconds = (performance.now() - extractStart) / 1000;
       onEvent({ type: "stage", stage: "extract", status: "end", seconds: extractSeconds });

@@ -182,6 +182,7 @@ class ChainSql {
   #deleteWithChildren(matched: string, withRoots = true): string[] {
     const rowKey = this.#rowKey();
     const sql = [
+      ...this.#fillRootKeys(),
       `CREATE OR REPLACE TEMP TABLE ${DELETE_IDS} AS SELECT d.${rowKey} AS id ` +
       `FROM ${this.#table(this.#root)} AS d WHERE ${matched}`,
     ];
@@ -194,6 +195,48 @@ class ChainSql {
     if (withRoots) {
       sql.push(
         `DELETE FROM ${this.#table(this.#root)} WHERE ${rowKey} IN (SELECT id FROM ${DELETE_IDS})`,
+      );
+    }
+    return sql;
+  }
+
+  /**
+   * Child rows loaded while the resource was not `merge` lack the root key: the column came
+   * with the first merge load and is NULL in them, so the deletes below would leave them behind
+   * as orphans. Fills it from their parents, top down (a direct child's root is its parent),
+   * which is the value the normalizer writes today. Rows that have it are not touched.
+   */
+  #fillRootKeys(): string[] {
+    const byName = new Map(this.#children.map((child) => [child.name, child]));
+    const depth = (table: Table): number => {
+      let d = 0;
+      for (
+        let p = byName.get(table.parent ?? "");
+        p !== undefined;
+        p = byName.get(p.parent ?? "")
+      ) {
+        if (++d > byName.size) break; // a parent loop; rootTableOf() reports it elsewhere
+      }
+      return d;
+    };
+    const sql: string[] = [];
+    for (const child of [...this.#children].sort((a, b) => depth(a) - depth(b))) {
+      const rootKey = columnWith(child, "root_key");
+      const parentKey = columnWith(child, "parent_key");
+      if (rootKey === undefined || parentKey === undefined) continue;
+      const [root, link] = [quoteIdent(rootKey), quoteIdent(parentKey)];
+      if (child.parent === this.#root.name) {
+        sql.push(`UPDATE ${this.#table(child)} SET ${root} = ${link} WHERE ${root} IS NULL`);
+        continue;
+      }
+      const parent = byName.get(child.parent ?? "");
+      const parentRoot = parent && columnWith(parent, "root_key");
+      const parentRow = parent && columnWith(parent, "row_key");
+      if (parent === undefined || parentRoot === undefined || parentRow === undefined) continue;
+      sql.push(
+        `UPDATE ${this.#table(child)} AS c SET ${root} = p.${quoteIdent(parentRoot)} ` +
+          `FROM ${this.#table(parent)} AS p WHERE c.${root} IS NULL AND ` +
+          `c.${link} = p.${quoteIdent(parentRow)} AND p.${quoteIdent(parentRoot)} IS NOT NULL`,
       );
     }
     return sql;
@@ -302,6 +345,14 @@ class ChainSql {
 /** `d.a = s.a AND d.b = s.b` */
 function match(keys: string[]): string {
   return keys.map((k) => `d.${quoteIdent(k)} = s.${quoteIdent(k)}`).join(" AND ");
+}
+
+/** The name of the first column of `table` with hint `hint`. */
+function columnWith(
+  table: Table,
+  hint: "root_key" | "parent_key" | "row_key",
+): string | undefined {
+  return Object.values(table.columns).find((c) => c[hint])?.name;
 }
 
 function columnNames(table: Table): string[] {

@@ -7,6 +7,7 @@
  */
 
 import { InternalError } from "../errors.ts";
+import { stringifyJson } from "../json/mod.ts";
 import { Normalizer } from "../normalize/mod.ts";
 import { newSchema, type Schema } from "../schema/mod.ts";
 import type { ResourceInfo, ResourcePage, Source } from "../source/mod.ts";
@@ -73,15 +74,16 @@ function records(tagged: boolean): PageFormatter {
 function withResource(record: unknown, resource: string, tag: string): string {
   if (typeof record !== "object" || record === null || Array.isArray(record)) {
     // As the normalizer does: a record that is not an object is `{value: record}`.
-    return JSON.stringify({ value: record ?? null, [RESOURCE_FIELD]: resource });
+    return stringifyJson({ value: record ?? null, [RESOURCE_FIELD]: resource });
   }
-  if (RESOURCE_FIELD in record) return JSON.stringify({ ...record, [RESOURCE_FIELD]: resource });
-  const json = JSON.stringify(record);
+  if (RESOURCE_FIELD in record) return stringifyJson({ ...record, [RESOURCE_FIELD]: resource });
+  const json = stringifyJson(record);
   return json === "{}" ? "{" + tag.slice(1) : json.slice(0, -1) + tag;
 }
 
+/** Numbers exact: ids past 2^53 keep their digits, `1.0` stays `1.0` (see `stringifyJson`). */
 function stringify(value: unknown): string {
-  return JSON.stringify(value) ?? "null";
+  return stringifyJson(value) ?? "null";
 }
 
 interface RowNormalizer {
@@ -107,7 +109,7 @@ function rows(n: RowNormalizer, infoOf: (page: ResourcePage) => ResourceInfo): P
       tags.set(table, tag);
     }
     // Rows always hold `_dlt_id`, so the object text is never `{}`.
-    out += JSON.stringify(row).slice(0, -1) + tag;
+    out += stringifyJson(row).slice(0, -1) + tag;
     n.counts[table] = (n.counts[table] ?? 0) + 1;
   };
   return {
@@ -147,7 +149,7 @@ function singerRecords(
       let out = changed
         ? schemaMessage(page.resource, stream.inferrer.schema(), info.primaryKey)
         : "";
-      for (const record of wrapped) out += stream.prefix + JSON.stringify(record) + "}\n";
+      for (const record of wrapped) out += stream.prefix + stringifyJson(record) + "}\n";
       return out;
     },
     end: () => stateMessage(source),
@@ -172,7 +174,7 @@ function singerRows(
       prefixes.set(table, prefix);
     }
     touched.add(table);
-    out += prefix + JSON.stringify(row) + "}\n";
+    out += prefix + stringifyJson(row) + "}\n";
     n.counts[table] = (n.counts[table] ?? 0) + 1;
   };
   return {
@@ -208,7 +210,7 @@ function schemaMessage(stream: string, schema: unknown, keys: string[]): string 
 }
 
 function stateMessage(source: Source): string {
-  return JSON.stringify({ type: "STATE", value: source.state?.() ?? {} }) + "\n";
+  return stringifyJson({ type: "STATE", value: source.state?.() ?? {} }) + "\n";
 }
 
 /** The resource of a page: its own `info`, else the source's resource of that name. */

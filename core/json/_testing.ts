@@ -241,6 +241,16 @@ export function numberTokens(text: string): [number, number, string][] {
   return tokens;
 }
 
+/** Sets marks as `parseJson` does (not enumerable). */
+export function mark<T extends object>(holder: T, floats: string[]): T {
+  Object.defineProperty(holder, NUMBER_MARKS, {
+    value: floats,
+    writable: true,
+    configurable: true,
+  });
+  return holder;
+}
+
 /** The value `parseJson` must return for a spec, marks included. */
 export function expectedValue(spec: Spec): unknown {
   return expectedIn(spec)[0];
@@ -272,7 +282,7 @@ function expectedIn(spec: Spec): [unknown, boolean, boolean] {
         if (mark) marked = true;
         if (float) floats.push(String(i));
       });
-      if (marked) out[NUMBER_MARKS] = floats;
+      if (marked) mark(out, floats);
       return [out, marked, false];
     }
     case "object": {
@@ -291,7 +301,7 @@ function expectedIn(spec: Spec): [unknown, boolean, boolean] {
         if (float) floats.add(key);
       }
       // Marks list keys in property order (integer-like keys first), as objects keep them.
-      if (marked) out[NUMBER_MARKS] = Object.keys(out).filter((key) => floats.has(key));
+      if (marked) mark(out, Object.keys(out).filter((key) => floats.has(key)));
       return [out, marked, false];
     }
   }

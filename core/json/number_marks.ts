@@ -11,8 +11,9 @@
  * integer past 2^53 (a `bigint`), a whole-valued float (`1.0`, `1e3`: a JS number that Python
  * reads as a float) or a float that is not finite (`1e400`). Its value lists the keys (array
  * indexes as strings) of the object's own whole-valued floats, and is empty when there are
- * none. Symbol keys are invisible to `for...in`, `Object.keys` and `JSON.stringify`, so the
- * objects stay plain JSON data for hooks and everything else.
+ * none. The property is not enumerable and symbol-keyed: `for...in`, `Object.keys`, spreads,
+ * `structuredClone`, `JSON.stringify` and deep-equality checks do not see it, so the objects
+ * stay plain JSON data for hooks and everything else.
  */
 export const NUMBER_MARKS: unique symbol = Symbol.for("dltx.json.number_marks");
 

@@ -83,7 +83,7 @@ function restore(holder: Holder | unknown[]): boolean {
       const item = holder[i];
       if (typeof item === "string") {
         if (item.charCodeAt(0) === 0) {
-          holder[i] = tokenValue(item, holder as Marked, String(i));
+          holder[i] = tokenValue(item, holder, String(i));
           marked = true;
         }
       } else if (typeof item === "object" && item !== null && restore(item as Holder)) {
@@ -104,8 +104,22 @@ function restore(holder: Holder | unknown[]): boolean {
       }
     }
   }
-  if (marked) (holder as Marked)[NUMBER_MARKS] ??= [];
+  if (marked) marksOf(holder);
   return marked;
+}
+
+/** The marks of `holder`, added (not enumerable, so copies and equality ignore them). */
+function marksOf(holder: object): string[] {
+  let marks = (holder as Marked)[NUMBER_MARKS];
+  if (marks === undefined) {
+    marks = [];
+    Object.defineProperty(holder, NUMBER_MARKS, {
+      value: marks,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return marks;
 }
 
 function hasFloatSyntax(token: string): boolean {
@@ -117,11 +131,11 @@ function hasFloatSyntax(token: string): boolean {
 }
 
 /** The value of a quoted token (`\u0000` + token); marks whole floats on the holder. */
-function tokenValue(quoted: string, holder: Marked, key: string): number | bigint {
+function tokenValue(quoted: string, holder: object, key: string): number | bigint {
   const token = quoted.slice(1);
   const value = Number(token);
   if (hasFloatSyntax(token)) {
-    if (Number.isInteger(value)) (holder[NUMBER_MARKS] ??= []).push(key);
+    if (Number.isInteger(value)) marksOf(holder).push(key);
     return value;
   }
   return Number.isSafeInteger(value) ? value : BigInt(token);
@@ -143,15 +157,15 @@ function exactReviver(
     if (source === undefined) return value;
     if (!hasFloatSyntax(source)) {
       if (Number.isSafeInteger(value)) return value;
-      this[NUMBER_MARKS] ??= [];
+      marksOf(this);
       return BigInt(source);
     }
-    if (Number.isInteger(value)) (this[NUMBER_MARKS] ??= []).push(key);
-    else if (!Number.isFinite(value)) this[NUMBER_MARKS] ??= [];
+    if (Number.isInteger(value)) marksOf(this).push(key);
+    else if (!Number.isFinite(value)) marksOf(this);
     return value;
   }
   if (typeof value === "object" && value !== null && (value as Marked)[NUMBER_MARKS]) {
-    this[NUMBER_MARKS] ??= [];
+    marksOf(this);
   }
   return value;
 }

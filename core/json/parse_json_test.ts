@@ -1,7 +1,15 @@
 import { deepEqual, equal, notDeepEqual, ok, throws } from "node:assert/strict";
 import { isFloatToken, type Marked, NUMBER_MARKS } from "./number_marks.ts";
 import { parseJson, parseJsonExact } from "./parse_json.ts";
-import { expectedValue, prng, randomSpec, type Spec, visible, writeSpec } from "./_testing.ts";
+import {
+  expectedValue,
+  mark,
+  prng,
+  randomSpec,
+  type Spec,
+  visible,
+  writeSpec,
+} from "./_testing.ts";
 
 function marks(value: unknown): string[] | undefined {
   return (value as Marked)[NUMBER_MARKS];
@@ -76,7 +84,7 @@ Deno.test("parseJson() keeps JSON.parse's semantics for duplicate keys and `__pr
   const dup = parseJson('{"a": 1.0, "a": 12345678901234567890, "b": 2.0, "b": 3}') as Marked;
   deepEqual(
     visible(dup),
-    visible(Object.assign({ a: 12345678901234567890n, b: 3 }, { [NUMBER_MARKS]: [] })),
+    visible(mark({ a: 12345678901234567890n, b: 3 }, [])),
   );
   const proto = parseJson('{"__proto__": 9007199254740993}') as Record<string, unknown>;
   ok(Object.hasOwn(proto, "__proto__"));
@@ -91,7 +99,7 @@ Deno.test("parseJson() takes the reviver for texts with \\u0000 and reads them t
   equal(value.t, "\u00001.0");
   deepEqual(
     visible(value.n),
-    visible(Object.assign([1, 12345678901234567890n], { [NUMBER_MARKS]: ["0"] })),
+    visible(mark([1, 12345678901234567890n], ["0"])),
   );
 });
 

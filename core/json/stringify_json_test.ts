@@ -1,11 +1,11 @@
 import { deepEqual, equal, throws } from "node:assert/strict";
 import { floatText } from "./float_text.ts";
-import { NUMBER_MARKS } from "./number_marks.ts";
 import { parseJson } from "./parse_json.ts";
 import { rawNumber, stringifyJson, withRawNumbers } from "./stringify_json.ts";
 import {
   EDGE_TOKENS,
   expectedValue,
+  mark,
   prng,
   randomSpec,
   type Spec,
@@ -56,7 +56,7 @@ Deno.test("stringifyJson() keeps dates, raw numbers and `__proto__` keys", () =>
 });
 
 Deno.test("withRawNumbers() leaves NaN to JSON.stringify's null and does not change its input", () => {
-  const input = Object.assign([NaN, Infinity, 1], { [NUMBER_MARKS]: ["2"] });
+  const input = mark([NaN, Infinity, 1], ["2"]);
   equal(JSON.stringify(withRawNumbers(input)), "[null,1e400,1.0]");
   equal(input[1], Infinity);
 });

@@ -16,6 +16,7 @@ import {
   type SchemaContractSettings,
   VALUE_COLUMN,
 } from "../schema/mod.ts";
+import { type Marked, NUMBER_MARKS } from "../json/mod.ts";
 import type { ResourceInfo } from "../source/mod.ts";
 import {
   activeContract,
@@ -322,6 +323,8 @@ export class Normalizer {
     pending: PendingLists | undefined,
   ): PendingLists | undefined {
     let previous: FieldNode | undefined;
+    // Keys of numbers the JSON text wrote as floats (`1.0`), on parsed objects that have any.
+    const floats = (obj as Marked)[NUMBER_MARKS];
     for (const key in obj) {
       const value = obj[key];
       let node: FieldNode;
@@ -353,7 +356,7 @@ export class Normalizer {
         }
         continue;
       }
-      putValue(state, node, value, this.#row, this.#run);
+      putValue(state, node, value, this.#row, this.#run, floats?.includes(key));
     }
     return pending;
   }
@@ -373,6 +376,7 @@ export class Normalizer {
     for (let p = 0; p < pending.length; p += 2) {
       const node = pending[p] as FieldNode;
       const items = pending[p + 1] as unknown[];
+      const floats = (items as Marked)[NUMBER_MARKS];
       const state = node.childTable ??= this.#tableState(
         parent.name + PATH_SEPARATOR + node.name,
         parent,
@@ -388,11 +392,11 @@ export class Normalizer {
         let lists: PendingLists | undefined;
         this.#row.count = 0;
         if (!checked) {
-          lists = this.#flattenItem(state, item, rowLevel);
+          lists = this.#flattenItem(state, item, rowLevel, floats?.includes(`${index}`));
         } else {
           const mark = this.changes.length;
           try {
-            lists = this.#flattenItem(state, item, rowLevel);
+            lists = this.#flattenItem(state, item, rowLevel, floats?.includes(`${index}`));
           } catch (err) {
             this.#rollback(mark);
             if (err !== DiscardRow.instance) throw err;
@@ -409,7 +413,12 @@ export class Normalizer {
   }
 
   /** Puts one list item into the row being built; returns the lists it holds. */
-  #flattenItem(state: TableState, item: unknown, level: number): PendingLists | undefined {
+  #flattenItem(
+    state: TableState,
+    item: unknown,
+    level: number,
+    float?: boolean,
+  ): PendingLists | undefined {
     if (typeof item === "object" && item !== null && !(item instanceof Date)) {
       return Array.isArray(item)
         ? this.#flatten(state, state.fields, undefined, { list: item }, level, undefined)
@@ -418,7 +427,7 @@ export class Normalizer {
     if (item !== null && item !== undefined) {
       const node = state.fields.get(VALUE_COLUMN) ??
         state.node(state.fields, VALUE_COLUMN, undefined);
-      putValue(state, node, item, this.#row, this.#run);
+      putValue(state, node, item, this.#row, this.#run, float);
     }
     return undefined;
   }

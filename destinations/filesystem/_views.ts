@@ -14,7 +14,7 @@ import { firstLine, openMemoryDuckDb } from "./_duckdb.ts";
 import { exists, INIT_FILE, listTableFiles } from "./_files.ts";
 import type { Layout } from "./_layout.ts";
 import { runReadOnly } from "../duckdb/mod.ts";
-import { DUCKDB_TYPES, jsonColumnsArg, literalList, quoteIdent, quoteLiteral } from "./_sql.ts";
+import { duckdbType, jsonColumnsArg, literalList, quoteIdent, quoteLiteral } from "./_sql.ts";
 import { newestSchemas, SYSTEM_TABLE_COLUMNS } from "./_system_files.ts";
 
 /**
@@ -142,7 +142,7 @@ async function createView(
   const name = `${quoteIdent(dataset)}.${quoteIdent(table)}`;
   const sources = readers(files, columns);
   const typed = (c: Column, expr: string) =>
-    `CAST(${expr} AS ${DUCKDB_TYPES[c.data_type]}) AS ${quoteIdent(c.name)}`;
+    `CAST(${expr} AS ${duckdbType(c)}) AS ${quoteIdent(c.name)}`;
   if (sources.length === 0) {
     const select = columns.map((c) => typed(c, "NULL")).join(", ");
     await con.run(`CREATE VIEW ${name} AS SELECT ${select} WHERE false`);

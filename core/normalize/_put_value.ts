@@ -141,16 +141,27 @@ function putVariant(
   run: RunContext,
   float: boolean,
 ): void {
-  const variant = state.variantNode(node, valueType(value, float)!);
+  const type = valueType(value, float)!;
+  const variant = state.variantNode(node, type);
   let variantColumn = variant.column;
+  const exists = variantColumn !== undefined || state.table!.columns[variant.name] !== undefined;
+  // The contract decides first: it may drop the value or the row instead.
+  if (
+    run.contract !== undefined && !exists && !allowVariant(state, column, variant, value, run)
+  ) return;
+  if (!column.nullable) {
+    // The row would have no value in the column (its value goes to the variant): a load error.
+    throw new DataError(
+      `Cannot normalize a record of resource "${run.resource}": value ${describe(value)} does ` +
+        `not fit column "${column.name}" (${column.data_type}) of table "${state.name}", which ` +
+        `is not nullable (a primary key?); give it a type that holds the value, e.g. ` +
+        `columns: {${column.name}: {data_type: "${type}"}}`,
+    );
+  }
   if (variantColumn === undefined) {
-    const exists = state.table!.columns[variant.name] !== undefined;
-    if (
-      run.contract !== undefined && !exists && !allowVariant(state, column, variant, value, run)
-    ) return;
-    const type = inferType(value, float)!;
-    variantColumn = state.ensureColumn(variant, type, run.changes);
-    if (!exists && type === "decimal") setIntegerDecimal(variantColumn);
+    const inferred = inferType(value, float)!;
+    variantColumn = state.ensureColumn(variant, inferred, run.changes);
+    if (!exists && inferred === "decimal") setIntegerDecimal(variantColumn);
   }
   const variantValue = coerceInto(variantColumn, value, float);
   if (variantValue === NOT_COERCIBLE) {

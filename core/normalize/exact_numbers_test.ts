@@ -1,4 +1,5 @@
-import { deepStrictEqual, equal } from "node:assert/strict";
+import { deepStrictEqual, equal, throws } from "node:assert/strict";
+import { DataError } from "../errors.ts";
 import { parseJson } from "../json/mod.ts";
 import { type Column, newSchema, type Schema } from "../schema/mod.ts";
 import type { ResourceInfo } from "../source/mod.ts";
@@ -154,4 +155,22 @@ Deno.test("Normalizer: a decimal hint keeps dlt's decimal(38,9); larger integers
     scale: 0,
   });
   deepStrictEqual(lines.items, ['{"d":12345}', `{"d__v_decimal":${"9".repeat(30)}}`]);
+});
+
+Deno.test("Normalizer: a key value past int64 fails with the fix, not with a variant and a null key", () => {
+  const info = { ...INFO, primaryKey: ["id"], writeDisposition: "merge" as const };
+  throws(
+    () => normalize(['{"id": 1}', '{"id": 12345678901234567890}'], info),
+    (err: unknown) =>
+      err instanceof DataError &&
+      err.message.includes('value 12345678901234567890 does not fit column "id" (bigint)') &&
+      err.message.includes('columns: {id: {data_type: "decimal"}}'),
+  );
+  // With the suggested hint the same records load exactly.
+  const hinted = { ...info, columns: { id: { data_type: "decimal" as const } } };
+  const { lines } = normalize(['{"id": 1}', '{"id": 12345678901234567890}'], hinted);
+  deepStrictEqual(lines.items.map((l) => l.slice(0, l.indexOf(","))), [
+    '{"id":1',
+    '{"id":12345678901234567890',
+  ]);
 });

@@ -7,7 +7,7 @@
  */
 
 import { InternalError } from "../errors.ts";
-import { stringifyJson } from "../json/mod.ts";
+import { rawNumber, stringifyJson } from "../json/mod.ts";
 import { Normalizer } from "../normalize/mod.ts";
 import { newSchema, type Schema } from "../schema/mod.ts";
 import type { ResourceInfo, ResourcePage, Source } from "../source/mod.ts";
@@ -90,12 +90,43 @@ interface RowNormalizer {
   normalizer: Normalizer;
   schema: Schema;
   counts: Record<string, number>;
+  /** Per table: its column count when last read, and its bigint and decimal columns. */
+  numeric: Map<string, { columns: number; names: string[] }>;
+}
+
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/**
+ * A row with the digit strings of its bigint and decimal columns as JSON numbers again: the
+ * normalizer keeps integers past 2^53 as text (DuckDB casts it), but output is JSON.
+ */
+function withNumbers(n: RowNormalizer, table: string, row: Record<string, unknown>) {
+  const columns = n.schema.tables[table].columns;
+  let numeric = n.numeric.get(table);
+  const count = Object.keys(columns).length;
+  if (numeric === undefined || numeric.columns !== count) {
+    const names = Object.values(columns)
+      .filter((c) => c.data_type === "bigint" || c.data_type === "decimal")
+      .map((c) => c.name);
+    numeric = { columns: count, names };
+    n.numeric.set(table, numeric);
+  }
+  for (const name of numeric.names) {
+    const value = row[name];
+    if (typeof value === "string" && JSON_NUMBER.test(value)) row[name] = rawNumber(value);
+  }
+  return row;
 }
 
 function normalizerOf(source: Source, options: PageFormatOptions): RowNormalizer {
   // A fresh schema: the output does not depend on what any pipeline loaded before.
   const schema = newSchema(source.name);
-  return { normalizer: new Normalizer(schema, { loadId: options.loadId }), schema, counts: {} };
+  return {
+    normalizer: new Normalizer(schema, { loadId: options.loadId }),
+    schema,
+    counts: {},
+    numeric: new Map(),
+  };
 }
 
 /** Normalized rows, each with `_dlt_table`. */
@@ -109,7 +140,7 @@ function rows(n: RowNormalizer, infoOf: (page: ResourcePage) => ResourceInfo): P
       tags.set(table, tag);
     }
     // Rows always hold `_dlt_id`, so the object text is never `{}`.
-    out += stringifyJson(row).slice(0, -1) + tag;
+    out += stringifyJson(withNumbers(n, table, row)).slice(0, -1) + tag;
     n.counts[table] = (n.counts[table] ?? 0) + 1;
   };
   return {
@@ -174,7 +205,7 @@ function singerRows(
       prefixes.set(table, prefix);
     }
     touched.add(table);
-    out += prefix + stringifyJson(row) + "}\n";
+    out += prefix + stringifyJson(withNumbers(n, table, row)) + "}\n";
     n.counts[table] = (n.counts[table] ?? 0) + 1;
   };
   return {

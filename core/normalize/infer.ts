@@ -6,9 +6,10 @@
  * Numbers are exact, as in Python: a `bigint` value (an integer past 2^53, see `parseJson`) is
  * a `bigint` while it fits int64, a `decimal` up to 38 digits and `text` beyond, and is never
  * rounded into a column; a whole number the JSON text wrote as a float (`1.0`, passed as
- * `float`) is a `double`. Values that plain `JSON.stringify` would write inexactly are
- * returned as raw JSON numbers (`rawNumber`), which job files and `--to jsonl` write as they
- * are.
+ * `float`) is a `double`. Integers a JS number cannot hold go into `bigint` and `decimal`
+ * columns as their digits in a string (DuckDB casts them exactly, and a row stringifies much
+ * faster with a string than with a raw JSON number); infinities and -0.0 into `double` columns
+ * as raw JSON numbers (`rawNumber`).
  *
  * @module
  */
@@ -118,11 +119,11 @@ const RE_FLOAT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const TRUE_STRINGS = new Set(["yes", "true", "t", "y", "1"]);
 const FALSE_STRINGS = new Set(["no", "false", "f", "n", "0"]);
 
-/** An int64 value as the writer wants it: a number when safe, else exact digits. */
-function int64Value(value: bigint): number | object | typeof NOT_COERCIBLE {
+/** An int64 value as the writer wants it: a number when safe, else its digits as text. */
+function int64Value(value: bigint): number | string | typeof NOT_COERCIBLE {
   if (value < INT64_MIN || value > INT64_MAX) return NOT_COERCIBLE;
   const n = Number(value);
-  return Number.isSafeInteger(n) ? n : rawNumber(value.toString());
+  return Number.isSafeInteger(n) ? n : value.toString();
 }
 
 /** Integer text (decimal or `0x` hex, `_` separators) as an exact bigint, or undefined. */
@@ -158,7 +159,7 @@ function toText(value: unknown, float: boolean): string | typeof NOT_COERCIBLE {
   }
 }
 
-function toBigint(value: unknown): number | object | typeof NOT_COERCIBLE {
+function toBigint(value: unknown): number | string | typeof NOT_COERCIBLE {
   switch (typeof value) {
     case "number":
       // Whole values only (`1.0` too, as dlt's `int(1.0)`), and only those int64 holds.
@@ -207,7 +208,7 @@ function toDouble(value: unknown, float: boolean): number | object | string | ty
   }
 }
 
-function toDecimal(value: unknown): number | string | object | typeof NOT_COERCIBLE {
+function toDecimal(value: unknown): number | string | typeof NOT_COERCIBLE {
   switch (typeof value) {
     case "number":
       return Number.isFinite(value) ? value : NOT_COERCIBLE;
@@ -220,7 +221,7 @@ function toDecimal(value: unknown): number | string | object | typeof NOT_COERCI
         : NOT_COERCIBLE;
     }
     case "bigint":
-      return rawNumber(value.toString());
+      return value.toString();
     default:
       return NOT_COERCIBLE;
   }
@@ -289,8 +290,8 @@ function toJson(value: unknown): unknown {
  * `str2bool` text and numbers into `bool`, ISO strings and Unix seconds into
  * `timestamp`/`date`. Never rounds: an integer that does not fit int64 into `bigint`, or that
  * a double cannot hold into `double`, is not converted. Results are what the writer expects:
- * numbers, strings (timestamps stay ISO strings), raw JSON numbers for exact digits,
- * infinities and -0.0, and JS values for `json`.
+ * numbers, strings (timestamps stay ISO strings; integers past 2^53 are their digits), raw
+ * JSON numbers for infinities and -0.0, and JS values for `json`.
  *
  * @param toType The column's data type.
  * @param value A non-null value.

@@ -324,7 +324,8 @@ export class Normalizer {
   ): PendingLists | undefined {
     let previous: FieldNode | undefined;
     // Keys of numbers the JSON text wrote as floats (`1.0`), on parsed objects that have any.
-    const floats = (obj as Marked)[NUMBER_MARKS];
+    let floats = (obj as Marked)[NUMBER_MARKS];
+    if (floats !== undefined && floats.length === 0) floats = undefined;
     for (const key in obj) {
       const value = obj[key];
       let node: FieldNode;

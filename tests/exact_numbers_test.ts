@@ -313,3 +313,53 @@ for (const format of ["parquet", "jsonl", "csv"] as const) {
     ]);
   });
 }
+
+Deno.test("a cursor paginator sends a cursor past 2^53 back exactly, in the query and the body", async () => {
+  const next = "1234567890123456789";
+  const seen: string[] = [];
+  await using server = serve(async (req) => {
+    const url = new URL(req.url);
+    const cursor = req.method === "POST"
+      ? /"after":\s*(\d+)/.exec(await req.text())?.[1] ?? null
+      : url.searchParams.get("after");
+    seen.push(`${req.method} ${cursor}`);
+    if (cursor === null) return jsonText(`{"data": [{"id": 1}], "next": ${next}}`);
+    if (cursor === next) return jsonText(`{"data": [{"id": 2}], "next": null}`);
+    return new Response(`unknown cursor ${cursor}`, { status: 400 });
+  });
+  await using p = await tempProject();
+  const paginator = (body: boolean) => ({
+    type: "cursor",
+    cursor_path: "next",
+    ...(body ? { cursor_body_path: "after" } : { cursor_param: "after" }),
+  });
+  const connector = await p.writeConnector({
+    name: "pages",
+    client: { base_url: server.url },
+    resources: [
+      { name: "q", endpoint: { path: "q", data_selector: "data", paginator: paginator(false) } },
+      {
+        name: "b",
+        endpoint: {
+          path: "b",
+          method: "POST",
+          json: {},
+          data_selector: "data",
+          paginator: paginator(true),
+        },
+      },
+    ],
+  });
+  await runOk(p, ["run", connector], "run");
+  deepEqual(seen.sort(), [
+    "GET 1234567890123456789",
+    "GET null",
+    "POST 1234567890123456789",
+    "POST null",
+  ]);
+  const [counts] = await p.query(
+    "pages_pipeline.duckdb",
+    "SELECT (SELECT count(*) FROM pages_pipeline_dataset.q) AS q, (SELECT count(*) FROM pages_pipeline_dataset.b) AS b",
+  );
+  deepEqual([Number(counts.q), Number(counts.b)], [2, 2]);
+});

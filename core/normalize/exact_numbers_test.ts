@@ -175,3 +175,10 @@ Deno.test("Normalizer: a key value past int64 fails with the fix, not with a var
     '{"id":"12345678901234567890"',
   ]);
 });
+
+Deno.test("Normalizer: -0 is Python's int 0, -0.0 a float that keeps its sign", () => {
+  const { lines, schema } = normalize(['{"i": -0, "f": -0.0}', '{"i": 0, "f": 0.0}']);
+  deepStrictEqual(column(schema, "items", "i"), { data_type: "bigint" });
+  deepStrictEqual(column(schema, "items", "f"), { data_type: "double" });
+  deepStrictEqual(lines.items, ['{"i":0,"f":-0.0}', '{"i":0,"f":0}']);
+});

@@ -3,6 +3,10 @@
  * like records generated once (fixed seed), each without `id` and `number`, which are written
  * in per record. Building a page is then byte copies, not `JSON.stringify`.
  *
+ * Ids are Snowflake-style 19-digit integers past 2^53 by default (as Twitter's or Discord's),
+ * which a plain `JSON.parse` would round; `small` ids (`1_000_000_000 + i`) are what the bench
+ * used before, to measure the parsing cost apart from the data.
+ *
  * @module
  */
 
@@ -11,8 +15,24 @@ import { prng } from "./_prng.ts";
 /** Distinct records generated; record `i` reuses template `i % TEMPLATE_POOL_SIZE`. */
 export const TEMPLATE_POOL_SIZE = 10_000;
 
-/** `id` of record 0; record `i` has `id = FIRST_ISSUE_ID + i` (unique per record). */
-export const FIRST_ISSUE_ID = 1_000_000_000;
+/** Which ids the records carry: 19-digit Snowflake-style ones, or the old small ones. */
+export type IdKind = "snowflake" | "small";
+
+/** `id` of record 0 of `small` ids; record `i` has `id = SMALL_FIRST_ID + i`. */
+const SMALL_FIRST_ID = 1_000_000_000;
+/** `snowflake` ids are this prefix followed by the 10 digits of `SMALL_FIRST_ID + i`. */
+const SNOWFLAKE_PREFIX = "123456789";
+
+/** `id` of record 0 (unique per record: record `i` has `FIRST_ISSUE_ID[kind] + i`). */
+export const FIRST_ISSUE_ID: Readonly<Record<IdKind, bigint>> = {
+  snowflake: BigInt(SNOWFLAKE_PREFIX + SMALL_FIRST_ID),
+  small: BigInt(SMALL_FIRST_ID),
+};
+
+/** The `id` of record `i`, exactly. */
+export function issueId(i: number, kind: IdKind = "snowflake"): bigint {
+  return FIRST_ISSUE_ID[kind] + BigInt(i);
+}
 
 /** How records are joined into one buffer. */
 export interface Frame {
@@ -30,6 +50,10 @@ export interface Template {
 
 const encoder = new TextEncoder();
 const HEAD = encoder.encode('{"id":');
+const PREFIXES: Readonly<Record<IdKind, Uint8Array>> = {
+  snowflake: encoder.encode(SNOWFLAKE_PREFIX),
+  small: new Uint8Array(0),
+};
 const MID = encoder.encode(',"number":');
 const CHAR_0 = 48;
 
@@ -153,13 +177,16 @@ export function encodeRecords(
   start: number,
   end: number,
   frame: Frame,
+  ids: IdKind = "snowflake",
 ): Uint8Array<ArrayBuffer> {
   const pool = templates();
   const { open, separator, close } = frame;
+  // The id's digits past the prefix: exact as a JS number (below 2^53).
+  const prefix = PREFIXES[ids];
   let size = open.length + close.length + Math.max(0, end - start - 1) * separator.length;
   for (let i = start; i < end; i++) {
-    size += HEAD.length + digitCount(FIRST_ISSUE_ID + i) + MID.length + digitCount(i + 1) +
-      pool[i % TEMPLATE_POOL_SIZE].rest.length;
+    size += HEAD.length + prefix.length + digitCount(SMALL_FIRST_ID + i) + MID.length +
+      digitCount(i + 1) + pool[i % TEMPLATE_POOL_SIZE].rest.length;
   }
   const buf = new Uint8Array(size);
   buf.set(open, 0);
@@ -171,7 +198,9 @@ export function encodeRecords(
     }
     buf.set(HEAD, pos);
     pos += HEAD.length;
-    const id = FIRST_ISSUE_ID + i;
+    buf.set(prefix, pos);
+    pos += prefix.length;
+    const id = SMALL_FIRST_ID + i;
     const idDigits = digitCount(id);
     writeInt(buf, pos, id, idDigits);
     pos += idDigits;

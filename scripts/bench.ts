@@ -1,7 +1,7 @@
 // A script's entry point prints its results to the terminal.
 // deno-lint-ignore-file no-console
 /**
- * `deno task bench [--rows 200000] [--page-size 1000] [--keep] [--cli <main.ts|binary>]`:
+ * `deno task bench [--rows 200000] [--page-size 1000] [--small-ids] [--keep] [--cli <path>]`:
  * measures a real `dltx run` of a GitHub-issue-like API into DuckDB against DuckDB loading the
  * same records from a JSONL file by itself.
  *
@@ -10,7 +10,9 @@
  * 2. Runs the CLI as a subprocess in a temp dir (`--pipeline bench`), timing its wall clock
  *    from spawn to exit, start-up included, and its peak RSS.
  * 3. Checks `bench_dataset.issues` has exactly `--rows` rows and `issues__labels` the expected
- *    count; any difference fails the bench.
+ *    count, and that `id` is a BIGINT column holding exactly the ids served: Snowflake-style
+ *    ids past 2^53 (`--small-ids`: the old small ones), checked by their smallest, largest,
+ *    distinct count and sum as exact text, so a single rounded id fails the bench.
  * 4. Baseline: the same records as one JSONL file, loaded by `read_json_auto` in a fresh
  *    process (`scripts/_duckdb_native.ts`), timed inside that process around the load.
  *
@@ -30,7 +32,14 @@ import { Command, InvalidArgumentError } from "commander";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UserError } from "../core/errors.ts";
-import { type BenchCounts, expectedBenchCounts, writeBenchJsonl } from "./bench_api.ts";
+import {
+  type BenchCounts,
+  type BenchIds,
+  expectedBenchCounts,
+  expectedBenchIds,
+  type IdKind,
+  writeBenchJsonl,
+} from "./bench_api.ts";
 import { v8FlagsArg } from "./v8_flags.ts";
 
 const REPO = fileURLToPath(new URL("../", import.meta.url));
@@ -47,6 +56,7 @@ interface Measured {
 interface BenchOptions {
   rows: number;
   pageSize: number;
+  ids: IdKind;
   keep: boolean;
   cli: string;
 }
@@ -101,6 +111,7 @@ async function runMeasured(
 async function startApiProcess(
   rows: number,
   pageSize: number,
+  ids: IdKind,
 ): Promise<{ url: string; stop(): Promise<void> }> {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
@@ -112,6 +123,7 @@ async function startApiProcess(
       "--page-size",
       String(pageSize),
       "--exit-on-stdin-close",
+      ...(ids === "small" ? ["--small-ids"] : []),
     ],
     cwd: REPO,
     stdin: "piped",
@@ -159,16 +171,35 @@ function cliCommand(cli: string, args: string[]): [string, string[]] {
     : [cli, args];
 }
 
-async function countLoaded(dbPath: string): Promise<BenchCounts> {
+interface Loaded extends BenchCounts {
+  /** The type of the `id` column and the columns that start with `id__` (variants). */
+  idTypes: string;
+  ids: BenchIds;
+}
+
+async function countLoaded(dbPath: string): Promise<Loaded> {
   const instance = await DuckDBInstance.create(dbPath, { access_mode: "READ_ONLY" });
   const conn = await instance.connect();
   try {
     const reader = await conn.runAndReadAll(
       `SELECT (SELECT count(*) FROM bench_dataset.issues),
-              (SELECT count(*) FROM bench_dataset.issues__labels)`,
+              (SELECT count(*) FROM bench_dataset.issues__labels),
+              (SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY column_name)
+                 FROM information_schema.columns
+                WHERE table_schema = 'bench_dataset' AND table_name = 'issues'
+                  AND (column_name = 'id' OR column_name LIKE 'id\_\_%' ESCAPE '\')),
+              (SELECT CAST(min(id) AS VARCHAR) FROM bench_dataset.issues),
+              (SELECT CAST(max(id) AS VARCHAR) FROM bench_dataset.issues),
+              (SELECT count(DISTINCT id) FROM bench_dataset.issues),
+              (SELECT CAST(sum(id) AS VARCHAR) FROM bench_dataset.issues)`,
     );
-    const [issues, labels] = reader.getRows()[0];
-    return { issues: Number(issues), labels: Number(labels) };
+    const [issues, labels, idTypes, min, max, distinct, sum] = reader.getRows()[0];
+    return {
+      issues: Number(issues),
+      labels: Number(labels),
+      idTypes: String(idTypes),
+      ids: { min: String(min), max: String(max), distinct: Number(distinct), sum: String(sum) },
+    };
   } finally {
     conn.closeSync();
     instance.closeSync();
@@ -182,7 +213,7 @@ function tail(text: string, lines = 20): string {
 
 async function runDltx(dir: string, options: BenchOptions): Promise<Measured> {
   console.error(`bench: starting the bench API (${options.rows} rows) ...`);
-  const api = await startApiProcess(options.rows, options.pageSize);
+  const api = await startApiProcess(options.rows, options.pageSize, options.ids);
   try {
     const connectorPath = join(dir, "bench_connector.json");
     await Deno.writeTextFile(connectorPath, JSON.stringify(benchConnector(api.url), null, 2));
@@ -209,10 +240,11 @@ async function runDltx(dir: string, options: BenchOptions): Promise<Measured> {
 async function runDuckDbNative(
   dir: string,
   rows: number,
+  ids: IdKind,
 ): Promise<{ seconds: number; run: Measured }> {
   const jsonl = join(dir, "issues.jsonl");
   console.error(`bench: writing ${jsonl} and loading it with DuckDB's read_json_auto ...`);
-  await writeBenchJsonl(jsonl, rows);
+  await writeBenchJsonl(jsonl, rows, ids);
   const run = await runMeasured(
     Deno.execPath(),
     ["run", "-A", join(REPO, "scripts", "_duckdb_native.ts"), jsonl, join(dir, "native.duckdb")],
@@ -241,7 +273,16 @@ async function bench(options: BenchOptions): Promise<void> {
           `expected issues=${expected.issues} issues__labels=${expected.labels}`,
       );
     }
-    const native = await runDuckDbNative(dir, rows);
+    const expectedIds = expectedBenchIds(rows, options.ids);
+    if (
+      loaded.idTypes !== "id BIGINT" || JSON.stringify(loaded.ids) !== JSON.stringify(expectedIds)
+    ) {
+      throw new UserError(
+        `The ids differ: loaded ${loaded.idTypes} ${JSON.stringify(loaded.ids)}, expected ` +
+          `id BIGINT ${JSON.stringify(expectedIds)}`,
+      );
+    }
+    const native = await runDuckDbNative(dir, rows, options.ids);
 
     const rowsPerS = Math.round(rows / dltx.seconds);
     const ratio = dltx.seconds / native.seconds;
@@ -255,7 +296,10 @@ async function bench(options: BenchOptions): Promise<void> {
       `  duckdb native ${fmt(native.seconds)} s (read_json_auto + CHECKPOINT, timed inside), ` +
         `${fmt(native.run.seconds)} s process wall, peak RSS ${fmt(native.run.peakRssMb, 0)} MB`,
     );
-    console.log(`  rows checked  issues=${loaded.issues} issues__labels=${loaded.labels}`);
+    console.log(
+      `  rows checked  issues=${loaded.issues} issues__labels=${loaded.labels}, ` +
+        `${options.ids} ids exact (${loaded.ids.min}..${loaded.ids.max}, sum ${loaded.ids.sum})`,
+    );
     console.log(`  ratio         ${fmt(ratio)}x (dltx wall / duckdb native)`);
     if (options.keep) console.log(`  kept          ${dir}`);
     console.log(
@@ -282,10 +326,11 @@ async function main(args: string[]): Promise<number> {
     .description("Benchmark `dltx run` against DuckDB's own JSON loader")
     .option("--rows <n>", "records to load", positiveInt("--rows"), 200_000)
     .option("--page-size <n>", "records per API page", positiveInt("--page-size"), 1000)
+    .option("--small-ids", "ids from 1_000_000_000 instead of Snowflake-style ids past 2^53")
     .option("--keep", "keep the temp dir (databases, connector, JSONL)", false)
     .option("--cli <path>", "CLI to measure: a .ts/.js entry or a compiled binary")
     .parse(args, { from: "user" })
-    .opts<{ rows: number; pageSize: number; keep: boolean; cli?: string }>();
+    .opts<{ rows: number; pageSize: number; smallIds?: boolean; keep: boolean; cli?: string }>();
   const cli = opts.cli ?? join(REPO, "main.ts");
   try {
     await Deno.stat(cli);
@@ -294,7 +339,13 @@ async function main(args: string[]): Promise<number> {
     return 1;
   }
   try {
-    await bench({ rows: opts.rows, pageSize: opts.pageSize, keep: opts.keep, cli });
+    await bench({
+      rows: opts.rows,
+      pageSize: opts.pageSize,
+      ids: opts.smallIds ? "small" : "snowflake",
+      keep: opts.keep,
+      cli,
+    });
     return 0;
   } catch (error) {
     console.error(`bench: FAILED: ${error instanceof Error ? error.message : String(error)}`);

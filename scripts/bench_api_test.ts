@@ -1,9 +1,13 @@
 import { deepStrictEqual, equal, ok, rejects, throws } from "node:assert/strict";
 import { join } from "node:path";
 import { UserError } from "../core/errors.ts";
+import { parseJson } from "../core/json/mod.ts";
 import {
+  type BenchApiOptions,
   expectedBenchCounts,
+  expectedBenchIds,
   FIRST_ISSUE_ID,
+  issueId,
   startBenchApi,
   TEMPLATE_POOL_SIZE,
   writeBenchJsonl,
@@ -18,7 +22,8 @@ async function fetchAll(url: string): Promise<{ records: Issue[]; pages: number 
   for (let next: string | undefined = `${url}/issues`; next; pages++) {
     const res: Response = await fetch(next);
     equal(res.status, 200);
-    const page: Issue[] = await res.json();
+    // Exact: the ids are past 2^53.
+    const page = parseJson(await res.text()) as Issue[];
     records.push(...page);
     next = /<([^>]+)>;\s*rel="next"/.exec(res.headers.get("link") ?? "")?.[1];
   }
@@ -34,11 +39,12 @@ Deno.test("startBenchApi() serves every record once over Link-paginated pages", 
     equal(pages, 13);
     equal(records.length, rows);
     equal(new Set(records.map((r) => r.id)).size, rows);
-    equal(records[0].id, FIRST_ISSUE_ID);
+    equal(records[0].id, 1234567891000000000n);
+    equal(records[0].id, FIRST_ISSUE_ID.snowflake);
     equal(records[rows - 1].number, rows);
     // Template reuse keeps the content but not the identity.
     equal(records[TEMPLATE_POOL_SIZE].title, records[0].title);
-    equal(records[TEMPLATE_POOL_SIZE].id, FIRST_ISSUE_ID + TEMPLATE_POOL_SIZE);
+    equal(records[TEMPLATE_POOL_SIZE].id, issueId(TEMPLATE_POOL_SIZE));
     const labels = records.reduce((sum, r) => sum + (r.labels as unknown[]).length, 0);
     deepStrictEqual(expectedBenchCounts(rows), { issues: rows, labels });
   } finally {
@@ -122,13 +128,35 @@ Deno.test("writeBenchJsonl() writes exactly the records the API serves", async (
     const lines = text.slice(0, -1).split("\n");
     equal(lines.length, rows);
     const { records } = await fetchAll(api.url);
-    deepStrictEqual(lines.map((line) => JSON.parse(line)), records);
+    deepStrictEqual(lines.map((line) => parseJson(line)), records);
     await writeBenchJsonl(path, 0);
     equal(await Deno.readTextFile(path), "");
   } finally {
     await api.close();
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("expectedBenchIds() describes exactly the ids the API serves, of either kind", async () => {
+  for (const ids of ["snowflake", "small"] as const satisfies BenchApiOptions["ids"][]) {
+    const rows = 2_345;
+    const api = await startBenchApi({ rows, pageSize: 1000, ids });
+    try {
+      const served = (await fetchAll(api.url)).records.map((r) => BigInt(r.id as bigint));
+      const sum = served.reduce((a, b) => a + b, 0n);
+      deepStrictEqual(expectedBenchIds(rows, ids), {
+        min: String(served[0]),
+        max: String(served[rows - 1]),
+        distinct: new Set(served).size,
+        sum: String(sum),
+      });
+    } finally {
+      await api.close();
+    }
+  }
+  equal(expectedBenchIds(1, "small").min, "1000000000");
+  // Snowflake-style ids are past 2^53, where a plain JSON.parse rounds them.
+  ok(BigInt(expectedBenchIds(1).min) > BigInt(Number.MAX_SAFE_INTEGER));
 });
 
 Deno.test("startBenchApi() and expectedBenchCounts() reject invalid counts", async () => {

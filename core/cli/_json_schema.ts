@@ -7,6 +7,7 @@
  */
 
 import { InternalError } from "../errors.ts";
+import { isFloatToken } from "../json/mod.ts";
 import { inferType } from "../normalize/mod.ts";
 import type { Column, DataType, Table } from "../schema/mod.ts";
 import type { ColumnHint, JsonSchema } from "../source/mod.ts";
@@ -77,12 +78,13 @@ function widenObject(
       properties.set(key, child);
       changed = true;
     }
-    if (widen(child, value[key])) changed = true;
+    if (widen(child, value[key], isFloatToken(value, key))) changed = true;
   }
   return changed;
 }
 
-function widen(node: Node, value: unknown): boolean {
+/** Widens `node` by `value`; `float` when the JSON text had it as a float (`1.0`). */
+function widen(node: Node, value: unknown, float = false): boolean {
   if (value === null || value === undefined) return false;
   const before = node.types;
   switch (typeof value) {
@@ -98,7 +100,7 @@ function widen(node: Node, value: unknown): boolean {
       }
       break;
     case "number":
-      node.types |= Number.isInteger(value) ? INTEGER : NUMBER;
+      node.types |= Number.isInteger(value) && !float ? INTEGER : NUMBER;
       break;
     case "bigint":
       node.types |= INTEGER;
@@ -111,7 +113,9 @@ function widen(node: Node, value: unknown): boolean {
         node.types |= ARRAY;
         const items = node.items ??= new Node();
         let changed = false;
-        for (const item of value) if (widen(items, item)) changed = true;
+        for (let i = 0; i < value.length; i++) {
+          if (widen(items, value[i], isFloatToken(value, `${i}`))) changed = true;
+        }
         if (changed) return true;
       } else if (value instanceof Date) {
         node.types |= STRING;

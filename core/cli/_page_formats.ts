@@ -7,6 +7,7 @@
  */
 
 import { InternalError } from "../errors.ts";
+import { rawNumber, stringifyJson } from "../json/mod.ts";
 import { type NameCollision, Normalizer } from "../normalize/mod.ts";
 import { newSchema, type Schema } from "../schema/mod.ts";
 import type { ResourceInfo, ResourcePage, Source } from "../source/mod.ts";
@@ -75,21 +76,48 @@ function records(tagged: boolean): PageFormatter {
 function withResource(record: unknown, resource: string, tag: string): string {
   if (typeof record !== "object" || record === null || Array.isArray(record)) {
     // As the normalizer does: a record that is not an object is `{value: record}`.
-    return JSON.stringify({ value: record ?? null, [RESOURCE_FIELD]: resource });
+    return stringifyJson({ value: record ?? null, [RESOURCE_FIELD]: resource });
   }
-  if (RESOURCE_FIELD in record) return JSON.stringify({ ...record, [RESOURCE_FIELD]: resource });
-  const json = JSON.stringify(record);
+  if (RESOURCE_FIELD in record) return stringifyJson({ ...record, [RESOURCE_FIELD]: resource });
+  const json = stringifyJson(record);
   return json === "{}" ? "{" + tag.slice(1) : json.slice(0, -1) + tag;
 }
 
+/** Numbers exact: ids past 2^53 keep their digits, `1.0` stays `1.0` (see `stringifyJson`). */
 function stringify(value: unknown): string {
-  return JSON.stringify(value) ?? "null";
+  return stringifyJson(value) ?? "null";
 }
 
 interface RowNormalizer {
   normalizer: Normalizer;
   schema: Schema;
   counts: Record<string, number>;
+  /** Per table: its column count when last read, and its bigint and decimal columns. */
+  numeric: Map<string, { columns: number; names: string[] }>;
+}
+
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/**
+ * A row with the digit strings of its bigint and decimal columns as JSON numbers again: the
+ * normalizer keeps integers past 2^53 as text (DuckDB casts it), but output is JSON.
+ */
+function withNumbers(n: RowNormalizer, table: string, row: Record<string, unknown>) {
+  const columns = n.schema.tables[table].columns;
+  let numeric = n.numeric.get(table);
+  const count = Object.keys(columns).length;
+  if (numeric === undefined || numeric.columns !== count) {
+    const names = Object.values(columns)
+      .filter((c) => c.data_type === "bigint" || c.data_type === "decimal")
+      .map((c) => c.name);
+    numeric = { columns: count, names };
+    n.numeric.set(table, numeric);
+  }
+  for (const name of numeric.names) {
+    const value = row[name];
+    if (typeof value === "string" && JSON_NUMBER.test(value)) row[name] = rawNumber(value);
+  }
+  return row;
 }
 
 function normalizerOf(source: Source, options: PageFormatOptions): RowNormalizer {
@@ -99,7 +127,7 @@ function normalizerOf(source: Source, options: PageFormatOptions): RowNormalizer
     loadId: options.loadId,
     onCollision: options.onCollision,
   });
-  return { normalizer, schema, counts: {} };
+  return { normalizer, schema, counts: {}, numeric: new Map() };
 }
 
 /** Normalized rows, each with `_dlt_table`. */
@@ -113,7 +141,7 @@ function rows(n: RowNormalizer, infoOf: (page: ResourcePage) => ResourceInfo): P
       tags.set(table, tag);
     }
     // Rows always hold `_dlt_id`, so the object text is never `{}`.
-    out += JSON.stringify(row).slice(0, -1) + tag;
+    out += stringifyJson(withNumbers(n, table, row)).slice(0, -1) + tag;
     n.counts[table] = (n.counts[table] ?? 0) + 1;
   };
   return {
@@ -153,7 +181,7 @@ function singerRecords(
       let out = changed
         ? schemaMessage(page.resource, stream.inferrer.schema(), info.primaryKey)
         : "";
-      for (const record of wrapped) out += stream.prefix + JSON.stringify(record) + "}\n";
+      for (const record of wrapped) out += stream.prefix + stringifyJson(record) + "}\n";
       return out;
     },
     end: () => stateMessage(source),
@@ -178,7 +206,7 @@ function singerRows(
       prefixes.set(table, prefix);
     }
     touched.add(table);
-    out += prefix + JSON.stringify(row) + "}\n";
+    out += prefix + stringifyJson(withNumbers(n, table, row)) + "}\n";
     n.counts[table] = (n.counts[table] ?? 0) + 1;
   };
   return {
@@ -214,7 +242,7 @@ function schemaMessage(stream: string, schema: unknown, keys: string[]): string 
 }
 
 function stateMessage(source: Source): string {
-  return JSON.stringify({ type: "STATE", value: source.state?.() ?? {} }) + "\n";
+  return stringifyJson({ type: "STATE", value: source.state?.() ?? {} }) + "\n";
 }
 
 /** The resource of a page: its own `info`, else the source's resource of that name. */

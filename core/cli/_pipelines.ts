@@ -7,6 +7,7 @@
 
 import { join, resolve } from "node:path";
 import { UserError } from "../errors.ts";
+import { parseJson } from "../json/mod.ts";
 import {
   checkPipelineName,
   defaultPipelinesDir,
@@ -120,7 +121,7 @@ export async function readTrace(
     throw err;
   }
   try {
-    return JSON.parse(text);
+    return parseJson(text) as Record<string, unknown>;
   } catch (err) {
     throw new UserError(
       `The trace of pipeline "${folder.name}" is not valid JSON ` +

@@ -6,10 +6,12 @@
  */
 
 import { DataError } from "../errors.ts";
+import { parseJson } from "../json/mod.ts";
 import type { ResponseAction } from "./types.ts";
 
 /**
- * Parses a response body as JSON.
+ * Parses a response body as JSON, with exact numbers (see `parseJson`: integers past 2^53 as
+ * bigints, `1.0` known as a float).
  *
  * @param text the body text.
  * @param status the HTTP status (204 means no body).
@@ -38,7 +40,7 @@ export function parseJsonBody(
     );
   if (text.charCodeAt(first) === 60 /* < */) throw htmlError();
   try {
-    return JSON.parse(text);
+    return parseJson(text);
   } catch (error) {
     // Some servers label JSON as text/html; only blame HTML once the JSON did not parse.
     if (mediaType === "text/html") throw htmlError();

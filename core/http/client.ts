@@ -12,6 +12,7 @@ import { maskUrl, SecretMasker } from "../config/mod.ts";
 import { defaultDeps, type Deps } from "../deps.ts";
 import { ConfigError, HttpError } from "../errors.ts";
 import { type EventSink, noEvents } from "../events.ts";
+import { stringifyJson } from "../json/mod.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import { parseRetryAfter, retryWait, seconds } from "./_backoff.ts";
 import { describeFetchFailure } from "./_failure.ts";
@@ -462,7 +463,8 @@ function encodeBody(request: HttpRequest): EncodedBody | undefined {
       `A request cannot send both json and data (${request.url.pathname}); keep one of them`,
     );
   }
-  if (hasJson) return { text: JSON.stringify(request.json), contentType: "application/json" };
+  // Exact numbers: a cursor past 2^53 from the last page goes back with all its digits.
+  if (hasJson) return { text: stringifyJson(request.json), contentType: "application/json" };
   return {
     text: new URLSearchParams(request.data).toString(),
     contentType: "application/x-www-form-urlencoded",

@@ -78,8 +78,8 @@ export type CollisionSink = (collision: NameCollision) => void;
 
 /**
  * Values of colliding keys met while flattening one row, held back until the row is complete:
- * only then is it known which of them dlt keeps. Triples of node, value and whether the value
- * is a list for a child table.
+ * only then is it known which of them dlt keeps. Quadruples of node, value, whether the value
+ * is a list for a child table, and whether the JSON text wrote the number as a float (`1.0`).
  */
 export class ClashStash {
   readonly entries: unknown[] = [];
@@ -154,15 +154,16 @@ export function resolveClashes(
   ctx: ClashContext,
 ): unknown[] | undefined {
   const entries = stash.entries;
-  for (let i = 0; i < entries.length; i += 3) {
+  for (let i = 0; i < entries.length; i += 4) {
     let winner = entries[i] as FieldNode | undefined;
     if (winner === undefined) continue; // taken with an earlier entry of its name
     let value = entries[i + 1];
     const isList = entries[i + 2] as boolean;
+    let float = entries[i + 3] as boolean;
     // No group: a null held back for a column that is not nullable, which no key replaced.
     const group = winner.clash;
     const kind = isList ? "table" : "column";
-    for (let j = i + 3; group !== undefined && j < entries.length; j += 3) {
+    for (let j = i + 4; group !== undefined && j < entries.length; j += 4) {
       const other = entries[j] as FieldNode | undefined;
       if (other === undefined || other.clash !== group || entries[j + 2] !== isList) continue;
       entries[j] = undefined;
@@ -172,6 +173,7 @@ export function resolveClashes(
       if (later) {
         winner = other;
         value = entries[j + 1];
+        float = entries[j + 3] as boolean;
       }
     }
     if (isList) {
@@ -192,7 +194,7 @@ export function resolveClashes(
         throw nullValueError(state, winner, ctx.run.resource);
       }
     } else {
-      putValue(state, winner, value, ctx.row, ctx.run);
+      putValue(state, winner, value, ctx.row, ctx.run, float);
     }
   }
   entries.length = 0;

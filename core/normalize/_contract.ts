@@ -7,6 +7,7 @@
  */
 
 import { DataError, InternalError } from "../errors.ts";
+import { stringifyJson } from "../json/mod.ts";
 import type { Column, ContractMode, SchemaContractSettings } from "../schema/mod.ts";
 import type { FieldNode, TableState } from "./_table_state.ts";
 import type { DiscardCounts, SchemaChange } from "./normalizer.ts";
@@ -59,7 +60,7 @@ export function countDiscard(
 }
 
 function describe(value: unknown): string {
-  const text = String(JSON.stringify(value));
+  const text = String(stringifyJson(value));
   return text.length > 80 ? text.slice(0, 77) + "..." : text;
 }
 

@@ -6,11 +6,22 @@
  */
 
 import { DataError } from "../errors.ts";
+import { stringifyJson } from "../json/mod.ts";
 import type { Column } from "../schema/mod.ts";
 import { allowNewColumn, allowVariant, type RunContext } from "./_contract.ts";
 import { isIsoDatetime } from "./_iso.ts";
 import type { FieldNode, TableState } from "./_table_state.ts";
-import { coerceValue, inferType, NOT_COERCIBLE, valueType } from "./infer.ts";
+import {
+  coerceValue,
+  fitsDecimal,
+  inferType,
+  NOT_COERCIBLE,
+  setIntegerDecimal,
+  valueType,
+} from "./infer.ts";
+
+/** 2^63: the bigint fast path takes whole numbers int64 holds. */
+const TWO_63 = 2 ** 63;
 
 /**
  * The row being built, as parallel arrays reused for every row; the row object is created in
@@ -29,7 +40,7 @@ export class RowBuffer {
 }
 
 function describe(value: unknown): string {
-  const text = String(JSON.stringify(value));
+  const text = String(stringifyJson(value));
   return text.length > 80 ? text.slice(0, 77) + "..." : text;
 }
 
@@ -38,6 +49,8 @@ function describe(value: unknown): string {
  * when it does not exist, coerces the value into the column's type, or puts it into the
  * variant column `<col>__v_<type>`. A new column or variant column is first checked against
  * the resource's schema contract, if it has one: the value may then be dropped instead.
+ * `float` tells a whole number that the JSON text wrote as a float (`1.0`): it types and
+ * writes as a double.
  *
  * @throws {DataError} When the value fits neither the column nor its variant column, or a
  * frozen contract forbids the column; `DiscardRow` for a `discard_row` contract.
@@ -48,10 +61,11 @@ export function putValue(
   value: unknown,
   row: RowBuffer,
   run: RunContext,
+  float = false,
 ): void {
   // The rare paths (new columns, variants) live in their own functions so that this one stays
   // small enough for V8 to inline into the flattening loop.
-  const column = node.column ?? newColumn(state, node, value, run);
+  const column = node.column ?? newColumn(state, node, value, run, float);
   if (column === undefined) return;
   const type = column.data_type;
   // Fast paths for values that already have the column's type.
@@ -63,7 +77,13 @@ export function putValue(
       }
       break;
     case "number":
-      if (type === "double" || (type === "bigint" && Number.isInteger(value))) {
+      // Finite and not -0 for double (JSON.stringify writes Infinity as null, -0 as 0);
+      // whole and within int64 for bigint.
+      if (
+        type === "double"
+          ? value - value === 0 && (value !== 0 || 1 / value > 0)
+          : type === "bigint" && Number.isInteger(value) && value < TWO_63 && value >= -TWO_63
+      ) {
         row.add(node, value);
         return;
       }
@@ -75,9 +95,17 @@ export function putValue(
       }
       break;
   }
-  const coerced = coerceValue(type, value);
+  const coerced = coerceInto(column, value, float);
   if (coerced !== NOT_COERCIBLE) row.add(node, coerced);
-  else putVariant(state, node, column, value, row, run);
+  else putVariant(state, node, column, value, row, run, float);
+}
+
+/** {@linkcode coerceValue} into `column`, and integers only where its precision holds them. */
+function coerceInto(column: Column, value: unknown, float: boolean): unknown {
+  const coerced = coerceValue(column.data_type, value, float);
+  return column.data_type !== "decimal" || coerced === NOT_COERCIBLE || fitsDecimal(column, value)
+    ? coerced
+    : NOT_COERCIBLE;
 }
 
 /** The column for a node without one: an existing one, or a new one the contract allows. */
@@ -86,14 +114,21 @@ function newColumn(
   node: FieldNode,
   value: unknown,
   run: RunContext,
+  float: boolean,
 ): Column | undefined {
-  const type = inferType(value);
+  const type = inferType(value, float);
   if (type === undefined) return undefined; // functions and symbols cannot be stored
+  const exists = state.table!.columns[node.name] !== undefined;
+  if (run.contract !== undefined && !exists && !allowNewColumn(state, node, value, run)) {
+    return undefined;
+  }
+  const column = state.ensureColumn(node, type, run.changes);
+  // An integer past int64 types a decimal(38,0) column, unless a hint chose the type.
   if (
-    run.contract !== undefined && state.table!.columns[node.name] === undefined &&
-    !allowNewColumn(state, node, value, run)
-  ) return undefined;
-  return state.ensureColumn(node, type, run.changes);
+    !exists && type === "decimal" && column.data_type === "decimal" &&
+    state.hints?.get(node.name)?.data_type === undefined
+  ) setIntegerDecimal(column);
+  return column;
 }
 
 /** Puts a value that does not fit `column` into its variant column. */
@@ -104,17 +139,31 @@ function putVariant(
   value: unknown,
   row: RowBuffer,
   run: RunContext,
+  float: boolean,
 ): void {
-  const variant = state.variantNode(node, valueType(value)!);
+  const type = valueType(value, float)!;
+  const variant = state.variantNode(node, type);
   let variantColumn = variant.column;
-  if (variantColumn === undefined) {
-    if (
-      run.contract !== undefined && state.table!.columns[variant.name] === undefined &&
-      !allowVariant(state, column, variant, value, run)
-    ) return;
-    variantColumn = state.ensureColumn(variant, inferType(value)!, run.changes);
+  const exists = variantColumn !== undefined || state.table!.columns[variant.name] !== undefined;
+  // The contract decides first: it may drop the value or the row instead.
+  if (
+    run.contract !== undefined && !exists && !allowVariant(state, column, variant, value, run)
+  ) return;
+  if (!column.nullable) {
+    // The row would have no value in the column (its value goes to the variant): a load error.
+    throw new DataError(
+      `Cannot normalize a record of resource "${run.resource}": value ${describe(value)} does ` +
+        `not fit column "${column.name}" (${column.data_type}) of table "${state.name}", which ` +
+        `is not nullable (a primary key?); give it a type that holds the value, e.g. ` +
+        `columns: {${column.name}: {data_type: "${type}"}}`,
+    );
   }
-  const variantValue = coerceValue(variantColumn.data_type, value);
+  if (variantColumn === undefined) {
+    const inferred = inferType(value, float)!;
+    variantColumn = state.ensureColumn(variant, inferred, run.changes);
+    if (!exists && inferred === "decimal") setIntegerDecimal(variantColumn);
+  }
+  const variantValue = coerceInto(variantColumn, value, float);
   if (variantValue === NOT_COERCIBLE) {
     throw new DataError(
       `Cannot normalize a record of resource "${run.resource}": value ${describe(value)} fits ` +

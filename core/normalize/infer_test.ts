@@ -1,7 +1,8 @@
-import { equal, throws } from "node:assert/strict";
+import { equal, ok, throws } from "node:assert/strict";
 import { InternalError } from "../errors.ts";
-import type { DataType } from "../schema/mod.ts";
-import { coerceValue, inferType, NOT_COERCIBLE, valueType } from "./infer.ts";
+import { parseJson } from "../json/mod.ts";
+import type { Column, DataType } from "../schema/mod.ts";
+import { coerceValue, fitsDecimal, inferType, NOT_COERCIBLE, valueType } from "./infer.ts";
 
 Deno.test("inferType() types JSON values like dlt", () => {
   equal(inferType("text"), "text");
@@ -127,4 +128,96 @@ Deno.test("coerceValue() accepts only objects and lists into json", () => {
 
 Deno.test("coerceValue() throws InternalError on an unknown type", () => {
   throws(() => coerceValue("money" as DataType, 1), InternalError);
+});
+
+/** The JSON text the job writer gets for a coerced value. */
+function written(toType: DataType, value: unknown, float = false): string | undefined {
+  const coerced = coerceValue(toType, value, float);
+  return coerced === NOT_COERCIBLE ? undefined : JSON.stringify(coerced);
+}
+
+Deno.test("inferType() types exact integers by size and whole floats as double", () => {
+  equal(inferType(9007199254740993n), "bigint");
+  equal(inferType(2n ** 63n - 1n), "bigint");
+  equal(inferType(-(2n ** 63n)), "bigint");
+  equal(inferType(2n ** 63n), "decimal");
+  equal(inferType(-(2n ** 63n) - 1n), "decimal");
+  equal(inferType(10n ** 38n - 1n), "decimal");
+  equal(inferType(-(10n ** 38n) + 1n), "decimal");
+  equal(inferType(10n ** 38n), "text");
+  equal(inferType(1, true), "double");
+  equal(inferType(0, true), "double");
+  equal(inferType(1), "bigint");
+  // A whole JS number past int64 (from a hook) is a double; it is not an exact integer.
+  equal(inferType(2 ** 63), "double");
+  equal(valueType(12345678901234567890n), "decimal");
+  equal(valueType(1, true), "double");
+});
+
+Deno.test("coerceValue() puts exact integers into bigint only when int64 holds them", () => {
+  // Past 2^53 as digits in a string, which DuckDB casts exactly.
+  equal(written("bigint", 9007199254740993n), '"9007199254740993"');
+  equal(written("bigint", 9223372036854775807n), '"9223372036854775807"');
+  equal(written("bigint", -9223372036854775808n), '"-9223372036854775808"');
+  equal(written("bigint", "9223372036854775807"), '"9223372036854775807"');
+  equal(written("bigint", 9007199254740991n), "9007199254740991");
+  equal(written("bigint", " -0x10 "), "-16");
+  equal(written("bigint", 2 ** 62), String(2 ** 62));
+  equal(written("bigint", 1, true), "1");
+  rejects("bigint", 9223372036854775808n);
+  rejects("bigint", "9223372036854775808");
+  rejects("bigint", 2 ** 63);
+  rejects("bigint", -(2 ** 64));
+});
+
+Deno.test("coerceValue() never rounds an integer into double, and writes specials exactly", () => {
+  equal(written("double", 9007199254740992n), "9007199254740992");
+  rejects("double", 9007199254740993n);
+  rejects("double", "9007199254740993");
+  rejects("double", 10n ** 400n);
+  equal(written("double", Infinity), "1e400");
+  equal(written("double", -Infinity), "-1e400");
+  equal(written("double", "1e400"), "1e400");
+  equal(written("double", NaN), '"NaN"');
+  equal(written("double", -0, true), "-0.0");
+  // Python's int 0 into a double column is 0.0: only a float keeps its sign.
+  equal(written("double", -0), "0");
+});
+
+Deno.test("coerceValue() writes numbers into text as Python's str() does", () => {
+  equal(written("text", 1, true), '"1.0"');
+  equal(written("text", 1e16, true), '"1e+16"');
+  equal(written("text", 1e-5), '"1e-05"');
+  equal(written("text", Infinity), '"inf"');
+  equal(written("text", 12345678901234567890n), '"12345678901234567890"');
+  equal(
+    written("text", parseJson('{"a":1.0,"b":9007199254740993}')),
+    '"{\\"a\\":1.0,\\"b\\":9007199254740993}"',
+  );
+});
+
+Deno.test("coerceValue() gives json values with exact numbers a raw copy", () => {
+  const value = parseJson('{"a":[1.0,9007199254740993],"b":"x"}') as object;
+  const coerced = coerceValue("json", value);
+  equal(JSON.stringify(coerced), '{"a":[1.0,9007199254740993],"b":"x"}');
+  // Unmarked values are kept as they are (no copy on the usual path).
+  const plain = { a: 1 };
+  equal(coerceValue("json", plain), plain);
+});
+
+Deno.test("fitsDecimal() checks integer digits against precision and scale", () => {
+  const column = (precision?: number, scale?: number): Column => ({
+    name: "d",
+    data_type: "decimal",
+    nullable: true,
+    ...(precision === undefined ? {} : { precision }),
+    ...(scale === undefined ? {} : { scale }),
+  });
+  ok(fitsDecimal(column(), 10n ** 28n));
+  ok(!fitsDecimal(column(), 10n ** 29n));
+  ok(fitsDecimal(column(38, 0), -(10n ** 38n - 1n)));
+  ok(!fitsDecimal(column(38, 0), 10n ** 38n));
+  ok(fitsDecimal(column(38, 0), "0099999999999999999999999999999999999999"));
+  ok(!fitsDecimal(column(10, 2), "123456789"));
+  ok(fitsDecimal(column(10, 2), 1.5));
 });

@@ -18,6 +18,7 @@ import {
   type SchemaContractSettings,
   VALUE_COLUMN,
 } from "../schema/mod.ts";
+import { type Marked, NUMBER_MARKS } from "../json/mod.ts";
 import type { ResourceInfo } from "../source/mod.ts";
 import {
   activeContract,
@@ -457,6 +458,9 @@ export class Normalizer {
     pending: PendingLists | undefined,
   ): PendingLists | undefined {
     let previous: FieldNode | undefined;
+    // Keys of numbers the JSON text wrote as floats (`1.0`), on parsed objects that have any.
+    let floats = (obj as Marked)[NUMBER_MARKS];
+    if (floats !== undefined && floats.length === 0) floats = undefined;
     for (const key in obj) {
       const value = obj[key];
       let node: FieldNode;
@@ -467,7 +471,7 @@ export class Normalizer {
         if (node.clash !== undefined) {
           // Never cached as a successor, so colliding keys always come this way.
           previous = node;
-          if (this.#holdBack(node, value, level)) continue;
+          if (this.#holdBack(node, value, level, floats?.includes(key) ?? false)) continue;
         } else if (previous !== undefined) {
           previous.nextKey = key;
           previous.nextNode = node;
@@ -477,7 +481,7 @@ export class Normalizer {
       if (value === null || value === undefined) {
         if (node.column !== undefined && !node.column.nullable) {
           // Thrown once the row is complete: a later key of the same name may replace it.
-          this.#clashes.entries.push(node, value, false);
+          this.#clashes.entries.push(node, value, false, false);
         }
         continue;
       }
@@ -493,7 +497,7 @@ export class Normalizer {
         }
         continue;
       }
-      putValue(state, node, value, this.#row, this.#run);
+      putValue(state, node, value, this.#row, this.#run, floats?.includes(key));
     }
     return pending;
   }
@@ -518,7 +522,7 @@ export class Normalizer {
    * Holds back the value of a colliding key until the row is complete (see _collisions.ts);
    * `false` for a nested object, which is flattened as usual.
    */
-  #holdBack(node: FieldNode, value: unknown, level: number): boolean {
+  #holdBack(node: FieldNode, value: unknown, level: number, float: boolean): boolean {
     let isList = false;
     if (
       typeof value === "object" && value !== null && level > 0 && !(value instanceof Date) &&
@@ -527,7 +531,7 @@ export class Normalizer {
       if (!Array.isArray(value)) return false;
       isList = true;
     }
-    this.#clashes.entries.push(node, value, isList);
+    this.#clashes.entries.push(node, value, isList, float);
     return true;
   }
 
@@ -546,6 +550,7 @@ export class Normalizer {
     for (let p = 0; p < pending.length; p += 2) {
       const node = pending[p] as FieldNode;
       const items = pending[p + 1] as unknown[];
+      const floats = (items as Marked)[NUMBER_MARKS];
       const state = node.childTable ??= this.#tableState(
         this.#childTableName(parent.name, node.name),
         parent,
@@ -562,10 +567,11 @@ export class Normalizer {
         this.#row.count = 0;
         const mark = this.changes.length;
         const discards = checked ? this.discarded[state.name]?.values : undefined;
+        const float = floats?.includes(`${index}`);
         try {
-          lists = this.#flattenItem(state, item, rowLevel, rootId !== undefined);
+          lists = this.#flattenItem(state, item, rowLevel, rootId !== undefined, float);
         } catch (err) {
-          const again = () => this.#flattenItem(state, item, rowLevel, rootId !== undefined);
+          const again = () => this.#flattenItem(state, item, rowLevel, rootId !== undefined, float);
           const flattened = this.#recover(err, mark, discards, state, again);
           if (flattened === DISCARDED) continue;
           lists = flattened;
@@ -591,6 +597,7 @@ export class Normalizer {
     item: unknown,
     level: number,
     hasRootId: boolean,
+    float?: boolean,
   ): PendingLists | undefined {
     if (typeof item === "object" && item !== null && !(item instanceof Date)) {
       const pending = Array.isArray(item)
@@ -603,7 +610,7 @@ export class Normalizer {
     if (item !== null && item !== undefined) {
       const node = state.fields.get(VALUE_COLUMN) ??
         state.node(state.fields, VALUE_COLUMN, undefined);
-      putValue(state, node, item, this.#row, this.#run);
+      putValue(state, node, item, this.#row, this.#run, float);
     }
     return undefined;
   }

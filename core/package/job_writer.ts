@@ -8,6 +8,7 @@
 
 import { join } from "node:path";
 import { InternalError } from "../errors.ts";
+import { stringifyJson } from "../json/mod.ts";
 import { formatJobFileName, JOB_FILE_FORMAT, newFileId } from "./_job_file_name.ts";
 
 /** Options of {@linkcode JobWriter}. */
@@ -116,7 +117,8 @@ export class JobWriter {
   }
 
   /**
-   * Buffers one row of `table`. Synchronous and cheap: one `JSON.stringify`.
+   * Buffers one row of `table`. Synchronous and cheap: one `JSON.stringify` (exact numbers
+   * arrive as `JSON.rawJSON` values, see the normalizer).
    *
    * @throws {InternalError} after `close()`
    */
@@ -127,7 +129,14 @@ export class JobWriter {
       buf = { table, chunks: [], rows: 0, fileId: "", path: "", fileBytes: 0, fileRows: 0 };
       this.#tables.set(table, buf);
     }
-    const line = JSON.stringify(row);
+    let line: string;
+    try {
+      // The normalizer writes exact numbers as raw JSON already; only a bigint a hook put
+      // inside a json value makes plain JSON.stringify throw.
+      line = JSON.stringify(row);
+    } catch {
+      line = stringifyJson(row);
+    }
     // Encoding each line straight into a byte buffer is about twice as fast as joining the
     // lines into one big string and encoding that (no rope flattening, no extra copy).
     const worst = line.length * 3 + 1;

@@ -19,6 +19,7 @@
 import { basename, join, resolve } from "node:path";
 import type { Schema } from "../schema/types.ts";
 import { DataError, InternalError, UserError } from "../errors.ts";
+import { parseJson, stringifyJson } from "../json/mod.ts";
 import { writeTextAtomic } from "./_atomic_write.ts";
 import { parseJobFileName, shortenedJobTables } from "./_job_file_name.ts";
 import { JobWriter, type JobWriterOptions } from "./job_writer.ts";
@@ -239,7 +240,7 @@ export class LoadPackage {
 
   /** Writes `value` as JSON to `<dir>/<name>`, atomically. */
   async writeJson(name: string, value: unknown): Promise<void> {
-    await writeTextAtomic(join(this.dir, name), JSON.stringify(value));
+    await writeTextAtomic(join(this.dir, name), stringifyJson(value));
   }
 
   /**
@@ -257,7 +258,7 @@ export class LoadPackage {
       throw err;
     }
     try {
-      return JSON.parse(text) as T;
+      return parseJson(text) as T;
     } catch (err) {
       throw new DataError(`${this.dir}/${name} is not valid JSON: ${(err as Error).message}`, {
         cause: err,

@@ -1,3 +1,5 @@
+import { parseJson } from "../json/mod.ts";
+
 /** Writes a file so a reader never sees it half-written: temp file in the same folder, then rename. */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
   const tmp = `${path}.${crypto.randomUUID()}.tmp`;
@@ -11,10 +13,13 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
   }
 }
 
-/** Reads and parses a JSON file, or returns `undefined` when it does not exist. */
+/**
+ * Reads and parses a JSON file (numbers exact: state holds cursor values), or returns
+ * `undefined` when it does not exist.
+ */
 export async function readJsonIfExists<T>(path: string): Promise<T | undefined> {
   try {
-    return JSON.parse(await Deno.readTextFile(path)) as T;
+    return parseJson(await Deno.readTextFile(path)) as T;
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return undefined;
     throw err;

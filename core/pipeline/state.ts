@@ -6,6 +6,7 @@
  */
 
 import { createHash } from "node:crypto";
+import { stringifyJson } from "../json/mod.ts";
 
 /** dlt's pipeline state engine version. */
 export const STATE_ENGINE_VERSION = 4;
@@ -45,7 +46,7 @@ export function newPipelineState(pipelineName: string, datasetName: string): Pip
 /** Content hash of the state without its local part and the hash itself. */
 export function stateHash(state: PipelineState): string {
   const { _local: _l, _version_hash: _h, _state_version: _v, ...rest } = state;
-  return createHash("sha256").update(JSON.stringify(rest)).digest("base64");
+  return createHash("sha256").update(stringifyJson(rest)).digest("base64");
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 
 import { join } from "node:path";
+import { stringifyJson } from "../json/mod.ts";
 import type { Schema } from "../schema/types.ts";
 import { readJsonIfExists, writeFileAtomic } from "./_atomic.ts";
 import { checkPipelineName } from "./pipeline_name.ts";
@@ -46,7 +47,7 @@ export class WorkingDir {
   }
 
   writeState(state: PipelineState): Promise<void> {
-    return writeFileAtomic(join(this.root, "state.json"), JSON.stringify(state, null, 2));
+    return writeFileAtomic(join(this.root, "state.json"), stringifyJson(state, 2));
   }
 
   /** The stored schema of a source, or `undefined` if it never ran. */
@@ -60,7 +61,7 @@ export class WorkingDir {
 
   /** Writes the trace of the last run. */
   writeTrace(trace: unknown): Promise<void> {
-    return writeFileAtomic(join(this.root, "trace.json"), JSON.stringify(trace, null, 2));
+    return writeFileAtomic(join(this.root, "trace.json"), stringifyJson(trace, 2));
   }
 
   private schemaPath(name: string): string {

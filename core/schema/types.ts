@@ -49,7 +49,20 @@ export interface Column {
   hard_delete?: boolean;
   /** Merge: among rows with the same primary key, keep the one sorting first this way. */
   dedup_sort?: "asc" | "desc";
+  /**
+   * `decimal` columns: total digits (dlt's hint). Integers past int64 get `decimal` columns
+   * with precision 38 and scale 0.
+   * @default {DEFAULT_DECIMAL_PRECISION}
+   */
+  precision?: number;
+  /** `decimal` columns: digits after the point. @default {DEFAULT_DECIMAL_SCALE} */
+  scale?: number;
 }
+
+/** dlt's precision of a `decimal` column without a `precision` hint. */
+export const DEFAULT_DECIMAL_PRECISION = 38;
+/** dlt's scale of a `decimal` column without hints. */
+export const DEFAULT_DECIMAL_SCALE = 9;
 
 /** What a schema contract does when data would change the schema (dlt's modes). */
 export type ContractMode = "evolve" | "freeze" | "discard_row" | "discard_value";

@@ -1,11 +1,14 @@
 /**
  * Incremental cursor values as typed values: ISO 8601 timestamps compare as instants (to the
- * nanosecond, whatever their offset), numbers as numbers, other strings as strings. Mixing
- * kinds is an error rather than a silent string comparison. Lag keeps a value's shape, so a
- * lagged `"2024-05-01T10:00:00+02:00"` is sent back to the API in the same format.
+ * nanosecond, whatever their offset), numbers as numbers (integers past 2^53 as exact
+ * bigints, see `parseJson`), other strings as strings. Mixing kinds is an error rather than a
+ * silent string comparison. Lag keeps a value's shape, so a lagged
+ * `"2024-05-01T10:00:00+02:00"` is sent back to the API in the same format.
  *
  * @module
  */
+
+import { stringifyJson } from "../json/mod.ts";
 
 /** How a cursor value compares. */
 export type CursorKind = "number" | "timestamp" | "string";
@@ -13,8 +16,8 @@ export type CursorKind = "number" | "timestamp" | "string";
 /** A cursor value read for comparison. */
 export interface Cursor {
   kind: CursorKind;
-  /** The number, or the instant in epoch milliseconds. */
-  n: number;
+  /** The number (a bigint past 2^53), or the instant in epoch milliseconds. */
+  n: number | bigint;
   /** Instants: nanoseconds past `n` (0..999999), so microsecond cursors stay exact. */
   sub: number;
   /** Strings that are no timestamp. */
@@ -53,6 +56,7 @@ export function readCursor(value: unknown): Cursor | undefined {
   if (typeof value === "number") {
     return Number.isFinite(value) ? { kind: "number", n: value, sub: 0, s: "" } : undefined;
   }
+  if (typeof value === "bigint") return { kind: "number", n: value, sub: 0, s: "" };
   if (typeof value === "string") {
     // Cheap test first: only strings that start like `dddd-dd-dd` go through the regex.
     if (value.length >= 10 && value.charCodeAt(4) === 45 && value.charCodeAt(7) === 45) {
@@ -73,14 +77,16 @@ export function readCursor(value: unknown): Cursor | undefined {
 /** Compares two cursors of the same kind: negative, 0 or positive. */
 export function compareCursors(a: Cursor, b: Cursor): number {
   if (a.kind === "string") return a.s < b.s ? -1 : a.s > b.s ? 1 : 0;
-  if (a.n !== b.n) return a.n < b.n ? -1 : 1;
+  // `<` and `>` compare a bigint with a number exactly (`!==` would tell 5n from 5).
+  if (a.n < b.n) return -1;
+  if (a.n > b.n) return 1;
   return a.sub - b.sub;
 }
 
 /** What a value is, for error messages: `"2024-01-01" (a timestamp)`. */
 export function describeCursor(value: unknown): string {
   if (value === undefined) return "nothing";
-  const text = value instanceof Date ? value.toISOString() : JSON.stringify(value) ?? String(value);
+  const text = value instanceof Date ? value.toISOString() : stringifyJson(value) ?? String(value);
   const shown = text.length > 60 ? `${text.slice(0, 57)}...` : text;
   const cursor = readCursor(value);
   const kind = cursor
@@ -97,12 +103,14 @@ export function describeCursor(value: unknown): string {
 
 /**
  * Moves a cursor value back by `lag` (forward for `min`), keeping its representation:
- * seconds for timestamps (days for a date-only string, as dlt), units for numbers.
+ * seconds for timestamps (days for a date-only string, as dlt), units for numbers. An exact
+ * integer (bigint) moves by whole units, a fractional lag rounded up, so it never lags less.
  *
  * @returns the lagged value, or `undefined` when the value cannot be lagged (other strings).
  */
 export function lagValue(value: unknown, lag: number, func: "max" | "min"): unknown {
   const sign = func === "max" ? -1 : 1;
+  if (typeof value === "bigint") return value + BigInt(sign * Math.ceil(lag));
   if (typeof value === "number") {
     const lagged = value + sign * lag;
     return Number.isInteger(value) ? Math.trunc(lagged) : lagged;

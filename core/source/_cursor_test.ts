@@ -68,3 +68,18 @@ Deno.test("describeCursor() names the value and its kind", () => {
   equal(describeCursor({ a: 1 }), '{"a":1} (an object)');
   equal(describeCursor(undefined), "nothing");
 });
+
+Deno.test("cursors past 2^53 compare exactly, with each other and with numbers", () => {
+  equal(cmp(9007199254740993n, 9007199254740992), 1);
+  equal(cmp(9007199254740992, 9007199254740993n), -1);
+  equal(cmp(9007199254740992n, 9007199254740992), 0);
+  equal(cmp(12345678901234567890n, 12345678901234567891n), -1);
+  equal(cmp(5n, 4.5), 1);
+  equal(describeCursor(9007199254740993n), "9007199254740993 (a number)");
+});
+
+Deno.test("lagValue() moves an exact integer by whole units, never less than the lag", () => {
+  equal(lagValue(9007199254740993n, 10, "max"), 9007199254740983n);
+  equal(lagValue(9007199254740993n, 1.5, "max"), 9007199254740991n);
+  equal(lagValue(9007199254740993n, 1.5, "min"), 9007199254740995n);
+});

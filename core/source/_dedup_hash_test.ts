@@ -1,4 +1,5 @@
 import { equal } from "node:assert/strict";
+import { parseJson } from "../json/mod.ts";
 import { digest128, sortedJson } from "./_dedup_hash.ts";
 
 // Expected values computed with dlt's own recipe in Python:
@@ -13,4 +14,18 @@ Deno.test("sortedJson() sorts keys at every level and writes compact JSON", () =
   equal(sortedJson(record), '{"b":{"a":[1,"é"],"z":1},"id":1}');
   equal(digest128(sortedJson(record)), "RcpTDCDGc8WGiEUmUgoy");
   equal(sortedJson([undefined, null, "a\nb"]), '[null,null,"a\\nb"]');
+});
+
+// Python: base64(hashlib.shake_128(b'9007199254740993').digest(15)) and likewise; orjson
+// writes these bytes for the values Python's json reads from the same text.
+Deno.test("sortedJson() hashes exact integers and whole floats as dlt does", () => {
+  equal(digest128(sortedJson(parseJson("9007199254740993"))), "3IeO4/6Osav/LzSUEk45");
+  const record = parseJson('{"id": 12345678901234567890, "a": 1.0}');
+  equal(sortedJson(record), '{"a":1.0,"id":12345678901234567890}');
+  equal(digest128(sortedJson(record)), "9KC4U0sy5C8gWJ1wXA4L");
+  equal(digest128(sortedJson(parseJson("[1.0, 2]"))), "TRghVNqFUP4INgbxiO7T");
+  // Rounded, two ids would share a hash; exact, they do not.
+  const a = digest128(sortedJson(parseJson("9007199254740993")));
+  const b = digest128(sortedJson(parseJson("9007199254740992")));
+  equal(a === b, false);
 });

@@ -8,6 +8,7 @@
  */
 
 import { DataError } from "../errors.ts";
+import { hasRiskyNumber, parseJson } from "../json/mod.ts";
 import { jsonErrorOffset } from "./_json_error.ts";
 
 /** Values parsed from one chunk of input, and the line each came from (1-based). */
@@ -29,6 +30,8 @@ const GZIP_MAGIC = [0x1f, 0x8b];
 /**
  * Reads JSON lines from `stream`; blank lines are skipped. A gzip stream is gunzipped (JSON
  * text never starts with byte 0x1f, so the magic bytes decide, whatever the file is called).
+ * Numbers are exact (see `parseJson`); one scan per chunk keeps plain `JSON.parse` for the
+ * lines of chunks without integers past 2^53 or whole floats.
  *
  * @throws {DataError} `Line 17 of <name> is not valid JSON: <reason>`, on input that is not
  * UTF-8, or on a corrupt gzip stream.
@@ -45,12 +48,12 @@ export async function* readJsonLines(
   const partial: string[] = [];
   let line = 0;
   let batch: JsonLinesBatch = { values: [], lines: [] };
-  const parse = (text: string) => {
+  const parse = (text: string, exact: boolean) => {
     line++;
     if (text.length === 0) return;
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = exact ? parseJson(text) : JSON.parse(text);
     } catch (err) {
       if (text.trim() === "") return;
       throw new DataError(
@@ -75,13 +78,15 @@ export async function* readJsonLines(
       let nl = text.indexOf(NEWLINE);
       if (nl !== -1 && partial.length > 0) {
         partial.push(text.slice(0, nl));
-        parse(partial.join(""));
+        parse(partial.join(""), true);
         partial.length = 0;
         start = nl + 1;
         nl = text.indexOf(NEWLINE, start);
       }
+      // Lines wholly inside this chunk: one scan decides for all of them.
+      const exact = nl !== -1 && hasRiskyNumber(text.slice(start), "lines");
       for (; nl !== -1; nl = text.indexOf(NEWLINE, start)) {
-        parse(text.slice(start, nl));
+        parse(text.slice(start, nl), exact);
         start = nl + 1;
       }
       if (start < text.length) partial.push(start === 0 ? text : text.slice(start));
@@ -93,7 +98,7 @@ export async function* readJsonLines(
     partial.push(decode());
     // The last line may lack its newline.
     const last = partial.join("");
-    if (last.length > 0) parse(last);
+    if (last.length > 0) parse(last, true);
     if (batch.values.length > 0) yield batch;
   } finally {
     // Stopping early (an error, `head` on the other side) releases the file or pipe.

@@ -1,5 +1,6 @@
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import { DataError } from "../errors.ts";
+import { isFloatToken } from "../json/mod.ts";
 import { readJsonLines } from "./_json_lines.ts";
 
 const encoder = new TextEncoder();
@@ -139,4 +140,22 @@ Deno.test("readJsonLines() stops waiting on an idle input when aborted", async (
   controller.abort(new Error("interrupted"));
   await rejects(pending, { message: "interrupted" });
   equal(cancelled, true);
+});
+
+Deno.test("readJsonLines() reads numbers exactly, in whole lines and in lines split across chunks", async () => {
+  const text =
+    '{"id":9007199254740993,"f":1.0}\n{"id":1}\n12345678901234567890\n{"id":-9223372036854775808}\n';
+  for (const cut of [0, 5, 20, 40, 60, text.length - 3]) {
+    const { values } = await readAll(streamOf(text.slice(0, cut), text.slice(cut)));
+    deepEqual(values.map((v) => typeof v === "object" ? (v as { id: unknown }).id : v), [
+      9007199254740993n,
+      1,
+      12345678901234567890n,
+      -9223372036854775808n,
+    ]);
+    ok(isFloatToken(values[0] as object, "f"), `cut at ${cut}`);
+    equal(isFloatToken(values[1] as object, "f"), false);
+  }
+  const { values } = await readAll(streamOf(await gzip(text)));
+  equal((values[0] as { id: unknown }).id, 9007199254740993n);
 });

@@ -7,6 +7,7 @@
  */
 
 import { ConfigError } from "../errors.ts";
+import { parseJson, stringifyJson } from "../json/mod.ts";
 import { isPlainObject } from "./_check.ts";
 import type { Connector, ResourceConfig } from "./types.ts";
 
@@ -69,27 +70,31 @@ export function expandForEach(connector: Connector, config: Record<string, unkno
  */
 export function configList(value: unknown, key: string): string[] {
   if (value === null || value === undefined) return [];
-  let list = value;
+  let list: unknown = value;
   if (typeof value === "string") {
     const text = value.trim();
     if (!text.startsWith("[")) return text.split(",").map((s) => s.trim()).filter(Boolean);
     try {
-      list = JSON.parse(text);
+      // Exact: ids past 2^53 in the list keep their digits.
+      list = parseJson(text);
     } catch {
       throw new ConfigError(`${key} is not a valid JSON list: ${text}`);
     }
   }
   if (!Array.isArray(list)) {
     throw new ConfigError(
-      `${key} must be a list of names, e.g. ["orders", "customers"] (got ${JSON.stringify(list)})`,
+      `${key} must be a list of names, e.g. ["orders", "customers"] (got ${stringifyJson(list)})`,
     );
   }
   return list.map((item, i) => {
-    if ((typeof item === "string" && item.trim() !== "") || typeof item === "number") {
+    if (
+      (typeof item === "string" && item.trim() !== "") || typeof item === "number" ||
+      typeof item === "bigint"
+    ) {
       return String(item).trim();
     }
     throw new ConfigError(
-      `${key}[${i}] must be a name (a non-empty string), got ${JSON.stringify(item)}`,
+      `${key}[${i}] must be a name (a non-empty string), got ${stringifyJson(item)}`,
     );
   });
 }

@@ -11,6 +11,7 @@
  */
 
 import { ConfigError, DataError } from "../errors.ts";
+import { stringifyJson } from "../json/mod.ts";
 import { compileGetter } from "./_path.ts";
 
 /** What placeholders may refer to while compiling one resource's request parts. */
@@ -162,7 +163,7 @@ export function compileValue(
 export function toText(value: unknown): string {
   if (typeof value === "string") return value;
   if (value === null || value === undefined) return String(value);
-  if (typeof value === "object") return JSON.stringify(value);
+  if (typeof value === "object") return stringifyJson(value);
   return String(value);
 }
 

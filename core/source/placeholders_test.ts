@@ -6,7 +6,9 @@ import {
   findPlaceholders,
   type PlaceholderScope,
   renderTemplate,
+  toText,
 } from "./placeholders.ts";
+import { parseJson } from "../json/mod.ts";
 
 const config = { owner: "dlt-hub", repo: "dlt", page_size: 50, token: "s3cret" };
 
@@ -132,4 +134,10 @@ Deno.test("compileTemplate() rejects an unset optional config field inside other
           'field "api_key", which is not set; set it, or make {api_key} the whole value, so ' +
           "that an unset field leaves the param, header or auth out",
   );
+});
+
+Deno.test("toText() writes ids past 2^53 of a parent record with all their digits", () => {
+  const parent = parseJson('{"id": 9007199254740993, "tags": [1234567890123456789]}');
+  equal(toText((parent as { id: unknown }).id), "9007199254740993");
+  equal(toText((parent as { tags: unknown }).tags), "[1234567890123456789]");
 });

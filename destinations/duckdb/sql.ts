@@ -4,7 +4,12 @@
  * @module
  */
 
-import type { Column, DataType } from "../../core/schema/types.ts";
+import {
+  type Column,
+  type DataType,
+  DEFAULT_DECIMAL_PRECISION,
+  DEFAULT_DECIMAL_SCALE,
+} from "../../core/schema/types.ts";
 import { maximumObjectSizeArg } from "./read_limits.ts";
 
 /** DuckDB column types for dlt data types, as dlt's duckdb destination maps them. */
@@ -18,6 +23,18 @@ export const DUCKDB_TYPES: Readonly<Record<DataType, string>> = {
   json: "JSON",
   decimal: "DECIMAL(38,9)",
 };
+
+/**
+ * The DuckDB type of a column: {@linkcode DUCKDB_TYPES}, with a `decimal` column's own
+ * precision and scale (`DECIMAL(38,0)` for integers past int64), each defaulting as in dlt.
+ */
+export function duckdbType(column: Column): string {
+  if (column.data_type !== "decimal" || (column.precision ?? column.scale) === undefined) {
+    return DUCKDB_TYPES[column.data_type];
+  }
+  const precision = column.precision ?? DEFAULT_DECIMAL_PRECISION;
+  return `DECIMAL(${precision},${column.scale ?? DEFAULT_DECIMAL_SCALE})`;
+}
 
 /** Quotes an identifier (`my "table"` -> `"my ""table"""`). */
 export function quoteIdent(name: string): string {
@@ -37,7 +54,7 @@ export function qualifiedTable(dataset: string, table: string): string {
 /** A column definition for CREATE TABLE / ADD COLUMN; NOT NULL only when asked for. */
 export function columnDefinition(column: Column, withNotNull: boolean): string {
   const notNull = withNotNull && column.nullable === false ? " NOT NULL" : "";
-  return `${quoteIdent(column.name)} ${DUCKDB_TYPES[column.data_type]}${notNull}`;
+  return `${quoteIdent(column.name)} ${duckdbType(column)}${notNull}`;
 }
 
 /**
@@ -57,7 +74,7 @@ export function insertFromJsonSql(
 ): string {
   const names = columns.map((c) => quoteIdent(c.name)).join(", ");
   const types = columns
-    .map((c) => `${quoteLiteral(c.name)}: ${quoteLiteral(DUCKDB_TYPES[c.data_type])}`)
+    .map((c) => `${quoteLiteral(c.name)}: ${quoteLiteral(duckdbType(c))}`)
     .join(", ");
   return `INSERT INTO ${qualifiedTable(dataset, table)} (${names}) SELECT ${names} FROM ` +
     `read_json([${quoteLiteral(file)}], format='newline_delimited', records=true, ` +

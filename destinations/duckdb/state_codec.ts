@@ -8,6 +8,7 @@
 import { Buffer } from "node:buffer";
 import { deflateSync, inflateSync } from "node:zlib";
 import { DataError } from "../../core/errors.ts";
+import { parseJson, stringifyJson } from "../../core/json/mod.ts";
 
 /**
  * Encodes a pipeline state object for `_dlt_pipeline_state.state`.
@@ -20,7 +21,8 @@ import { DataError } from "../../core/errors.ts";
  * ```
  */
 export function compressState(state: Record<string, unknown>): string {
-  const json = Buffer.from(JSON.stringify(state), "utf8");
+  // Exact numbers: cursor values past 2^53 keep their digits, as dlt's state has them.
+  const json = Buffer.from(stringifyJson(state), "utf8");
   return Buffer.from(deflateSync(json, { level: 9 })).toString("base64");
 }
 
@@ -32,11 +34,11 @@ export function compressState(state: Record<string, unknown>): string {
 export function decompressState(blob: string): Record<string, unknown> {
   try {
     const json = inflateSync(Buffer.from(blob, "base64")).toString("utf8");
-    const state = JSON.parse(json);
+    const state = parseJson(json);
     if (state === null || typeof state !== "object" || Array.isArray(state)) {
       throw new Error("not a JSON object");
     }
-    return state;
+    return state as Record<string, unknown>;
   } catch (err) {
     throw new DataError(
       `Cannot decode pipeline state "${blob.slice(0, 20)}...": ${(err as Error).message}`,

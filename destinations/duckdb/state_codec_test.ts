@@ -1,4 +1,6 @@
-import { deepStrictEqual, throws } from "node:assert/strict";
+import { deepStrictEqual, ok, throws } from "node:assert/strict";
+import { Buffer } from "node:buffer";
+import { inflateSync } from "node:zlib";
 import { DataError } from "../../core/errors.ts";
 import { compressState, decompressState } from "./state_codec.ts";
 
@@ -27,4 +29,17 @@ Deno.test("decompressState() reads a state written by dlt (Python zlib + base64)
 Deno.test("decompressState() rejects values that are not compressed JSON objects", () => {
   throws(() => decompressState("not base64 zlib"), DataError);
   throws(() => decompressState(compressState([] as unknown as Record<string, unknown>)), DataError);
+});
+
+Deno.test("compressState() keeps cursor values past 2^53 exact, as dlt's state holds them", () => {
+  const state = {
+    sources: {
+      s: { resources: { r: { incremental: { id: { last_value: 9007199254740993n } } } } },
+    },
+  };
+  const blob = compressState(state);
+  deepStrictEqual(decompressState(blob), state);
+  // What dlt reads: the digits, as one integer.
+  const json = inflateSync(Buffer.from(blob, "base64")).toString("utf8");
+  ok(json.includes('"last_value":9007199254740993'), json);
 });

@@ -6,6 +6,7 @@
  */
 
 import { basename, dirname, join } from "node:path";
+import { parseJson, stringifyJson } from "../../core/json/mod.ts";
 
 /**
  * The temporary name `path` is written under: hidden, in the same folder (a rename within one
@@ -37,12 +38,12 @@ export async function writeAtomically(
 
 /** Writes `doc` as one JSON line, atomically. */
 export async function writeJsonFile(path: string, doc: unknown): Promise<void> {
-  await writeAtomically(path, (temp) => Deno.writeTextFile(temp, JSON.stringify(doc) + "\n"));
+  await writeAtomically(path, (temp) => Deno.writeTextFile(temp, stringifyJson(doc) + "\n"));
 }
 
 /** Reads a JSON file written by {@linkcode writeJsonFile} (or by dlt). */
 export async function readJsonFile(path: string): Promise<unknown> {
-  return JSON.parse(await Deno.readTextFile(path));
+  return parseJson(await Deno.readTextFile(path));
 }
 
 /** Whether `path` exists. */

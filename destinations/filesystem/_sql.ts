@@ -6,9 +6,15 @@
  */
 
 import type { Column } from "../../core/schema/types.ts";
-import { DUCKDB_TYPES, maximumObjectSizeArg, quoteIdent, quoteLiteral } from "../duckdb/mod.ts";
+import {
+  DUCKDB_TYPES,
+  duckdbType,
+  maximumObjectSizeArg,
+  quoteIdent,
+  quoteLiteral,
+} from "../duckdb/mod.ts";
 
-export { DUCKDB_TYPES, quoteIdent, quoteLiteral };
+export { DUCKDB_TYPES, duckdbType, quoteIdent, quoteLiteral };
 
 /** The formats data files are written in (dlt's `loader_file_format` values). */
 export type FileFormat = "parquet" | "jsonl" | "csv";
@@ -23,9 +29,7 @@ export function literalList(values: readonly string[]): string {
 
 /** `{'a': 'BIGINT', ...}`: the `columns` argument of `read_json` for `columns`. */
 export function jsonColumnsArg(columns: readonly Column[]): string {
-  const types = columns.map((c) =>
-    `${quoteLiteral(c.name)}: ${quoteLiteral(DUCKDB_TYPES[c.data_type])}`
-  );
+  const types = columns.map((c) => `${quoteLiteral(c.name)}: ${quoteLiteral(duckdbType(c))}`);
   return `{${types.join(", ")}}`;
 }
 

@@ -21,7 +21,7 @@ import {
   runReadOnly,
   sealConnection,
 } from "../duckdb/mod.ts";
-import { DUCKDB_TYPES, jsonColumnsArg, literalList, quoteIdent } from "./_sql.ts";
+import { duckdbType, jsonColumnsArg, literalList, quoteIdent } from "./_sql.ts";
 import { newestSchemas, SYSTEM_TABLE_COLUMNS } from "./_system_files.ts";
 
 /**
@@ -176,7 +176,7 @@ async function createView(
   const kinds = dataFiles(files);
   const sources = await readers(kinds, columns);
   const typed = (c: Column, expr: string) =>
-    `CAST(${expr} AS ${DUCKDB_TYPES[c.data_type]}) AS ${quoteIdent(c.name)}`;
+    `CAST(${expr} AS ${duckdbType(c)}) AS ${quoteIdent(c.name)}`;
   if (sources.length === 0) {
     const select = columns.map((c) => typed(c, "NULL")).join(", ");
     await con.run(`CREATE VIEW ${name} AS SELECT ${select} WHERE false`);

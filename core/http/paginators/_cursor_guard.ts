@@ -6,6 +6,7 @@
  */
 
 import { DataError } from "../../errors.ts";
+import { stringifyJson } from "../../json/mod.ts";
 import { show } from "./_values.ts";
 
 /** Remembers the cursors of one request series. */
@@ -25,7 +26,7 @@ export class CursorGuard {
    * @throws {DataError} when the cursor was used before.
    */
   add(type: string, cursor: unknown): void {
-    const key = typeof cursor === "string" ? cursor : `\u0000${JSON.stringify(cursor)}`;
+    const key = typeof cursor === "string" ? cursor : `\u0000${stringifyJson(cursor)}`;
     if (this.#seen.has(key)) {
       throw new DataError(`Paginator ${type} would loop: cursor ${show(cursor)} was already used`);
     }

@@ -7,6 +7,7 @@
  */
 
 import { ConfigError, DataError } from "../../errors.ts";
+import { stringifyJson } from "../../json/mod.ts";
 import { compilePath, type PathGetter, setPath } from "../json_path.ts";
 import type { HttpRequest, HttpResponse, Paginator } from "../types.ts";
 import { toBoolean, toInteger } from "./_values.ts";
@@ -120,9 +121,9 @@ export abstract class RangePaginator implements Paginator {
   #checkRepeatedPage(records: readonly unknown[]): void {
     if (records.length === 0) return;
     // First, middle and last record: cheap, and enough to tell real pages apart.
-    const fingerprint = `${records.length}|${JSON.stringify(records[0])}|${
-      JSON.stringify(records[records.length >> 1])
-    }|${JSON.stringify(records[records.length - 1])}`;
+    const fingerprint = `${records.length}|${stringifyJson(records[0])}|${
+      stringifyJson(records[records.length >> 1])
+    }|${stringifyJson(records[records.length - 1])}`;
     if (fingerprint === this.#previousPage) {
       const s = this.#settings;
       const name = s.param ?? s.bodyPath;
@@ -161,7 +162,7 @@ export function writeValue(
       typeof value === "string"
         ? value
         : typeof value === "object"
-        ? JSON.stringify(value)
+        ? stringifyJson(value)
         : String(value),
     );
   }

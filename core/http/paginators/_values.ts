@@ -6,6 +6,7 @@
  */
 
 import { DataError } from "../../errors.ts";
+import { stringifyJson } from "../../json/mod.ts";
 
 /**
  * Converts a response value to an integer, as Python's `int()` would.
@@ -17,6 +18,7 @@ import { DataError } from "../../errors.ts";
  */
 export function toInteger(value: unknown, where: string): number {
   if (typeof value === "number" && Number.isFinite(value)) return Math.trunc(value);
+  if (typeof value === "bigint") return Number(value);
   if (typeof value === "string" && /^\s*[-+]?\d+\s*$/.test(value)) return Number(value);
   throw new DataError(`${where} is not an integer in the response; got ${show(value)}`);
 }
@@ -50,6 +52,6 @@ export function toBoolean(value: unknown, where: string): boolean {
  * @returns its short JSON text.
  */
 export function show(value: unknown): string {
-  const text = value === undefined ? "undefined" : JSON.stringify(value) ?? String(value);
+  const text = value === undefined ? "undefined" : stringifyJson(value) ?? String(value);
   return text.length > 100 ? `${text.slice(0, 99)}…` : text;
 }

@@ -165,6 +165,7 @@ function findCurrentPage(
 
 function asInteger(value: unknown): number | undefined {
   if (typeof value === "number" && Number.isFinite(value)) return Math.trunc(value);
+  if (typeof value === "bigint") return Number(value);
   if (typeof value === "string" && /^\s*[-+]?\d+\s*$/.test(value)) return Number(value);
   return undefined;
 }
@@ -184,7 +185,8 @@ function formatPath(path: Path): string {
 }
 
 function isScalar(value: unknown): boolean {
-  return typeof value === "string" || (typeof value === "number" && Number.isFinite(value));
+  return typeof value === "string" || typeof value === "bigint" ||
+    (typeof value === "number" && Number.isFinite(value));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

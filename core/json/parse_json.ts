@@ -1,0 +1,171 @@
+/**
+ * `JSON.parse` that reads numbers as Python's `json` does, so no id is rounded and `1.0`
+ * stays a float.
+ *
+ * @module
+ */
+
+import { hasRiskyNumber, riskyNumberSpans } from "./risky_numbers.ts";
+import { type Marked, NUMBER_MARKS } from "./number_marks.ts";
+
+type Holder = Record<string, unknown> & Marked;
+/** What V8 passes a reviver as its third argument (JSON.parse source text access). */
+interface ReviverContext {
+  source?: string;
+}
+
+/**
+ * Parses a JSON text with every number as exact as Python's `json` reads it:
+ * - integers that are safe JS integers are numbers; larger ones are `bigint`s with the exact
+ *   digits (`9007199254740993` stays `9007199254740993n`, not `9007199254740992`);
+ * - floats are numbers; a float token with a whole value (`1.0`, `1e3`) or one too large for
+ *   a double (`1e400`, Infinity as in Python) marks its object or array with
+ *   {@linkcode NUMBER_MARKS} (see there), as do bigints, so the float is still known as one
+ *   and writers can write every such number back exactly.
+ *
+ * Texts without such numbers (most pages) take plain `JSON.parse`, after a scan that costs a
+ * fraction of the parse; the others are parsed with the risky tokens quoted and turned back
+ * into numbers afterwards.
+ *
+ * @param text the JSON text.
+ * @returns the value.
+ * @throws {SyntaxError} exactly as `JSON.parse(text)` does for text that is not JSON.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseJson } from "./parse_json.ts";
+ * const record = parseJson('{"id": 9007199254740993, "score": 1.0}') as Record<string, unknown>;
+ * if (record.id !== 9007199254740993n) throw new Error("rounded");
+ * ```
+ */
+export function parseJson(text: string): unknown {
+  return hasRiskyNumber(text) ? parseJsonExact(text) : JSON.parse(text);
+}
+
+/**
+ * {@linkcode parseJson} without the scan that picks plain `JSON.parse`: for text already known
+ * to hold risky numbers (or for tests).
+ *
+ * @param text the JSON text.
+ * @returns the value.
+ * @throws {SyntaxError} exactly as `JSON.parse(text)` does for text that is not JSON.
+ */
+export function parseJsonExact(text: string): unknown {
+  // A string starting with U+0000 can only come from this escape; without it, such a string
+  // after parsing is one of the tokens quoted below.
+  if (text.includes("\\u0000")) return parseWithReviver(text);
+  const spans = riskyNumberSpans(text);
+  if (spans.length === 0) return JSON.parse(text);
+  const parts: string[] = [];
+  let from = 0;
+  for (let i = 0; i < spans.length; i += 2) {
+    parts.push(text.slice(from, spans[i]), '"\\u0000', text.slice(spans[i], spans[i + 1]), '"');
+    from = spans[i + 1];
+  }
+  parts.push(text.slice(from));
+  let value: unknown;
+  try {
+    value = JSON.parse(parts.join(""));
+  } catch {
+    // Report the text's own error (quoting tokens keeps valid text valid and vice versa).
+    return parseWithReviver(text);
+  }
+  const root: Holder = { "": value };
+  restore(root);
+  return root[""];
+}
+
+/** Turns the quoted tokens below `holder` back into numbers; true when there were any. */
+function restore(holder: Holder | unknown[]): boolean {
+  let marked = false;
+  if (Array.isArray(holder)) {
+    for (let i = 0; i < holder.length; i++) {
+      const item = holder[i];
+      if (typeof item === "string") {
+        if (item.charCodeAt(0) === 0) {
+          holder[i] = tokenValue(item, holder, String(i));
+          marked = true;
+        }
+      } else if (typeof item === "object" && item !== null && restore(item as Holder)) {
+        marked = true;
+      }
+    }
+  } else {
+    for (const key in holder) {
+      const value = holder[key];
+      if (typeof value === "string") {
+        if (value.charCodeAt(0) === 0) {
+          // An own property, even `__proto__`: assigning it does not reach the setter.
+          holder[key] = tokenValue(value, holder, key);
+          marked = true;
+        }
+      } else if (typeof value === "object" && value !== null && restore(value as Holder)) {
+        marked = true;
+      }
+    }
+  }
+  if (marked) marksOf(holder);
+  return marked;
+}
+
+/** The marks of `holder`, added (not enumerable, so copies and equality ignore them). */
+function marksOf(holder: object): string[] {
+  let marks = (holder as Marked)[NUMBER_MARKS];
+  if (marks === undefined) {
+    marks = [];
+    Object.defineProperty(holder, NUMBER_MARKS, {
+      value: marks,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return marks;
+}
+
+function hasFloatSyntax(token: string): boolean {
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c === 46 || c === 101 || c === 69) return true; // . e E
+  }
+  return false;
+}
+
+/** The value of a quoted token (`\u0000` + token); marks whole floats on the holder. */
+function tokenValue(quoted: string, holder: object, key: string): number | bigint {
+  const token = quoted.slice(1);
+  const value = Number(token);
+  if (hasFloatSyntax(token)) {
+    if (Number.isInteger(value)) marksOf(holder).push(key);
+    return value;
+  }
+  return Number.isSafeInteger(value) ? value : BigInt(token);
+}
+
+/** The same result through a reviver with source access: slower, but exact for any text. */
+function parseWithReviver(text: string): unknown {
+  return JSON.parse(text, exactReviver as (key: string, value: unknown) => unknown);
+}
+
+function exactReviver(
+  this: Holder,
+  key: string,
+  value: unknown,
+  context?: ReviverContext,
+): unknown {
+  if (typeof value === "number") {
+    const source = context?.source;
+    if (source === undefined) return value;
+    if (!hasFloatSyntax(source)) {
+      if (Number.isSafeInteger(value)) return value;
+      marksOf(this);
+      return BigInt(source);
+    }
+    if (Number.isInteger(value)) marksOf(this).push(key);
+    else if (!Number.isFinite(value)) marksOf(this);
+    return value;
+  }
+  if (typeof value === "object" && value !== null && (value as Marked)[NUMBER_MARKS]) {
+    marksOf(this);
+  }
+  return value;
+}

@@ -109,7 +109,7 @@ export async function* runSeries(
   plan: ResourcePlan,
   request: HttpRequest,
   ctx: SeriesContext,
-  process: (records: unknown[]) => ProcessedPage,
+  process: (records: unknown[]) => Promise<ProcessedPage>,
 ): AsyncGenerator<unknown[]> {
   const stats = statsOf(ctx, plan.name);
   let paginator = plan.paginator?.clone();
@@ -128,7 +128,7 @@ export async function* runSeries(
       stats.pages++;
       paginator ??= detect(plan, response, records, ctx);
       paginator.updateState(response, records);
-      const page = process(records);
+      const page = await process(records);
       if (paginator.hasNextPage && !page.stop) {
         paginator.updateRequest(request);
         pending = send(plan, request, ctx); // prefetch: in flight while this page is consumed
@@ -221,9 +221,9 @@ function appendParam(search: URLSearchParams, key: string, value: unknown): void
   search.append(key, toText(value));
 }
 
-/** Prefixes a user-facing error with the resource it happened in. */
+/** Prefixes a user-facing error with the resource it happened in, unless it names it already. */
 function inResource(resource: string, error: unknown): unknown {
-  if (!(error instanceof UserError) || error.message.startsWith("Resource ")) return error;
+  if (!(error instanceof UserError) || /^(Resource|Connector) /.test(error.message)) return error;
   const message = `Resource "${resource}": ${error.message}`;
   if (error instanceof HttpError) {
     return new HttpError(message, error.status, error.url, { cause: error });

@@ -201,11 +201,14 @@ export async function readPluginMeta(
 export async function loadConnectorFrom(
   dir: string,
   entry: string,
-  options: { paths: Iterable<string>; display: (path: string) => string },
+  options: { paths: Iterable<string>; display: (path: string) => string; label?: string },
 ): Promise<Connector> {
   const paths = [...options.paths];
   try {
-    return await loadConnectorFile(join(dir, entry), { readable: paths.map((p) => join(dir, p)) });
+    return await loadConnectorFile(join(dir, entry), {
+      readable: paths.map((p) => join(dir, p)),
+      label: options.label,
+    });
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     let message = error.message;

@@ -110,6 +110,7 @@ export function startHookSession(
       { type: "start", mode: "hooks", entry: plugin.module.url },
       { timeoutMs, signal, what: `Loading connector ${name}` },
     ).catch((error) => {
+      if (signal?.aborted) throw signal.reason;
       throw error instanceof WorkerFailure ? loadError(name, error.error) : error;
     });
     if (answer.type === "failed") throw loadError(name, answer.error);
@@ -135,6 +136,8 @@ export function startHookSession(
           }`,
         });
       } catch (error) {
+        // Stopped by the run's signal (Ctrl-C): the run's reason, not the worker's end.
+        if (signal?.aborted) throw signal.reason;
         if (!(error instanceof WorkerFailure)) throw error;
         throw hookError(name, place.resource, undefined, error.error);
       }

@@ -94,14 +94,17 @@ async function evaluateFile(
   options: LoadConnectorOptions,
 ): Promise<unknown> {
   const entry = pathToFileURL(absolute);
-  const shown = (url: URL) => url.href === entry.href ? path : fileURLToPath(url);
+  const label = options.label ?? path;
+  const shown = (url: URL) => url.href === entry.href ? label : fileURLToPath(url);
   const collected = await collectFiles(entry, {
     read: async (url) => {
       try {
         return await Deno.readFile(url);
       } catch (error) {
         throw new UserError(
-          `Cannot read ${shown(url)}, which connector ${path} imports: ${(error as Error).message}`,
+          `Cannot read ${shown(url)}, which connector ${label} imports: ${
+            (error as Error).message
+          }`,
           { cause: error },
         );
       }
@@ -113,7 +116,7 @@ async function evaluateFile(
     {
       url: entry.href,
       files: [...new Set([...own, ...(options.readable ?? [])])],
-      label: options.label ?? path,
+      label,
     },
     options,
   );

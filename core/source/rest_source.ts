@@ -298,7 +298,9 @@ async function* runResource(
     stats.records += page.records.length;
     return page;
   };
-  for await (const records of runSeries(plan, request, ctx, process)) {
+  // Only sorted incremental records can end a series early (`row_order`).
+  const mayStop = plan.incremental?.settings.row_order !== undefined;
+  for await (const records of runSeries(plan, request, ctx, process, { mayStop })) {
     // Child requests are prepared before the page leaves, so whatever the consumer does to
     // the records cannot change what the children ask for.
     const jobs = children.length > 0 ? prepareChildren(children, records) : undefined;

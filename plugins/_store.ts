@@ -9,9 +9,14 @@
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ConfigError, UserError } from "../core/errors.ts";
+import {
+  checkImportable,
+  MODULE_FILE,
+  readModuleMeta,
+  relativeImports,
+} from "../core/sandbox/mod.ts";
 import { loadConnectorFile } from "../core/source/mod.ts";
 import type { Connector } from "../core/source/types.ts";
-import { MODULE_FILE, relativeImports } from "./_collect.ts";
 import { sha256Hex } from "./_hash.ts";
 
 /** Where a project keeps its vendored connectors, relative to the project root. */
@@ -98,6 +103,7 @@ export function checkSelfContained(
     if (!MODULE_FILE.test(path)) continue;
     for (const specifier of relativeImports(decoder.decode(bytes), display(path))) {
       const target = new URL(specifier, `file:///plugin/${path}`).pathname;
+      checkImportable(target, `${display(path)} imports "${specifier}", which`);
       const inside = target.startsWith("/plugin/") &&
         files.has(decodeURIComponent(target.slice("/plugin/".length)));
       if (!inside) {
@@ -146,23 +152,67 @@ export async function stage(projectDir: string, files: Map<string, Uint8Array>):
   };
 }
 
+/** What `dltx add` knows of a plugin's definition without running any of its code. */
+export interface PluginMeta {
+  /** The definition's name, when it is known (`undefined`: a module that does not spell it). */
+  name?: string;
+  version?: string;
+}
+
+/**
+ * Reads a plugin's name and version without running its code: a YAML/JSON definition is
+ * loaded and validated (it is data); a TS/JS module is only read (`readModuleMeta`), so its
+ * definition is validated when it first runs, in its sandbox.
+ *
+ * @throws {ConfigError} for an invalid YAML/JSON definition or a module without default export.
+ */
+export async function readPluginMeta(
+  dir: string,
+  entry: string,
+  options: { files: Map<string, Uint8Array>; display: (path: string) => string },
+): Promise<PluginMeta> {
+  if (!MODULE_FILE.test(entry)) {
+    const { name, version } = await loadConnectorFrom(dir, entry, {
+      paths: options.files.keys(),
+      display: options.display,
+    });
+    return { name, version };
+  }
+  const meta = readModuleMeta(new TextDecoder().decode(options.files.get(entry)));
+  if (!meta.hasDefault) {
+    throw new ConfigError(
+      `Connector module ${options.display(entry)} has no default export; write "export ` +
+        `default { name, client, resources }"${
+          meta.exports.length ? ` (it exports: ${meta.exports.join(", ")})` : ""
+        }`,
+    );
+  }
+  return { name: meta.name, version: meta.version };
+}
+
 /**
  * Loads and validates the connector at `<dir>/<entry>`; errors name files by `display`
- * instead of the folder they were loaded from.
+ * instead of the folder they were loaded from. A module runs in its sandbox, where it may
+ * read the files of `paths`.
  *
- * @throws {ConfigError} for a module without default export or an invalid definition.
+ * @throws {ConfigError} for a module without default export, a denied permission, or an
+ *   invalid definition.
  */
 export async function loadConnectorFrom(
   dir: string,
   entry: string,
-  options: { paths: Iterable<string>; display: (path: string) => string },
+  options: { paths: Iterable<string>; display: (path: string) => string; label?: string },
 ): Promise<Connector> {
+  const paths = [...options.paths];
   try {
-    return await loadConnectorFile(join(dir, entry));
+    return await loadConnectorFile(join(dir, entry), {
+      readable: paths.map((p) => join(dir, p)),
+      label: options.label,
+    });
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     let message = error.message;
-    for (const path of options.paths) {
+    for (const path of paths) {
       const absolute = join(dir, path);
       message = message.replaceAll(pathToFileURL(absolute).href, options.display(path))
         .replaceAll(absolute, options.display(path));

@@ -1,22 +1,26 @@
 /**
  * Stores a resolved plugin under `.dltx/connectors/<name>/` and pins it in `dltx.lock`. The
- * plugin is written to a staging folder and loaded from there first, so a broken definition
- * never replaces a working one, and the diff against what was there is computed before the
- * swap.
+ * plugin is written to a staging folder and checked there first, so a broken definition never
+ * replaces a working one, and the diff against what was there is computed before the swap.
+ *
+ * No plugin code runs here: a YAML/JSON definition is validated (it is data), a TS/JS module
+ * only has its imports scanned (when it was resolved) and its default export, `name` and
+ * `version` read from its text. Its definition is validated when it first runs, in its
+ * sandbox.
  *
  * @module
  */
 
+import { basename, extname } from "node:path";
 import { ConfigError } from "../core/errors.ts";
-import type { Connector } from "../core/source/types.ts";
 import { unifiedDiff } from "./_line_diff.ts";
 import {
   CONNECTOR_NAME,
   exists,
   hashFiles,
   listFiles,
-  loadConnectorFrom,
   readFiles,
+  readPluginMeta,
   stage,
   vendoredDir,
   vendoredPath,
@@ -45,9 +49,8 @@ export interface FileChange {
 
 /** What {@linkcode installPlugin} did. */
 export interface InstallResult {
+  /** The name it is stored and run under. */
   name: string;
-  /** The validated definition (its `name` is the stored name). */
-  connector: Connector;
   /** The entry written to `dltx.lock`. */
   locked: LockedConnector;
   /** `added` (new), `updated` (same spec, new files), `replaced` (`--force`), `unchanged`. */
@@ -65,8 +68,9 @@ export interface InstallResult {
  * @param plugin the resolved files.
  * @param options `name` and `force`.
  * @returns what changed.
- * @throws {ConfigError} for an invalid definition (which key, what was expected), a module
- *   without default export, or a name taken by a connector from another spec (without force).
+ * @throws {ConfigError} for an invalid YAML/JSON definition (which key, what was expected), a
+ *   module without default export, or a name taken by a connector from another spec (without
+ *   force).
  */
 export async function installPlugin(
   projectDir: string,
@@ -74,11 +78,11 @@ export async function installPlugin(
   options: InstallOptions = {},
 ): Promise<InstallResult> {
   await using staged = await stage(projectDir, plugin.files);
-  const definition = await loadConnectorFrom(staged.dir, plugin.entry, {
-    paths: plugin.files.keys(),
+  const definition = await readPluginMeta(staged.dir, plugin.entry, {
+    files: plugin.files,
     display: plugin.display,
   });
-  const name = checkName(options.name ?? definition.name);
+  const name = checkName(options.name ?? definition.name ?? fallbackName(plugin));
   const lock = await readLockfile(projectDir);
   const previous = Object.hasOwn(lock.connectors, name) ? lock.connectors[name] : undefined;
   const dir = vendoredDir(projectDir, name);
@@ -97,10 +101,9 @@ export async function installPlugin(
   };
   const old = dirExists ? await readFiles(dir, await listFiles(dir, name)) : new Map();
   const { changes, diff } = compare(name, old, plugin.files);
-  const connector = { ...definition, name };
   const sameLock = previous !== undefined && sameEntry(previous, locked);
   if (sameLock && changes.length === 0) {
-    return { name, connector, locked, status: "unchanged", changes, diff };
+    return { name, locked, status: "unchanged", changes, diff };
   }
   await staged.moveTo(dir);
   lock.connectors[name] = locked;
@@ -110,7 +113,23 @@ export async function installPlugin(
     : previous?.spec === plugin.spec
     ? "updated"
     : "replaced";
-  return { name, connector, locked, status, changes, diff };
+  return { name, locked, status, changes, diff };
+}
+
+/**
+ * The name of a module whose definition does not spell out its `name` as a literal: the JSR
+ * package's name, else the entry's file name, else (for `mod.ts`, `index.ts`, `main.ts`) its
+ * folder's name.
+ */
+function fallbackName(plugin: ResolvedPlugin): string {
+  if (plugin.kind === "jsr") {
+    const match = /^jsr:@[^/]+\/([^@/]+)/.exec(plugin.spec);
+    if (match) return match[1];
+  }
+  const shown = plugin.display(plugin.entry).replace(/[?#].*$/, "").replace(/\\/g, "/");
+  const stem = basename(shown, extname(shown));
+  if (!/^(mod|index|main)$/i.test(stem)) return stem;
+  return basename(shown.slice(0, shown.lastIndexOf("/")) || stem);
 }
 
 function checkName(name: string): string {

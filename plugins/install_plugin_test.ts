@@ -44,7 +44,7 @@ Deno.test("installPlugin() stores the files and pins their sha256 in dltx.lock",
   await project(async (dir) => {
     const result = await installPlugin(dir, plugin({ "shop.ts": SHOP, "base.ts": BASE }));
     equal(result.status, "added");
-    equal(result.connector.client.base_url, "https://shop.test/");
+    equal(result.name, "shop");
     const stored = join(dir, ".dltx", "connectors", "shop");
     equal(await Deno.readTextFile(join(stored, "shop.ts")), SHOP);
     equal(await Deno.readTextFile(join(stored, "base.ts")), BASE);
@@ -104,7 +104,7 @@ Deno.test("installPlugin() refuses a name taken by another spec unless forced", 
     equal((await readLockfile(dir)).connectors.shop.spec, "./shop.ts");
     // --name stores a second copy next to it; the definition's name follows.
     const named = await installPlugin(dir, other, { name: "shop_eu" });
-    equal(named.connector.name, "shop_eu");
+    equal(named.name, "shop_eu");
     deepEqual(Object.keys((await readLockfile(dir)).connectors), ["shop", "shop_eu"]);
     await rejects(installPlugin(dir, other, { name: "9lives" }), /Invalid connector name "9lives"/);
   });
@@ -114,18 +114,24 @@ Deno.test("installPlugin() rejects an invalid definition and keeps what was ther
   await project(async (dir) => {
     await installPlugin(dir, plugin({ "shop.ts": SHOP, "base.ts": BASE }));
     const lockBefore = await Deno.readTextFile(join(dir, "dltx.lock"));
-    const invalid = SHOP.replace(`resources: ["items"]`, `resources: [{ name: "x", endpont: {} }]`);
+    // A JSON (or YAML) definition is data: validated at once.
+    const invalid = JSON.stringify({
+      name: "shop",
+      client: { base_url: "https://shop.test/" },
+      resources: [{ name: "x", endpont: {} }],
+    });
     await rejects(
-      installPlugin(dir, plugin({ "shop.ts": invalid, "base.ts": BASE })),
+      installPlugin(dir, plugin({ "shop.json": invalid }, { entry: "shop.json" })),
       (e: Error) => {
         equal(e instanceof ConfigError, true);
         match(
           e.message,
-          /^Invalid connector "shop" \(https:\/\/plugins\.test\/shop\.ts\): resources\[0\]\.endpont/,
+          /^Invalid connector "shop" \(https:\/\/plugins\.test\/shop\.json\): resources\[0\]\.endpont/,
         );
         return true;
       },
     );
+    // A module is only read: no default export is told from its text.
     await rejects(
       installPlugin(dir, plugin({ "shop.ts": `export const shop = {};\n` })),
       /^ConfigError: Connector module https:\/\/plugins\.test\/shop\.ts has no default export; write "export default \{ name, client, resources \}" \(it exports: shop\)/,
@@ -133,6 +139,30 @@ Deno.test("installPlugin() rejects an invalid definition and keeps what was ther
     equal(await Deno.readTextFile(join(dir, "dltx.lock")), lockBefore);
     equal(await Deno.readTextFile(join(dir, ".dltx/connectors/shop/shop.ts")), SHOP);
     deepEqual(entries(join(dir, ".dltx", "connectors")), ["shop"]);
+  });
+});
+
+Deno.test("installPlugin() never runs a module's code: its name and version are read from its text", async () => {
+  await project(async (dir) => {
+    const marker = join(dir, "ran.txt");
+    const hostile = `Deno.writeTextFileSync(${JSON.stringify(marker)}, "ran");
+export default defineIt({ name: "quiet", version: "2.0.0", client: { base_url: "https://q.test/" }, resources: ["a"] });
+function defineIt<T>(c: T): T { return c; }
+`;
+    const result = await installPlugin(dir, plugin({ "quiet.ts": hostile }, { entry: "quiet.ts" }));
+    deepEqual([result.name, result.locked.resolved_version], ["quiet", "2.0.0"]);
+    equal(await Deno.stat(marker).then(() => true, () => false), false);
+    // Without a literal name, the file's name is the connector's.
+    const computed =
+      `const n = "x" + "y";\nexport default { name: n, client: {}, resources: [] };\n`;
+    const named = await installPlugin(
+      dir,
+      plugin({ "orders.ts": computed }, {
+        entry: "orders.ts",
+        spec: "https://plugins.test/orders.ts",
+      }),
+    );
+    deepEqual([named.name, named.locked.resolved_version], ["orders", null]);
   });
 });
 

@@ -73,7 +73,11 @@ export async function loadVendoredConnector(
   const files = await verifyVendored(dir, locked);
   const display = (path: string) => vendoredPath(name, path);
   checkSelfContained(files, display);
-  const connector = await loadConnectorFrom(dir, locked.entry, { paths: files.keys(), display });
+  const connector = await loadConnectorFrom(dir, locked.entry, {
+    paths: files.keys(),
+    display,
+    label: `"${name}" (${display(locked.entry)})`,
+  });
   // The lock's name wins (`dltx add --name`): config sections and pipeline names follow it.
   return { connector: { ...connector, name }, locked };
 }

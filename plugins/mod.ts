@@ -35,7 +35,7 @@
  * @module
  */
 
-export * from "./scan_imports.ts";
+export { type ImportRef, scanImports } from "../core/sandbox/mod.ts";
 export * from "./lockfile.ts";
 export * from "./serialize_connector.ts";
 export * from "./resolve_plugin.ts";

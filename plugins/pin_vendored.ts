@@ -1,7 +1,8 @@
 /**
  * `dltx add connector <name> --pin`: accepts the edits made to a vendored connector (a
  * customised built-in, a patched plugin) by recording its files' sha256 in `dltx.lock` again,
- * after the same checks `dltx add` makes. Where it came from (spec, url) stays as it was.
+ * after the same checks `dltx add` makes (no plugin code runs). Where it came from (spec, url)
+ * stays as it was.
  *
  * @module
  */
@@ -12,9 +13,8 @@ import {
   exists,
   hashFiles,
   listFiles,
-  loadConnectorFrom,
   readFiles,
-  stage,
+  readPluginMeta,
   vendoredDir,
   vendoredPath,
 } from "./_store.ts";
@@ -47,9 +47,7 @@ export async function pinVendored(projectDir: string, name: string): Promise<Ins
     throw new ConfigError(`Cannot pin ${display(entry)}: the connector's entry file is missing`);
   }
   checkSelfContained(files, display);
-  // Loaded from a copy: this process may have imported the folder's old version already.
-  await using staged = await stage(projectDir, files);
-  const definition = await loadConnectorFrom(staged.dir, entry, { paths: files.keys(), display });
+  const definition = await readPluginMeta(dir, entry, { files, display });
 
   const hashes = await hashFiles(files);
   const locked: LockedConnector = previous ? { ...previous, files: hashes } : {
@@ -62,13 +60,12 @@ export async function pinVendored(projectDir: string, name: string): Promise<Ins
     files: hashes,
   };
   const changes = changedFiles(previous?.files ?? {}, hashes);
-  const connector = { ...definition, name };
   if (previous && changes.length === 0) {
-    return { name, connector, locked, status: "unchanged", changes, diff: "" };
+    return { name, locked, status: "unchanged", changes, diff: "" };
   }
   lock.connectors[name] = locked;
   await writeLockfile(projectDir, lock);
-  return { name, connector, locked, status: previous ? "updated" : "added", changes, diff: "" };
+  return { name, locked, status: previous ? "updated" : "added", changes, diff: "" };
 }
 
 /** A folder that was never locked: `<name>.ts` (or .js, .json, .yaml), or its only file. */

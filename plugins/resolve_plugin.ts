@@ -10,7 +10,7 @@ import { basename, isAbsolute, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { ConfigError, UserError } from "../core/errors.ts";
 import type { Connector } from "../core/source/types.ts";
-import { collectFiles, type CollectOptions, CONNECTOR_FILE } from "./_collect.ts";
+import { collectFiles, type CollectOptions, CONNECTOR_FILE } from "../core/sandbox/mod.ts";
 import { checkFetchable, fetchBytes } from "./_fetch.ts";
 import { sha256Hex } from "./_hash.ts";
 import { resolveJsr } from "./_jsr.ts";

@@ -4,7 +4,7 @@ import { pathToFileURL } from "node:url";
 import { InternalError } from "../core/errors.ts";
 import type { Connector } from "../core/source/types.ts";
 import { validateConnector } from "../core/source/validate.ts";
-import { scanImports } from "./scan_imports.ts";
+import { scanImports } from "../core/sandbox/mod.ts";
 import { serializeConnector } from "./serialize_connector.ts";
 
 const steps = {

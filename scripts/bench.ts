@@ -1,9 +1,9 @@
 // A script's entry point prints its results to the terminal.
 // deno-lint-ignore-file no-console
 /**
- * `deno task bench [--rows 200000] [--page-size 1000] [--small-ids] [--keep] [--cli <path>]`:
- * measures a real `dltx run` of a GitHub-issue-like API into DuckDB against DuckDB loading the
- * same records from a JSONL file by itself.
+ * `deno task bench [--rows 200000] [--page-size 1000] [--small-ids] [--keep] [--cli <path>]
+ * [--map-step]`: measures a real `dltx run` of a GitHub-issue-like API into DuckDB against
+ * DuckDB loading the same records from a JSONL file by itself.
  *
  * 1. Starts `scripts/bench_api.ts` in its own process (it must not share the CLI's event loop
  *    or heap) and writes a connector JSON for it (resource `issues`, `header_link` paginator).
@@ -23,6 +23,11 @@
  * The last line printed is machine-readable:
  * `bench: rows=N rows_per_s=N peak_rss_mb=N ratio_vs_duckdb=N` where the ratio is dltx wall
  * seconds / DuckDB-native seconds.
+ *
+ * `--map-step` also runs a TS connector for the same API with one `map` processing step, which
+ * runs in the plugin sandbox (a worker; records cross as JSON, a page per round trip), and
+ * prints its own line before the last: `bench map_step: rows=N rows_per_s=N peak_rss_mb=N
+ * overhead_vs_plain=N%`, the overhead being its wall time over the plain run's.
  *
  * @module
  */
@@ -59,6 +64,7 @@ interface BenchOptions {
   ids: IdKind;
   keep: boolean;
   cli: string;
+  mapStep: boolean;
 }
 
 /** The kernel's peak resident set size of a process in MiB, or 0 once it is gone. */
@@ -163,6 +169,17 @@ function benchConnector(url: string) {
   };
 }
 
+/**
+ * The same connector as a TS plugin with one `map` step (run in its sandbox, see
+ * `core/sandbox`): each record gets a `mapped` column.
+ */
+function benchMapConnector(url: string): string {
+  const definition = JSON.stringify({ ...benchConnector(url), name: "bench_map" }, null, 2);
+  return `const definition = ${definition};\n` +
+    `definition.resources[0].processing_steps = [{ map: (r) => ({ ...r, mapped: true }) }];\n` +
+    `export default definition;\n`;
+}
+
 /** The command that runs the CLI: `deno run -A <file>` for a script, the file for a binary. */
 function cliCommand(cli: string, args: string[]): [string, string[]] {
   // From source, run with the flags the compiled binary has baked in (scripts/v8_flags.ts).
@@ -177,21 +194,21 @@ interface Loaded extends BenchCounts {
   ids: BenchIds;
 }
 
-async function countLoaded(dbPath: string): Promise<Loaded> {
+async function countLoaded(dbPath: string, dataset = "bench_dataset"): Promise<Loaded> {
   const instance = await DuckDBInstance.create(dbPath, { access_mode: "READ_ONLY" });
   const conn = await instance.connect();
   try {
     const reader = await conn.runAndReadAll(
-      `SELECT (SELECT count(*) FROM bench_dataset.issues),
-              (SELECT count(*) FROM bench_dataset.issues__labels),
+      `SELECT (SELECT count(*) FROM ${dataset}.issues),
+              (SELECT count(*) FROM ${dataset}.issues__labels),
               (SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY column_name)
                  FROM information_schema.columns
-                WHERE table_schema = 'bench_dataset' AND table_name = 'issues'
+                WHERE table_schema = '${dataset}' AND table_name = 'issues'
                   AND (column_name = 'id' OR column_name LIKE 'id\_\_%' ESCAPE '\')),
-              (SELECT CAST(min(id) AS VARCHAR) FROM bench_dataset.issues),
-              (SELECT CAST(max(id) AS VARCHAR) FROM bench_dataset.issues),
-              (SELECT count(DISTINCT id) FROM bench_dataset.issues),
-              (SELECT CAST(sum(id) AS VARCHAR) FROM bench_dataset.issues)`,
+              (SELECT CAST(min(id) AS VARCHAR) FROM ${dataset}.issues),
+              (SELECT CAST(max(id) AS VARCHAR) FROM ${dataset}.issues),
+              (SELECT count(DISTINCT id) FROM ${dataset}.issues),
+              (SELECT CAST(sum(id) AS VARCHAR) FROM ${dataset}.issues)`,
     );
     const [issues, labels, idTypes, min, max, distinct, sum] = reader.getRows()[0];
     return {
@@ -211,19 +228,43 @@ function tail(text: string, lines = 20): string {
   return text.trimEnd().split("\n").slice(-lines).join("\n");
 }
 
-async function runDltx(dir: string, options: BenchOptions): Promise<Measured> {
+/** A run of the CLI: the connector file it loads (written by `write`) and its pipeline. */
+interface DltxRun {
+  file: string;
+  pipeline: string;
+  write: (apiUrl: string) => string;
+}
+
+const PLAIN_RUN: DltxRun = {
+  file: "bench_connector.json",
+  pipeline: "bench",
+  write: (url) => JSON.stringify(benchConnector(url), null, 2),
+};
+
+const MAP_STEP_RUN: DltxRun = {
+  file: "bench_map_connector.ts",
+  pipeline: "bench_map",
+  write: benchMapConnector,
+};
+
+async function runDltx(dir: string, options: BenchOptions, what = PLAIN_RUN): Promise<Measured> {
   console.error(`bench: starting the bench API (${options.rows} rows) ...`);
   const api = await startApiProcess(options.rows, options.pageSize, options.ids);
   try {
-    const connectorPath = join(dir, "bench_connector.json");
-    await Deno.writeTextFile(connectorPath, JSON.stringify(benchConnector(api.url), null, 2));
-    console.error(`bench: running ${options.cli} run ${connectorPath} --pipeline bench ...`);
-    const [cmd, args] = cliCommand(options.cli, ["run", connectorPath, "--pipeline", "bench"]);
+    const connectorPath = join(dir, what.file);
+    await Deno.writeTextFile(connectorPath, what.write(api.url));
+    console.error(`bench: running ${options.cli} run ${connectorPath} --pipeline ${what.pipeline}`);
+    const [cmd, args] = cliCommand(options.cli, [
+      "run",
+      connectorPath,
+      "--pipeline",
+      what.pipeline,
+    ]);
     const run = await runMeasured(cmd, args, {
       cwd: dir,
       env: {
         DLTX_PIPELINES_DIR: join(dir, "pipelines"),
-        DESTINATION__DUCKDB__CREDENTIALS: join(dir, "bench.duckdb"),
+        DESTINATION__DUCKDB__CREDENTIALS: join(dir, `${what.pipeline}.duckdb`),
       },
     });
     if (run.code !== 0) {
@@ -235,6 +276,24 @@ async function runDltx(dir: string, options: BenchOptions): Promise<Measured> {
   } finally {
     await api.stop();
   }
+}
+
+/** The TS connector with a `map` step, its rows checked like the plain run's. */
+async function runMapStep(
+  dir: string,
+  options: BenchOptions,
+  expected: BenchCounts,
+): Promise<Measured> {
+  const run = await runDltx(dir, options, MAP_STEP_RUN);
+  const loaded = await countLoaded(join(dir, "bench_map.duckdb"), "bench_map_dataset");
+  if (loaded.issues !== expected.issues || loaded.labels !== expected.labels) {
+    throw new UserError(
+      `Row counts differ with the map step: loaded issues=${loaded.issues} ` +
+        `issues__labels=${loaded.labels}, expected issues=${expected.issues} ` +
+        `issues__labels=${expected.labels}`,
+    );
+  }
+  return run;
 }
 
 async function runDuckDbNative(
@@ -282,6 +341,7 @@ async function bench(options: BenchOptions): Promise<void> {
           `id BIGINT ${JSON.stringify(expectedIds)}`,
       );
     }
+    const mapStep = options.mapStep ? await runMapStep(dir, options, expected) : undefined;
     const native = await runDuckDbNative(dir, rows, options.ids);
 
     const rowsPerS = Math.round(rows / dltx.seconds);
@@ -302,6 +362,14 @@ async function bench(options: BenchOptions): Promise<void> {
     );
     console.log(`  ratio         ${fmt(ratio)}x (dltx wall / duckdb native)`);
     if (options.keep) console.log(`  kept          ${dir}`);
+    if (mapStep) {
+      const mapRowsPerS = Math.round(rows / mapStep.seconds);
+      const overhead = (mapStep.seconds / dltx.seconds - 1) * 100;
+      console.log(
+        `bench map_step: rows=${rows} rows_per_s=${mapRowsPerS} ` +
+          `peak_rss_mb=${Math.round(mapStep.peakRssMb)} overhead_vs_plain=${fmt(overhead, 1)}%`,
+      );
+    }
     console.log(
       `bench: rows=${rows} rows_per_s=${rowsPerS} peak_rss_mb=${Math.round(dltx.peakRssMb)} ` +
         `ratio_vs_duckdb=${fmt(ratio)}`,
@@ -329,8 +397,18 @@ async function main(args: string[]): Promise<number> {
     .option("--small-ids", "ids from 1_000_000_000 instead of Snowflake-style ids past 2^53")
     .option("--keep", "keep the temp dir (databases, connector, JSONL)", false)
     .option("--cli <path>", "CLI to measure: a .ts/.js entry or a compiled binary")
+    .option("--map-step", "also run a TS connector with a map step (the plugin sandbox)", false)
     .parse(args, { from: "user" })
-    .opts<{ rows: number; pageSize: number; smallIds?: boolean; keep: boolean; cli?: string }>();
+    .opts<
+      {
+        rows: number;
+        pageSize: number;
+        smallIds?: boolean;
+        keep: boolean;
+        cli?: string;
+        mapStep: boolean;
+      }
+    >();
   const cli = opts.cli ?? join(REPO, "main.ts");
   try {
     await Deno.stat(cli);
@@ -345,6 +423,7 @@ async function main(args: string[]): Promise<number> {
       ids: opts.smallIds ? "small" : "snowflake",
       keep: opts.keep,
       cli,
+      mapStep: opts.mapStep,
     });
     return 0;
   } catch (error) {

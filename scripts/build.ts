@@ -15,7 +15,10 @@
  *    `--include connectors` (the built-in connectors' files, docs included, stay readable at
  *    run time: `dltx add connector <built-in>` copies them) and `--node-modules-dir=manual`
  *    (so the staged `node_modules` is embedded as it is). Every built-in connector is in the
- *    module graph through `connectors/mod.ts`.
+ *    module graph through `connectors/mod.ts`. The connector plugin sandbox needs
+ *    `--unstable-worker-options` (workers with narrowed permissions), `--include` of its worker
+ *    module (`deno compile` leaves workers out of the graph) and `--no-prompt` (a plugin must
+ *    not ask the user for a permission its sandbox denies).
  * 3. writes the `.sha256`; for the host target it also runs `--version` twice and prints the
  *    time of each (the first run self-extracts).
  *
@@ -68,6 +71,9 @@ export const STAGED: readonly string[] = [
   "destinations",
   "plugins",
 ];
+
+/** The connector sandbox's worker module, which `deno compile` must be told to embed. */
+export const SANDBOX_WORKER = "core/sandbox/_worker.ts";
 
 /** The DuckDB binding package a target loads, e.g. `@duckdb/node-bindings-linux-x64`. */
 export function bindingPackage(target: Target): string {
@@ -140,11 +146,15 @@ export function compileArgs(target: Target, output: string): string[] {
     "-A",
     "--self-extracting",
     "--node-modules-dir=manual",
+    "--unstable-worker-options",
+    "--no-prompt",
     v8FlagsArg(),
     "--target",
     target.name,
     "--include",
     "connectors",
+    "--include",
+    SANDBOX_WORKER,
     "--output",
     output,
     "main.ts",

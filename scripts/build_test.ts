@@ -12,6 +12,7 @@ import {
   isForeignBinding,
   parseBuildArgs,
   pruneBindings,
+  SANDBOX_WORKER,
   sha256Line,
   STAGED,
   type Target,
@@ -85,6 +86,12 @@ Deno.test("compileArgs() self-extracts, embeds the connectors and the staged nod
   }
   equal(args[args.indexOf("--target") + 1], WINDOWS.name);
   equal(args[args.indexOf("--include") + 1], "connectors");
+  // The plugin sandbox: workers with narrowed permissions, its worker module, no prompts.
+  ok(args.includes("--unstable-worker-options"));
+  ok(args.includes("--no-prompt"));
+  equal(args[args.lastIndexOf("--include") + 1], SANDBOX_WORKER);
+  ok(Deno.statSync(join(REPO, SANDBOX_WORKER)).isFile);
+  ok(STAGED.includes(SANDBOX_WORKER.split("/")[0]));
   equal(args[args.indexOf("--output") + 1], "/out/dltx.exe");
   equal(args.at(-1), "main.ts");
 });

@@ -33,7 +33,7 @@ export async function resolveConnector(spec: string, cwd: string): Promise<Conne
     );
   }
   if (FILE_PATTERN.test(spec) || spec.includes("/") || spec.includes("\\")) {
-    return await loadConnectorFile(isAbsolute(spec) ? spec : join(cwd, spec));
+    return await loadConnectorFile(isAbsolute(spec) ? spec : join(cwd, spec), { label: spec });
   }
   if (await hasVendoredConnector(cwd, spec)) {
     return (await loadVendoredConnector(cwd, spec)).connector;

@@ -94,14 +94,16 @@ export function buildRequest(plan: ResourcePlan, parent?: unknown): HttpRequest 
 }
 
 /**
- * Streams the records of each page of one series. Each page is processed (`process`) before
- * the next one is requested, so a processed page can end the series; the next page is then on
- * its way while the current one is handed out.
+ * Streams the records of each page of one series. A page that may end the series (sorted
+ * records past an incremental range) is processed (`process`) before the next one is
+ * requested; otherwise the next request leaves first, so it is on its way while the page is
+ * processed (a plugin's processing steps take a round trip to its sandbox) and handed out.
  *
  * @param plan the resource.
  * @param request the first request; the paginator changes it from page to page.
  * @param ctx shared client, logger, abort signal and counters.
  * @param process turns the selected records of a page into the records to hand out.
+ * @param options `mayStop`: whether a processed page can end the series. @default true
  * @throws {HttpError} when a request fails for good.
  * @throws {DataError} when the selector matches nothing or the paginator would loop.
  */
@@ -109,8 +111,10 @@ export async function* runSeries(
   plan: ResourcePlan,
   request: HttpRequest,
   ctx: SeriesContext,
-  process: (records: unknown[]) => ProcessedPage,
+  process: (records: unknown[]) => Promise<ProcessedPage>,
+  options: { mayStop?: boolean } = {},
 ): AsyncGenerator<unknown[]> {
+  const mayStop = options.mayStop ?? true;
   const stats = statsOf(ctx, plan.name);
   let paginator = plan.paginator?.clone();
   paginator?.initRequest(request);
@@ -128,8 +132,13 @@ export async function* runSeries(
       stats.pages++;
       paginator ??= detect(plan, response, records, ctx);
       paginator.updateState(response, records);
-      const page = process(records);
-      if (paginator.hasNextPage && !page.stop) {
+      const early = !mayStop && paginator.hasNextPage;
+      if (early) {
+        paginator.updateRequest(request);
+        pending = send(plan, request, ctx); // prefetch: in flight while this page is processed
+      }
+      const page = await process(records);
+      if (!early && paginator.hasNextPage && !page.stop) {
         paginator.updateRequest(request);
         pending = send(plan, request, ctx); // prefetch: in flight while this page is consumed
       } else if (page.stop && paginator.hasNextPage) {
@@ -222,9 +231,9 @@ function appendParam(search: URLSearchParams, key: string, value: unknown): void
   search.append(key, toText(value));
 }
 
-/** Prefixes a user-facing error with the resource it happened in. */
+/** Prefixes a user-facing error with the resource it happened in, unless it names it already. */
 function inResource(resource: string, error: unknown): unknown {
-  if (!(error instanceof UserError) || error.message.startsWith("Resource ")) return error;
+  if (!(error instanceof UserError) || /^(Resource|Connector) /.test(error.message)) return error;
   const message = `Resource "${resource}": ${error.message}`;
   if (error instanceof HttpError) {
     return new HttpError(message, error.status, error.url, { cause: error });

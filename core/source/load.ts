@@ -1,14 +1,17 @@
 /**
  * Loads a connector from a file: a TS/JS module's default export, a JSON file or a YAML file,
- * then validates it.
+ * then validates it. A module is plugin code: its imports are scanned first (only relative
+ * files it ships with), then it is evaluated in a sandbox worker that may read only those
+ * files (`core/sandbox`); its functions (processing steps) run later in a hook worker.
  *
  * @module
  */
 
 import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parse as parseYaml, YAMLParseError } from "yaml";
-import { ConfigError } from "../errors.ts";
+import { ConfigError, UserError } from "../errors.ts";
+import { collectFiles, evaluateModule, type LogSink } from "../sandbox/mod.ts";
 import { jsonErrorOffset } from "./_json_error.ts";
 import type { Connector } from "./types.ts";
 import { validateConnector } from "./validate.ts";
@@ -17,8 +20,27 @@ const MODULE = /\.(m?[jt]s|[jt]sx)$/i;
 const JSON_FILE = /\.json$/i;
 const YAML_FILE = /\.ya?ml$/i;
 
+/** Options of {@linkcode loadConnectorFile}. */
+export interface LoadConnectorOptions {
+  /**
+   * More files a module's code may read besides the ones it imports (a vendored connector's
+   * pinned files). @default none
+   */
+  readable?: string[];
+  /** The connector as named in a module's messages. @default the path as given */
+  label?: string;
+  /** Time a module has to load in its sandbox, in ms. @default 30000 */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Receives a module's `console.*` output. */
+  onLog?: LogSink;
+}
+
 /**
- * Loads and validates a connector file.
+ * Loads and validates a connector file. A TS/JS module is evaluated in a sandbox worker (it may
+ * read only its own files: no network, env vars, writes or programs), which needs Deno's
+ * `--unstable-worker-options` flag (`"unstable": ["worker-options"]` in deno.json); without it
+ * Deno stops the process (exit code 70) rather than run the module unconfined.
  *
  * @example Usage
  * ```ts ignore
@@ -26,15 +48,20 @@ const YAML_FILE = /\.ya?ml$/i;
  * const connector = await loadConnectorFile("./connectors/demo.yaml");
  * ```
  * @param path a `.ts`/`.js`/`.mjs`/`.mts` module (default export), `.json`, `.yaml` or `.yml`.
- * @returns the validated connector.
+ * @param options files a module may read besides its imports, its time to load.
+ * @returns the validated connector; a module's functions are stubs its sandbox runs.
  * @throws {ConfigError} for a missing file, an unknown extension, a parse error (with its
- *   line), a module without default export, or an invalid connector.
+ *   line), an import of anything but the module's own files, a permission the module's code
+ *   was denied, a module without default export, or an invalid connector.
  */
-export async function loadConnectorFile(path: string): Promise<Connector> {
+export async function loadConnectorFile(
+  path: string,
+  options: LoadConnectorOptions = {},
+): Promise<Connector> {
   const absolute = resolve(path);
   await assertFile(path, absolute);
   let input: unknown;
-  if (MODULE.test(path)) input = await importDefault(path, absolute);
+  if (MODULE.test(path)) input = await evaluateFile(path, absolute, options);
   else if (JSON_FILE.test(path)) input = parseJson(path, await Deno.readTextFile(absolute));
   else if (YAML_FILE.test(path)) input = parseYamlFile(path, await Deno.readTextFile(absolute));
   else {
@@ -60,24 +87,39 @@ async function assertFile(path: string, absolute: string): Promise<void> {
   if (!info.isFile) throw new ConfigError(`Connector path ${path} is not a file`);
 }
 
-async function importDefault(path: string, absolute: string): Promise<unknown> {
-  let module: Record<string, unknown>;
-  try {
-    module = await import(pathToFileURL(absolute).href);
-  } catch (error) {
-    throw new ConfigError(
-      `Cannot import connector module ${path}: ${(error as Error)?.message ?? error}`,
-      { cause: error },
-    );
-  }
-  if (module.default === undefined) {
-    const named = Object.keys(module);
-    throw new ConfigError(
-      `Connector module ${path} has no default export; write "export default { name, client, ` +
-        `resources }"${named.length ? ` (it exports: ${named.join(", ")})` : ""}`,
-    );
-  }
-  return module.default;
+/** Scans a module's imports, then evaluates it in a sandbox that may read only those files. */
+async function evaluateFile(
+  path: string,
+  absolute: string,
+  options: LoadConnectorOptions,
+): Promise<unknown> {
+  const entry = pathToFileURL(absolute);
+  const label = options.label ?? path;
+  const shown = (url: URL) => url.href === entry.href ? label : fileURLToPath(url);
+  const collected = await collectFiles(entry, {
+    read: async (url) => {
+      try {
+        return await Deno.readFile(url);
+      } catch (error) {
+        throw new UserError(
+          `Cannot read ${shown(url)}, which connector ${label} imports: ${
+            (error as Error).message
+          }`,
+          { cause: error },
+        );
+      }
+    },
+    display: (url) => shown(url),
+  });
+  const own = [...collected.files.keys()].map((p) => fileURLToPath(new URL(p, collected.base)));
+  return await evaluateModule(
+    {
+      url: entry.href,
+      files: [...new Set([...own, ...(options.readable ?? [])])],
+      label,
+    },
+    options,
+  );
 }
 
 function parseJson(path: string, text: string): unknown {

@@ -25,6 +25,8 @@ import {
   statsOf,
 } from "./_series.ts";
 import { setCursorState } from "./_source_state.ts";
+import { declaredHosts } from "./_declared_hosts.ts";
+import { StepRunner } from "./_steps.ts";
 import type { Connector, ExtractOptions, ResourcePage, Source } from "./types.ts";
 import { validateConnector } from "./validate.ts";
 
@@ -115,6 +117,9 @@ export function restApiSource(connector: Connector, options: RestApiSourceOption
     state: committed,
   });
   const mask = masker ? (text: string) => masker.mask(text) : (text: string) => text;
+  // A sandboxed plugin's hooks may reach these hosts (computed now: a bad entry fails early).
+  const net = declaredHosts(checked, config);
+  const steps = { connector: checked.name, net, timeoutMs: options.timeoutMs };
   let run: ExtractRun = { cursors: new Map(), stats: new Map(), skipped: new Set() };
   return {
     name: checked.name,
@@ -129,7 +134,15 @@ export function restApiSource(connector: Connector, options: RestApiSourceOption
       );
       run = { cursors: new Map(), stats: new Map(), skipped };
       const { cursors, stats } = run;
-      return extract(plans, extractOptions, { client, logger, mask, onEvent, cursors, stats });
+      return extract(plans, extractOptions, {
+        client,
+        logger,
+        mask,
+        onEvent,
+        cursors,
+        stats,
+        steps,
+      });
     },
     state: () => sourceState(committed, run),
     stats: () => {
@@ -180,6 +193,8 @@ function configValues(
 }
 
 interface ExtractContext extends SeriesContext {
+  /** Runs processing steps (a plugin's in its sandbox); closed when the extraction ends. */
+  runner: StepRunner;
   /** Resources whose pages are yielded. */
   wanted: Set<string>;
   /** Resources that run: the wanted ones and the parents they need. */
@@ -191,7 +206,9 @@ interface ExtractContext extends SeriesContext {
 async function* extract(
   plans: ResourcePlan[],
   options: ExtractOptions = {},
-  shared: Pick<ExtractContext, "client" | "logger" | "mask" | "onEvent" | "cursors" | "stats">,
+  shared: Pick<ExtractContext, "client" | "logger" | "mask" | "onEvent" | "cursors" | "stats"> & {
+    steps: { connector: string; net: string[]; timeoutMs?: number };
+  },
 ): AsyncGenerator<ResourcePage> {
   const wanted = wantedResources(plans, options.resources);
   const byName = new Map(plans.map((p) => [p.name, p]));
@@ -208,8 +225,16 @@ async function* extract(
   const onAbort = () => controller.abort(outer?.reason);
   if (outer?.aborted) onAbort();
   outer?.addEventListener("abort", onAbort, { once: true });
+  const { steps, ...rest } = shared;
+  const runner = new StepRunner({
+    ...steps,
+    signal: controller.signal,
+    logger: shared.logger,
+    mask: shared.mask,
+  });
   const ctx: ExtractContext = {
-    ...shared,
+    ...rest,
+    runner,
     signal: controller.signal,
     detected: new Map(),
     wanted,
@@ -234,6 +259,7 @@ async function* extract(
   } finally {
     outer?.removeEventListener("abort", onAbort);
     controller.abort();
+    runner.close();
   }
 }
 
@@ -272,13 +298,15 @@ async function* runResource(
   const children = plan.children.filter((c) => ctx.needed.has(c.name));
   const cursor = ctx.cursors.get(plan.name);
   const stats = statsOf(ctx, plan.name);
-  const process = (selected: unknown[]): ProcessedPage => {
-    const records = processRecords(plan, selected, included);
+  const process = async (selected: unknown[]): Promise<ProcessedPage> => {
+    const records = await processRecords(plan, selected, included, ctx.runner);
     const page = cursor ? cursor.filter(records) : { records, stop: false };
     stats.records += page.records.length;
     return page;
   };
-  for await (const records of runSeries(plan, request, ctx, process)) {
+  // Only sorted incremental records can end a series early (`row_order`).
+  const mayStop = plan.incremental?.settings.row_order !== undefined;
+  for await (const records of runSeries(plan, request, ctx, process, { mayStop })) {
     // Child requests are prepared before the page leaves, so whatever the consumer does to
     // the records cannot change what the children ask for.
     const jobs = children.length > 0 ? prepareChildren(children, records) : undefined;
@@ -319,45 +347,17 @@ function includedValues(child: ResourcePlan, record: unknown): [string, unknown]
  * Adds parent fields, then runs the processing steps in order (dlt's order); the incremental
  * filter comes after them, as dlt keeps it at the end of a resource's steps.
  */
-function processRecords(
+async function processRecords(
   plan: ResourcePlan,
   records: unknown[],
   included: [string, unknown][] | undefined,
-): unknown[] {
+  runner: StepRunner,
+): Promise<unknown[]> {
   if (included) {
     for (const record of records) {
       if (record === null || typeof record !== "object") continue;
       for (const [key, value] of included) (record as Record<string, unknown>)[key] = value;
     }
   }
-  let out = records;
-  for (let i = 0; i < plan.steps.length; i++) {
-    const step = plan.steps[i];
-    const label = `processing step ${i + 1} (${"filter" in step ? "filter" : "map"})`;
-    let returnedUndefined = false;
-    try {
-      if ("filter" in step) {
-        out = out.filter((r) => step.filter(r as Record<string, unknown>));
-      } else {
-        out = out.map((r) => {
-          const mapped = step.map(r as Record<string, unknown>);
-          if (mapped === undefined) returnedUndefined = true;
-          return mapped;
-        });
-      }
-    } catch (error) {
-      throw new DataError(
-        `Resource "${plan.name}": ${label} failed: ${
-          error instanceof Error ? error.message : String(error)
-        }`,
-        { cause: error },
-      );
-    }
-    if (returnedUndefined) {
-      throw new DataError(
-        `Resource "${plan.name}": ${label} returned undefined; a map step must return the record`,
-      );
-    }
-  }
-  return out;
+  return plan.steps.length === 0 ? records : await runner.run(plan.name, plan.steps, records);
 }

@@ -106,7 +106,11 @@ export interface ColumnHint {
   dedup_sort?: "asc" | "desc";
 }
 
-/** A processing step (TS connectors): keep records (`filter`) or transform them (`map`). */
+/**
+ * A processing step (TS connectors): keep records (`filter`) or transform them (`map`). A
+ * plugin's steps run in its sandbox: records cross to it as JSON, one page at a time, and its
+ * network is the connector's declared hosts (see `allowed_hosts`).
+ */
 export type ProcessingStep =
   | { filter: (record: Record<string, unknown>) => boolean }
   | { map: (record: Record<string, unknown>) => Record<string, unknown> };
@@ -160,6 +164,13 @@ export interface Connector {
   client: ClientConfig;
   resource_defaults?: ResourceDefaults;
   resources: (string | ResourceConfig)[];
+  /**
+   * More hosts a plugin's own code (its processing steps) may connect to, besides the hosts
+   * of `client.base_url` and of an OAuth token URL: `"api.example.com"` (any port),
+   * `"api.example.com:8443"` or a URL (its host and port). `{field}` placeholders are filled
+   * from config. The requests dltx makes itself do not need them.
+   */
+  allowed_hosts?: string[];
 }
 
 /** What the normalizer and loader need to know of a resource. */

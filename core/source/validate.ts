@@ -7,6 +7,7 @@
 
 import { ConfigError } from "../errors.ts";
 import type { MergeStrategy, WriteDisposition } from "../schema/types.ts";
+import { netHost } from "../sandbox/mod.ts";
 import { Checker, describe, isPlainObject, join } from "./_check.ts";
 import {
   checkColumns,
@@ -44,6 +45,7 @@ const TOP_KEYS = [
   "client",
   "resource_defaults",
   "resources",
+  "allowed_hosts",
 ];
 const CLIENT_KEYS = ["base_url", "headers", "auth", "auth_hosts", "paginator"];
 const RESOURCE_KEYS = [
@@ -143,7 +145,22 @@ function checkConnector(c: Checker, input: unknown, allowCode: boolean): Connect
     checkUniqueNames(c, o.resources);
     checkForEachFields(c, out);
   }
+  if (o.allowed_hosts !== undefined) {
+    out.allowed_hosts = c.list(o.allowed_hosts, "allowed_hosts", (v, p) => checkHost(c, v, p));
+  }
   return out;
+}
+
+/** An `allowed_hosts` entry: a host, `host:port` or URL, or a `{field}` filled at run time. */
+function checkHost(c: Checker, value: unknown, path: string): string | undefined {
+  const host = c.string(value, path);
+  if (host === undefined || host.includes("{") || netHost(host) !== undefined) return host;
+  return c.fail(
+    path,
+    `must be a host ("api.example.com"), host:port ("api.example.com:8443") or a URL (got ${
+      describe(host)
+    })`,
+  );
 }
 
 function checkName(c: Checker, value: unknown): string | undefined {

@@ -382,3 +382,16 @@ Deno.test("validateConnector() requires limit for the header_range paginator", (
     /client\.paginator\.limit is required/,
   );
 });
+
+Deno.test("validateConnector() accepts allowed_hosts: hosts, host:port, URLs, placeholders", () => {
+  const hosts = ["cdn.example.com", "files.example.com:8443", "https://x.example.com/", "{mirror}"];
+  deepStrictEqual(
+    validateConnector({ ...base, allowed_hosts: hosts }, "x.ts").allowed_hosts,
+    hosts,
+  );
+  match(
+    problem({ ...base, allowed_hosts: ["not a host"] }),
+    /allowed_hosts\[0\] must be a host \("api\.example\.com"\), host:port/,
+  );
+  match(problem({ ...base, allowed_hosts: "cdn.example.com" }), /allowed_hosts must be a list/);
+});

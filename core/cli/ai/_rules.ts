@@ -56,10 +56,15 @@ export default defineConnector({
 \`\`\`
 
 - Top level: \`name\`, \`config\` (fields the connector reads), \`client\`, \`resource_defaults\`,
-  \`resources\`. Resource keys: \`name\`, \`endpoint\` (a path or \`{path, method, params, json,
+  \`resources\`, \`allowed_hosts\` (more hosts its processing steps may fetch from). Resource keys: \`name\`, \`endpoint\` (a path or \`{path, method, params, json,
   headers, paginator, data_selector, response_actions, incremental}\`), \`primary_key\`,
   \`merge_key\`, \`write_disposition\`, \`table_name\`, \`max_table_nesting\`, \`selected\`,
   \`include_from_parent\`, \`columns\`, \`schema_contract\`, \`processing_steps\`.
+- A TS connector runs in a sandbox: its code may read only its own files and import only its own
+  relative files (no npm:, jsr: or URL imports, no \`eval\`), has no env vars and cannot write
+  files; its \`processing_steps\` may fetch only from the hosts of \`client.base_url\` and
+  \`allowed_hosts\`. Secrets reach the API through \`config\` fields and \`{field}\`, never
+  through the connector's code.
 - \`{field}\` in strings is replaced by a config field; \`{resources.<parent>.<field>}\` in a path
   or param makes a child resource, fetched once per parent record.
 - Auth \`type\`: \`bearer\` (\`token\`), \`api_key\` (\`name\`, \`api_key\`, \`location\`: header,

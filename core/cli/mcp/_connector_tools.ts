@@ -15,7 +15,9 @@ import { resolveConnector } from "../connector_spec.ts";
 
 /**
  * `validate_connector`: loads and validates a connector file. An invalid one is an answer,
- * not an error: `problems` lists each bad key path with what was expected.
+ * not an error: `problems` lists each bad key path with what was expected. A TS/JS file is
+ * plugin code: its definition is only known by running it, so it is evaluated in the plugin
+ * sandbox (its own files only; no network, env vars, writes or programs; 30 s at most).
  *
  * @throws {InternalError} or another non-config error only when loading fails unexpectedly
  */
@@ -109,6 +111,7 @@ export interface ConfigStatusOptions {
 /**
  * `config_status`: for each config field of a connector, whether it is set and where from
  * (provider and key), or that its default applies. Values are never returned, secret or not.
+ * A TS/JS connector is evaluated in the plugin sandbox, as `validate_connector` does.
  *
  * @throws {ConfigError} for an unknown connector or a TOML file that does not parse
  */

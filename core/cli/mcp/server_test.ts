@@ -163,6 +163,30 @@ Deno.test("createMcpServer() validate_connector lists each invalid key", async (
   deepEqual(good.config_fields, [{ name: "api_key", secret: true, has_default: false }]);
 });
 
+Deno.test("createMcpServer() validate_connector evaluates a TS connector in its sandbox only", async () => {
+  await using f = await fixture();
+  await Deno.writeTextFile(
+    join(f.ctx.cwd, "shop.ts"),
+    `export default { name: "shop", client: { base_url: "https://x.test" }, ` +
+      `resources: [{ name: "items", processing_steps: [{ map: (r) => r }] }] };\n`,
+  );
+  const good = JSON.parse((await f.call("validate_connector", { path: "shop.ts" })).text);
+  deepEqual([good.valid, good.name, good.resources[0].name], [true, "shop", "items"]);
+  // Validating runs the module, but where it can touch nothing: no files, env or network.
+  const marker = join(f.ctx.cwd, "ran.txt");
+  await Deno.writeTextFile(
+    join(f.ctx.cwd, "evil.ts"),
+    `Deno.writeTextFileSync(${JSON.stringify(marker)}, Deno.env.get("SOURCES__SHOP__API_KEY"));\n` +
+      `export default { name: "evil", client: { base_url: "https://x.test" }, resources: ["a"] };\n`,
+  );
+  const res = await f.call("validate_connector", { path: "evil.ts" });
+  ok(!res.text.includes(SECRET));
+  const evil = JSON.parse(res.text);
+  equal(evil.valid, false);
+  match(evil.problems[0], /was denied (env|write) access .* while loading/);
+  equal(await Deno.stat(marker).then(() => true, () => false), false);
+});
+
 Deno.test("createMcpServer() config_status says where a secret is set, never its value", async () => {
   await using f = await fixture();
   await Deno.writeTextFile(

@@ -1,18 +1,24 @@
 /**
  * Gathers a plugin's files: the entry, then every file it imports at run time, transitively.
  * Only relative imports may appear (the plugin is self-contained); anything else is an error
- * naming the file, the line and the specifier.
+ * naming the file, the line and the specifier. These files are all a plugin's code may read
+ * in its sandbox, so none may be a project's config (`.dlt/`, `package.json`), and only ES
+ * modules and JSON can be imported: Deno does not check what a CommonJS `require()`, a Wasm
+ * module's imports or a JSX import-source pragma load.
  *
  * @module
  */
 
-import { ConfigError } from "../core/errors.ts";
+import { ConfigError } from "../errors.ts";
+import { checkRawImports } from "./_raw_imports.ts";
 import { type ImportRef, scanImports } from "./scan_imports.ts";
 
-/** Files whose imports are followed. */
-export const MODULE_FILE = /\.(m?[jt]s|[jt]sx|cjs)$/i;
+/** Files whose imports are followed: ES modules (no CommonJS `.cjs`/`.cts`). */
+export const MODULE_FILE = /\.(m?[jt]s|[jt]sx)$/i;
 /** Files a connector can be: a module, JSON or YAML. */
 export const CONNECTOR_FILE = /\.(m?[jt]s|[jt]sx|json|ya?ml)$/i;
+/** Files a plugin module may import: ES modules and JSON. */
+const IMPORTABLE_FILE = /\.(m?[jt]s|[jt]sx|json)$/i;
 /** More files than any plugin has: stop a runaway import graph. */
 const MAX_FILES = 500;
 
@@ -50,6 +56,7 @@ export async function collectFiles(entry: URL, options: CollectOptions): Promise
     const text = new TextDecoder().decode(bytes);
     for (const target of relativeImports(text, options.display(url))) {
       const next = new URL(target, url);
+      checkImportable(next.pathname, `${options.display(url)} imports "${target}", which`);
       if (seen.has(next.href)) continue;
       if (seen.size >= MAX_FILES) {
         throw new ConfigError(
@@ -64,19 +71,55 @@ export async function collectFiles(entry: URL, options: CollectOptions): Promise
 }
 
 /**
+ * Checks that a file may be imported by plugin code: an ES module or JSON, not a project's
+ * config.
+ *
+ * @param path the file's path (or URL path).
+ * @param subject how the message starts (`shop.ts imports "./x.cjs", which`).
+ * @throws {ConfigError} naming the file and why.
+ */
+export function checkImportable(path: string, subject: string): void {
+  const segments = decodeURIComponent(path).split(/[\\/]/);
+  const name = segments.at(-1) ?? "";
+  if (segments.includes(".dlt") || name === "package.json") {
+    throw new ConfigError(
+      `Connector plugin ${subject} is a project's config, not a file of the plugin; a plugin ` +
+        `may not read .dlt/ (secrets) or package.json`,
+    );
+  }
+  if (!IMPORTABLE_FILE.test(name)) {
+    throw new ConfigError(
+      `Connector plugin ${subject} is neither an ES module nor JSON; a plugin may import only ` +
+        `.ts, .js, .mjs, .mts, .jsx, .tsx and .json files`,
+    );
+  }
+}
+
+/**
  * The relative specifiers a module loads at run time.
  *
  * @param source the module's text.
  * @param file the module's name in errors.
- * @throws {ConfigError} for any other runtime import.
+ * @throws {ConfigError} for any other runtime import, a JSX import-source pragma, or text that
+ *   could hide one from the tokenizer (`_raw_imports.ts`).
  */
 export function relativeImports(source: string, file: string): string[] {
+  // Deno adds `import "<source>/jsx-runtime"` for this pragma, which no scanner sees.
+  const pragma = /@jsxImportSource\s+(\S+)/.exec(source);
+  if (pragma) {
+    throw new ConfigError(
+      `Connector plugin ${file} sets @jsxImportSource ${pragma[1]}, which imports a module at ` +
+        `run time; a plugin may import only relative files it ships with`,
+    );
+  }
   const out: string[] = [];
   for (const ref of scanImports(source)) {
     if (ref.typeOnly) continue;
     const specifier = checkRuntimeImport(ref, file);
     if (!out.includes(specifier)) out.push(specifier);
   }
+  // After the scanner, whose messages are more precise for what it can see.
+  checkRawImports(source, file);
   return out;
 }
 

@@ -342,7 +342,8 @@ export class Normalizer {
       }
     }
     const original = resource.tableName || resource.name;
-    const state = this.#tableState(this.#tableName(normalizePath(original), original), undefined);
+    const name = this.#tableName(normalizePath(original), original);
+    const state = this.#tableState(name, undefined);
     state.hints = resolveColumnHints(resource);
     const root: RootState = {
       info: resource,

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { parseJson, stringifyJson } from "../json/mod.ts";
 import { definitionData } from "./_definition.ts";
 import { lockDownRealm } from "./_lockdown.ts";
 import type { BatchStep, ToWorker, WorkerError } from "./_protocol.ts";
@@ -27,7 +28,7 @@ globalThis.addEventListener("message", (event: MessageEvent<ToWorker>) => {
       channel.post({ type: "failed", error: errorData(error) })
     );
   } else if (message.type === "run" && hooks) {
-    runBatch(hooks, message.steps, JSON.parse(message.records)).then(
+    runBatch(hooks, message.steps, parseJson(message.records) as unknown[]).then(
       (records) => postResult(message.id, records),
       (error) => channel.post({ type: "failed", id: message.id, error: errorData(error) }),
     );
@@ -101,9 +102,10 @@ class MapReturnedUndefined extends Error {
 function postResult(id: number, records: unknown[]): void {
   let text: string;
   try {
-    text = JSON.stringify(records);
+    // Exact numbers both ways: ids past 2^53 stay bigints, `1.0` stays a float.
+    text = stringifyJson(records);
   } catch (error) {
-    // A BigInt or a cycle has no JSON form.
+    // A cycle (or a function's result that is no data) has no JSON form.
     const message = `returned a record that is not JSON data: ${(error as Error).message}`;
     channel.post({ type: "failed", id, error: { name: "DataError", message } });
     return;

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { parseJson, stringifyJson } from "../json/mod.ts";
 import { ConfigError, DataError } from "../errors.ts";
 import { denialMessage, denialOf } from "./_denial.ts";
 import type { BatchStep, FromWorker, WorkerError } from "./_protocol.ts";
@@ -126,7 +127,7 @@ export function startHookSession(
         `processing step ${place.firstStep + i} (${steps[i]?.kind ?? "step"})`;
       let answer: FromWorker;
       try {
-        const text = JSON.stringify(records);
+        const text = stringifyJson(records);
         answer = await worker!.request({ type: "run", id, steps, records: text }, {
           timeoutMs,
           signal,
@@ -141,7 +142,7 @@ export function startHookSession(
         if (!(error instanceof WorkerFailure)) throw error;
         throw hookError(name, place.resource, undefined, error.error);
       }
-      if (answer.type === "result") return JSON.parse(answer.records);
+      if (answer.type === "result") return parseJson(answer.records) as Record<string, unknown>[];
       if (answer.type === "failed") {
         const step = answer.error.step;
         throw hookError(name, place.resource, step === undefined ? undefined : label(step), {

@@ -275,6 +275,18 @@ Deno.test("startHookSession(): hooks reach the declared hosts and nothing else",
   equal(other.hits, 0);
 });
 
+Deno.test("startHookSession(): records cross the sandbox with exact numbers", async () => {
+  // A hook gets ids past 2^53 as bigints and may return them; `1.0` stays a float both ways.
+  await withStep(
+    `return { ...r, big: 9007199254740993n, twice: r.big === undefined ? null : r.big * 2n };`,
+    async (run) => {
+      const [record] = await run() as Record<string, unknown>[];
+      equal(record.big, 9007199254740993n);
+      equal(record.id, 1);
+    },
+  );
+});
+
 Deno.test("startHookSession(): a throwing, undefined-returning or stuck hook fails its batch", async () => {
   const dataError = (pattern: RegExp) => (e: unknown) => {
     if (!(e instanceof DataError)) throw e;
@@ -292,7 +304,7 @@ Deno.test("startHookSession(): a throwing, undefined-returning or stuck hook fai
   await withStep(`return undefined;`, async (run) => {
     await rejects(run(), dataError(/processing step 1 \(map\) failed: returned undefined/));
   });
-  await withStep(`return { n: 10n };`, async (run) => {
+  await withStep(`const o = { id: r.id }; o.self = o; return o;`, async (run) => {
     await rejects(run(), dataError(/returned a record that is not JSON data/));
   });
   await withStep(

@@ -363,3 +363,43 @@ Deno.test("a cursor paginator sends a cursor past 2^53 back exactly, in the quer
   );
   deepEqual([Number(counts.q), Number(counts.b)], [2, 2]);
 });
+
+Deno.test("a TS connector's processing steps get and return exact numbers through its sandbox", async () => {
+  await using server = serve(() =>
+    jsonText(`[{"id": 9007199254740993, "score": 1.0}, {"id": 1234567890123456789, "score": 2.5}]`)
+  );
+  await using p = await tempProject();
+  // The step sees bigints (arithmetic on them works) and hands them back; 1.0 stays a float
+  // in the record the step changed (a new object built by the step has no float marks).
+  await Deno.writeTextFile(
+    p.path("snow.ts"),
+    `export default {
+  name: "snow",
+  client: { base_url: ${JSON.stringify(server.url)}, paginator: "single_page" },
+  resources: [{
+    name: "things",
+    endpoint: { path: "things" },
+    processing_steps: [{ map: (r) => { r.next_id = r.id + 1n; return r; } }],
+  }],
+};
+`,
+  );
+  await runOk(p, ["run", "./snow.ts"], "run");
+  const db = "snow_pipeline.duckdb";
+  const ds = "snow_pipeline_dataset";
+  deepEqual(
+    await tuples(
+      p,
+      db,
+      `SELECT CAST(id AS VARCHAR), CAST(next_id AS VARCHAR), score FROM ${ds}.things ORDER BY id`,
+    ),
+    [
+      ["9007199254740993", "9007199254740994", 1],
+      ["1234567890123456789", "1234567890123456790", 2.5],
+    ],
+  );
+  const types = await columnTypes(p, db, ds, "things");
+  equal(types.id, "BIGINT");
+  equal(types.next_id, "BIGINT");
+  equal(types.score, "DOUBLE");
+});

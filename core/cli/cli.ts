@@ -22,6 +22,7 @@ import { queryCommand, type QueryCommandOptions } from "./query.ts";
 import { addConnectorCommand, type AddConnectorOptions } from "./add.ts";
 import { initCommand, type InitCommandOptions } from "./init.ts";
 import type { DashboardOptions } from "./dashboard/mod.ts";
+import type { McpCommandOptions } from "./mcp/mod.ts";
 import { AI_AGENTS, aiSetupCommand } from "./ai/mod.ts";
 
 /** Exit codes of the CLI. */
@@ -199,12 +200,19 @@ export async function runCli(context: CliContext): Promise<number> {
 
   program.command("mcp")
     .description(
-      "serve the dltx MCP tools on stdio for an assistant in an editor: pipelines, state, " +
-        "schemas, row counts, read-only SQL, connector validation, config status (no secrets)",
+      "serve the dltx MCP tools on stdio (or --http) for an assistant in an editor: " +
+        "pipelines, state, schemas, previews, row counts, read-only SQL, connector " +
+        "validation, config status and secrets tools (never a secret's value)",
     )
-    .action(async () => {
+    .option(
+      "--http",
+      "serve MCP's Streamable HTTP transport on 127.0.0.1 instead of stdio; prints the URL " +
+        "and the token clients send as Authorization: Bearer (DLTX_MCP_TOKEN fixes it)",
+    )
+    .option("--port <port>", "--http: port to listen on (default: a free one)")
+    .action(async (options: McpCommandOptions) => {
       const { mcpCommand } = await import("./mcp/mod.ts");
-      exitCode = await mcpCommand(ctx);
+      exitCode = await mcpCommand(ctx, options);
     });
 
   try {

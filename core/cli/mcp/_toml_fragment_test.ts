@@ -41,7 +41,10 @@ Deno.test("mergeTomlFragment() adds a key to its table and keeps every comment",
       `# access_token = "<access_token>"\naccess_token = ${JSON.stringify(SECRET)}\n`,
     ),
   );
-  equal((parse(text) as any).sources.github.access_token, SECRET);
+  deepEqual(parse(text).sources, {
+    github: { access_token: SECRET },
+    other: { api_key: "old-key", region: "eu" },
+  });
 });
 
 Deno.test("mergeTomlFragment() replaces a value in place, keeping its trailing comment", () => {

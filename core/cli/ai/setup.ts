@@ -249,7 +249,7 @@ secrets and loaded data. Query the data through \`dltx query\` or the MCP tools 
         owned(
           ".cursor/rules/dltx-secrets.mdc",
           alwaysOn(
-            "description: Secrets of this project: never read them, use the dltx MCP tools\n" +
+            'description: "Secrets of this project: never read them, use the dltx MCP tools"\n' +
               "globs:\nalwaysApply: true\n",
             secrets,
           ),

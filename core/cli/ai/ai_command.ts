@@ -54,6 +54,10 @@ export async function aiSetupCommand(
   const known = requireAgent(agent ?? options.agent);
   const files = await setupAgent(ctx.cwd, known, { launch: options.launch });
   ctx.stdout.write(setupSummary(known, files));
+  if (known === "cursor") {
+    // As dlt's `ai init` says: Cursor asks before it starts a project's MCP servers.
+    ctx.stdout.write("Cursor: enable the dltx MCP server once in Cursor Settings > MCP.\n");
+  }
   ctx.stdout.write(
     `Next: dltx ai toolkit install rest-api-pipeline --agent ${known} adds the workflow's ` +
       "skills; restart the assistant's session to load the changes.\n",

@@ -22,7 +22,17 @@ import { queryCommand, type QueryCommandOptions } from "./query.ts";
 import { addConnectorCommand, type AddConnectorOptions } from "./add.ts";
 import { initCommand, type InitCommandOptions } from "./init.ts";
 import type { DashboardOptions } from "./dashboard/mod.ts";
-import { AI_AGENTS, aiSetupCommand } from "./ai/mod.ts";
+import type { McpCommandOptions } from "./mcp/mod.ts";
+import {
+  AI_AGENTS,
+  type AiCommandOptions,
+  aiSetupCommand,
+  aiStatusCommand,
+  aiToolkitInfoCommand,
+  aiToolkitInstallCommand,
+  aiToolkitListCommand,
+  aiToolkitUninstallCommand,
+} from "./ai/mod.ts";
 
 /** Exit codes of the CLI. */
 export const EXIT = { ok: 0, userError: 1, usage: 2, internal: 70, interrupted: 130 } as const;
@@ -68,17 +78,63 @@ export async function runCli(context: CliContext): Promise<number> {
       exitCode = await initCommand(ctx, { connector, destination }, options);
     });
 
-  program.command("ai")
-    .description("set up an AI assistant in your editor for dltx connectors")
-    .command("setup")
+  const ai = program.command("ai")
     .description(
-      "write the editor's rules (how to write, run and check a connector), register dltx mcp " +
-        "in its MCP config and keep .dlt/secrets.toml out of its context; re-running updates " +
-        "in place",
+      "set up an AI assistant in your editor for dltx connectors: rules, MCP, skills",
+    );
+  const agentHelp = AI_AGENTS.join(" | ");
+  ai.command("init")
+    .description(
+      "write the editor's rules (how to write, run and check a connector) and secrets rule, " +
+        "register dltx mcp in its MCP config and keep .dlt/secrets.toml out of its context; " +
+        "re-running updates in place",
     )
-    .argument("<agent>", AI_AGENTS.join(" | "))
+    .argument("[agent]", agentHelp)
+    .option("--agent <agent>", agentHelp)
+    .action(async (agent: string | undefined, options: AiCommandOptions) => {
+      exitCode = await aiSetupCommand(ctx, agent, options);
+    });
+  ai.command("setup")
+    .description("the same as dltx ai init")
+    .argument("<agent>", agentHelp)
     .action(async (agent: string) => {
       exitCode = await aiSetupCommand(ctx, agent);
+    });
+  ai.command("status")
+    .description("show what dltx ai set up for each agent, and the toolkits installed")
+    .action(async () => {
+      exitCode = await aiStatusCommand(ctx);
+    });
+  const toolkit = ai.command("toolkit")
+    .description("toolkits of skills for the assistant (rest-api-pipeline)");
+  toolkit.command("list")
+    .description("the toolkits dltx has, and for which agents each is installed")
+    .action(async () => {
+      exitCode = await aiToolkitListCommand(ctx);
+    });
+  toolkit.command("info")
+    .description("a toolkit's skills and where each editor gets them")
+    .argument("<name>", "toolkit name")
+    .action(async (name: string) => {
+      exitCode = await aiToolkitInfoCommand(ctx, name);
+    });
+  toolkit.command("install")
+    .description(
+      "write a toolkit's skills in the editor's format (and run dltx ai init first if needed); " +
+        "installing again changes nothing",
+    )
+    .argument("<name>", "toolkit name")
+    .option("--agent <agent>", `${agentHelp} (default: every agent dltx ai init was run for)`)
+    .option("--force", "replace files of the same name that dltx did not write")
+    .action(async (name: string, options: AiCommandOptions) => {
+      exitCode = await aiToolkitInstallCommand(ctx, name, options);
+    });
+  toolkit.command("uninstall")
+    .description("remove a toolkit's files that are still as installed (edited ones stay)")
+    .argument("<name>", "toolkit name")
+    .option("--agent <agent>", `${agentHelp} (default: every agent it is installed for)`)
+    .action(async (name: string, options: AiCommandOptions) => {
+      exitCode = await aiToolkitUninstallCommand(ctx, name, options);
     });
 
   program.command("add")
@@ -199,12 +255,19 @@ export async function runCli(context: CliContext): Promise<number> {
 
   program.command("mcp")
     .description(
-      "serve the dltx MCP tools on stdio for an assistant in an editor: pipelines, state, " +
-        "schemas, row counts, read-only SQL, connector validation, config status (no secrets)",
+      "serve the dltx MCP tools on stdio (or --http) for an assistant in an editor: " +
+        "pipelines, state, schemas, previews, row counts, read-only SQL, connector " +
+        "validation, config status and secrets tools (never a secret's value)",
     )
-    .action(async () => {
+    .option(
+      "--http",
+      "serve MCP's Streamable HTTP transport on 127.0.0.1 instead of stdio; prints the URL " +
+        "and the token clients send as Authorization: Bearer (DLTX_MCP_TOKEN fixes it)",
+    )
+    .option("--port <port>", "--http: port to listen on (default: a free one)")
+    .action(async (options: McpCommandOptions) => {
       const { mcpCommand } = await import("./mcp/mod.ts");
-      exitCode = await mcpCommand(ctx);
+      exitCode = await mcpCommand(ctx, options);
     });
 
   try {

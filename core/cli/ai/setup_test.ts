@@ -20,11 +20,25 @@ async function inTemp(fn: (dir: string) => Promise<void>): Promise<void> {
 const read = (dir: string, path: string) => Deno.readTextFile(join(dir, path));
 
 const EXPECTED: Record<AiAgent, string[]> = {
-  claude: ["CLAUDE.md", ".mcp.json", ".claude/settings.json"],
-  cursor: [".cursor/rules/dltx.mdc", ".cursor/mcp.json", ".cursorignore"],
+  claude: ["CLAUDE.md", ".claude/rules/dltx-secrets.md", ".mcp.json", ".claude/settings.json"],
+  cursor: [
+    ".cursor/rules/dltx.mdc",
+    ".cursor/rules/dltx-secrets.mdc",
+    ".cursor/mcp.json",
+    ".cursorignore",
+  ],
   codex: ["AGENTS.md", ".codex/config.toml"],
-  copilot: [".github/copilot-instructions.md", ".vscode/mcp.json"],
-  continue: [".continue/rules/dltx.md", ".continue/mcpServers/dltx.yaml", ".continueignore"],
+  copilot: [
+    ".github/copilot-instructions.md",
+    ".github/instructions/dltx-secrets.instructions.md",
+    ".vscode/mcp.json",
+  ],
+  continue: [
+    ".continue/rules/dltx.md",
+    ".continue/rules/dltx-secrets.md",
+    ".continue/mcpServers/dltx.yaml",
+    ".continueignore",
+  ],
 };
 
 for (const agent of AI_AGENTS) {
@@ -37,6 +51,8 @@ for (const agent of AI_AGENTS) {
       match(texts[0], /defineConnector/);
       match(texts[0], /one endpoint at a time/);
       match(texts[0], /SOURCES__<C>__<F>/);
+      // Every agent gets the secrets rule: its own file, or Codex's AGENTS.md section.
+      ok(texts.some((t) => t.includes("call `secrets_update_fragment` with a TOML fragment")));
       const second = await setupAgent(dir, agent, { launch: LAUNCH });
       ok(second.every((f) => f.status === "unchanged"), JSON.stringify(second));
       deepEqual(await Promise.all(EXPECTED[agent].map((p) => read(dir, p))), texts);
@@ -91,7 +107,7 @@ Deno.test("setupAgent() merges into the user's files without clobbering them", a
       JSON.stringify({ permissions: { allow: ["Bash(ls:*)"] }, model: "opus" }),
     );
     const files = await setupAgent(dir, "claude", { launch: LAUNCH });
-    ok(files.every((f) => f.status === "updated"));
+    deepEqual(files.map((f) => f.status), ["updated", "created", "updated", "updated"]);
     const claude = await read(dir, "CLAUDE.md");
     ok(claude.startsWith("# Mine\n\nUse tabs.\n\n<!-- dltx:begin -->\n"));
     ok(claude.endsWith("<!-- dltx:end -->\n"));

@@ -173,25 +173,48 @@ async function queryDestination(
   folder: PipelineFolder,
   sql: string,
 ): Promise<Record<string, unknown>[]> {
+  return await withDestination(ctx, folder, (query) => query(sql));
+}
+
+/**
+ * Opens the pipeline's destination for queries, runs `body` with a query function (read-only
+ * statements only, errors hinting at `<dataset>.<table>`) and closes it.
+ *
+ * @throws {UserError} when the destination is missing or cannot run queries
+ */
+export async function withDestination<T>(
+  ctx: CliContext,
+  folder: PipelineFolder,
+  body: (query: (sql: string) => Promise<Record<string, unknown>[]>) => Promise<T>,
+): Promise<T> {
   const target = await destinationTarget(ctx, folder.name, folder.state);
   const destination = await openDestination(folder.name, target);
   try {
     if (!destination.query) {
       throw new UserError(`The ${destination.type} destination cannot run queries`);
     }
-    return await destination.query(sql).catch((err) => {
-      throw withDatasetHint(err, datasetOf(folder));
-    });
+    const query = destination.query.bind(destination);
+    return await body((sql) =>
+      query(sql).catch((err) => {
+        throw withDatasetHint(err, datasetOf(folder));
+      })
+    );
   } finally {
     await destination.close();
   }
 }
 
-function datasetOf(folder: PipelineFolder): string {
+/** The dataset of a pipeline: from its state, else dlt's default `<pipeline>_dataset`. */
+export function datasetOf(folder: PipelineFolder): string {
   return folder.state?.dataset_name ?? `${folder.name}_dataset`;
 }
 
-function findTable(schema: Schema, table: string): Table {
+/**
+ * The table `table` of `schema`.
+ *
+ * @throws {UserError} for a table the schema does not have, listing those it has
+ */
+export function findTable(schema: Schema, table: string): Table {
   const t = schema.tables[table];
   if (!t) {
     throw new UserError(
@@ -225,6 +248,7 @@ function columnInfo(column: Column): Record<string, unknown> {
   };
 }
 
-function quoteIdent(name: string): string {
+/** Quotes an SQL identifier. */
+export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }

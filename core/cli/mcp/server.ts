@@ -15,6 +15,17 @@ import type { CliContext } from "../context.ts";
 import { formatJson } from "../_format.ts";
 import { configStatus, validateConnectorFile } from "./_connector_tools.ts";
 import {
+  exportSchema,
+  getRowCounts,
+  getTableCreateSql,
+  MAX_PREVIEW_ROWS,
+  OUTPUT_FORMATS,
+  previewTable,
+  SCHEMA_FORMATS,
+} from "./_data_tools.ts";
+import { FILTER_OPS, type FilterCondition, MAX_CONDITIONS } from "./_row_filter.ts";
+import { secretsList, secretsUpdateFragment, secretsViewRedacted } from "./_secrets_tools.ts";
+import {
   countRows,
   DEFAULT_ROW_LIMIT,
   lastTrace,
@@ -37,6 +48,13 @@ export const MCP_TOOLS = [
   "run_query",
   "validate_connector",
   "config_status",
+  "preview_table",
+  "get_row_counts",
+  "get_table_create_sql",
+  "export_schema",
+  "secrets_list",
+  "secrets_view_redacted",
+  "secrets_update_fragment",
 ] as const;
 
 const pipeline = z.string().describe("pipeline name, as list_pipelines shows it");
@@ -50,6 +68,50 @@ type PipelineArgs = { pipeline: string; schema?: string };
 type TableArgs = PipelineArgs & { table: string };
 type QueryArgs = { pipeline: string; sql: string; limit?: number };
 type ConfigArgs = { connector: string; pipeline?: string };
+type Format = typeof OUTPUT_FORMATS[number];
+type PreviewArgs = {
+  pipeline_name: string;
+  table_name: string;
+  limit?: number;
+  filter?: FilterCondition[];
+  output_format?: Format;
+};
+type RowCountArgs = {
+  pipeline_name: string;
+  table_names?: string[];
+  dlt_tables?: boolean;
+  filter?: FilterCondition[];
+  output_format?: Format;
+};
+type ExportArgs = {
+  pipeline_name: string;
+  schema_name?: string;
+  hide_columns?: boolean;
+  output_format?: typeof SCHEMA_FORMATS[number];
+};
+
+// dlt's argument names for the tools dlt has (`pipeline_name`, `table_name`, `output_format`).
+const pipelineName = z.string().describe("pipeline name, as list_pipelines shows it");
+const tableName = z.string().describe("table name, as list_tables shows it");
+const outputFormat = z.enum(OUTPUT_FORMATS).optional()
+  .describe("json (default), markdown or jsonl");
+const filter = z.array(z.object({
+  column: z.string().describe("a column of the table"),
+  op: z.enum(FILTER_OPS),
+  value: z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(z.union([z.string(), z.number(), z.boolean()])),
+  ]).optional().describe("a value; a list for `in`; none for is_null / is_not_null"),
+})).max(MAX_CONDITIONS).optional().describe(
+  "conditions on columns, all of which must hold, e.g. " +
+    '[{"column": "state", "op": "=", "value": "open"}]; values are data, never SQL',
+);
+const secretsPath = z.string().optional().describe(
+  "a secrets file as secrets_list shows it, or project / global (default: project)",
+);
 
 /**
  * Creates the MCP server with every dltx tool registered; connect it to a transport.
@@ -141,6 +203,113 @@ export function createMcpServer(ctx: CliContext): McpServer {
       tool(() => configStatus(ctx, args.connector, { pipeline: args.pipeline })),
   );
 
+  server.registerTool("preview_table", {
+    description: "The first rows of a table (default 10), optionally only rows matching a " +
+      "filter. Use it to check what a resource loaded.",
+    inputSchema: {
+      pipeline_name: pipelineName,
+      table_name: tableName,
+      limit: z.number().int().min(1).max(MAX_PREVIEW_ROWS).optional()
+        .describe(`rows to return (default 10, max ${MAX_PREVIEW_ROWS})`),
+      filter,
+      output_format: outputFormat,
+    },
+    annotations: readOnly,
+  }, (args: PreviewArgs) =>
+    tool(() =>
+      previewTable(ctx, args.pipeline_name, args.table_name, {
+        limit: args.limit,
+        filter: args.filter,
+        format: args.output_format,
+      })
+    ));
+
+  server.registerTool("get_row_counts", {
+    description: "Rows per table of the pipeline's dataset (data tables; dlt_tables adds " +
+      "_dlt_*), optionally only rows matching a filter; tables without a filter column are " +
+      "skipped, tables not created yet are listed as not_loaded.",
+    inputSchema: {
+      pipeline_name: pipelineName,
+      table_names: z.array(z.string()).optional().describe("count only these tables"),
+      dlt_tables: z.boolean().optional().describe("also count dlt's _dlt_* tables"),
+      filter,
+      output_format: outputFormat,
+    },
+    annotations: readOnly,
+  }, (args: RowCountArgs) =>
+    tool(() =>
+      getRowCounts(ctx, args.pipeline_name, {
+        tables: args.table_names,
+        dltTables: args.dlt_tables,
+        filter: args.filter,
+        format: args.output_format,
+      })
+    ));
+
+  server.registerTool(
+    "get_table_create_sql",
+    {
+      description: "The CREATE TABLE statement of a table in DuckDB's SQL, from the schema.",
+      inputSchema: { pipeline_name: pipelineName, table_name: tableName },
+      annotations: readOnly,
+    },
+    (args: { pipeline_name: string; table_name: string }) =>
+      tool(() => getTableCreateSql(ctx, args.pipeline_name, args.table_name)),
+  );
+
+  server.registerTool("export_schema", {
+    description: "The pipeline's schema as a Mermaid ER diagram (default), DBML, or the " +
+      "stored schema as YAML or JSON; hide_columns for large schemas.",
+    inputSchema: {
+      pipeline_name: pipelineName,
+      schema_name: schemaName,
+      hide_columns: z.boolean().optional().describe("tables and links only"),
+      output_format: z.enum(SCHEMA_FORMATS).optional()
+        .describe("mermaid (default), yaml, dbml or json"),
+    },
+    annotations: readOnly,
+  }, (args: ExportArgs) =>
+    tool(() =>
+      exportSchema(ctx, args.pipeline_name, {
+        schema: args.schema_name,
+        hideColumns: args.hide_columns,
+        format: args.output_format,
+      })
+    ));
+
+  server.registerTool("secrets_list", {
+    description: "The secrets files (project .dlt/secrets.toml, global ~/.dlt/secrets.toml) " +
+      "with the keys each sets, and the env vars setting sources' and destinations' config. " +
+      "Never values. Use this instead of reading .dlt/secrets.toml.",
+    annotations: readOnly,
+  }, () => tool(() => secretsList(ctx)));
+
+  server.registerTool("secrets_view_redacted", {
+    description: "A secrets file as TOML with every value replaced by stars (placeholders " +
+      "such as <api_key> stay): its tables and keys, never a value.",
+    inputSchema: { path: secretsPath },
+    annotations: readOnly,
+  }, (args: { path?: string }) => tool(() => secretsViewRedacted(ctx, args.path)));
+
+  server.registerTool(
+    "secrets_update_fragment",
+    {
+      description: "Merge a TOML fragment into a secrets file (default the project's " +
+        ".dlt/secrets.toml, created if missing), keeping its comments and other values. Only " +
+        "with a fragment the user approved, holding values the user gave; never invent one. " +
+        "Answers which keys it added or updated, never the values.",
+      inputSchema: {
+        fragment: z.string().describe(
+          'TOML to merge, e.g. [sources.github]\naccess_token = "..." (tables and values)',
+        ),
+        path: secretsPath,
+      },
+      annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: false },
+    },
+    (args: { fragment: string; path?: string }) =>
+      tool(() => secretsUpdateFragment(ctx, args.fragment, args.path)),
+  );
+
   return server;
 }
 
@@ -150,7 +319,9 @@ function toolRunner(ctx: CliContext) {
   return async (body: () => Promise<unknown>): Promise<CallToolResult> => {
     try {
       const value = await body();
-      return { content: [{ type: "text", text: mask(formatJson(value)) }] };
+      // Text answers (SQL, diagrams, Markdown) go as they are; the rest as JSON.
+      const text = typeof value === "string" ? value : formatJson(value);
+      return { content: [{ type: "text", text: mask(text) }] };
     } catch (err) {
       let message: string;
       if (err instanceof UserError) message = err.message;

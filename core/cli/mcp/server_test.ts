@@ -213,3 +213,165 @@ Deno.test("createMcpServer() config_status says where a secret is set, never its
   match(fields[1].expected_at, /SOURCES__SHOP__REGION/);
   deepEqual([fields[2].set, fields[2].provider], [true, "default"]);
 });
+
+Deno.test("createMcpServer() preview_table filters rows from structured conditions only", async () => {
+  await using f = await fixture();
+  const pipeline_name = "load_items";
+  const preview = async (args: Record<string, unknown>) =>
+    await f.call("preview_table", { pipeline_name, table_name: "items", ...args });
+  const two = JSON.parse((await preview({ limit: 2 })).text);
+  deepEqual([two.row_count, two.rows.length], [2, 2]);
+  const one = JSON.parse(
+    (await preview({ filter: [{ column: "name", op: "in", value: ["n2", "nope"] }] })).text,
+  );
+  deepEqual(one.rows.map((r: { id: number }) => r.id), [2]);
+  const md = await preview({
+    filter: [{ column: "id", op: ">=", value: 3 }],
+    output_format: "markdown",
+  });
+  match(md.text, /^\| id \| name \|.*\n\| --- \|/);
+  match(md.text, /\| 3 \| n3 \|/);
+
+  // Attacks: names are checked against the schema, values stay literals, ops are a fixed list.
+  const attacks: [Record<string, unknown>, RegExp][] = [
+    [{ table_name: 'items" ; DROP TABLE x; --' }, /has no table/],
+    [{ filter: [{ column: "id = 1 OR 1=1 --", op: "=", value: 1 }] }, /has no column/],
+    [{ filter: [{ column: "name", op: "= 'x' OR 1=1 --", value: 1 }] }, /Invalid|op/i],
+    [{ filter: [{ column: "name", op: "=", value: { sql: "1" } }] }, /Invalid|value/i],
+    [{ filter: [{ column: "name", op: "is_null", value: "x" }] }, /takes no value/],
+    [{ filter: [{ column: "name", op: "in", value: [] }] }, /list of 1 to/],
+    [{ limit: 1000 }, /Invalid|limit/i],
+  ];
+  for (const [args, message] of attacks) {
+    const res = await preview(args);
+    equal(res.isError, true, JSON.stringify(args));
+    match(res.text, message);
+  }
+  for (const value of ["x' OR '1'='1", "'; DROP TABLE load_items_dataset.items; --"]) {
+    const res = JSON.parse((await preview({ filter: [{ column: "name", op: "=", value }] })).text);
+    equal(res.row_count, 0);
+  }
+  // The table is still whole.
+  equal(JSON.parse((await preview({})).text).row_count, 3);
+});
+
+Deno.test("createMcpServer() get_row_counts counts, filters and skips tables without the column", async () => {
+  await using f = await fixture();
+  const counts = JSON.parse((await f.call("get_row_counts", { pipeline_name: "load_items" })).text);
+  deepEqual(counts.tables, [
+    { table_name: "items", row_count: 3 },
+    { table_name: "items__tags", row_count: 3 },
+  ]);
+  const filtered = JSON.parse(
+    (await f.call("get_row_counts", {
+      pipeline_name: "load_items",
+      filter: [{ column: "name", op: "like", value: "n%" }, { column: "id", op: "!=", value: 2 }],
+    })).text,
+  );
+  deepEqual(filtered.tables, [{ table_name: "items", row_count: 2 }]);
+  deepEqual(filtered.skipped, [{ table_name: "items__tags", reason: "no column name" }]);
+  const withDlt = JSON.parse(
+    (await f.call("get_row_counts", { pipeline_name: "load_items", dlt_tables: true })).text,
+  );
+  ok(withDlt.tables.some((t: { table_name: string }) => t.table_name === "_dlt_loads"));
+  const jsonl = await f.call("get_row_counts", {
+    pipeline_name: "load_items",
+    table_names: ["items"],
+    output_format: "jsonl",
+  });
+  equal(jsonl.text, '{"table_name":"items","row_count":3}\n');
+});
+
+Deno.test("createMcpServer() get_table_create_sql and export_schema describe the schema", async () => {
+  await using f = await fixture();
+  const ddl = await f.call("get_table_create_sql", {
+    pipeline_name: "load_items",
+    table_name: "items",
+  });
+  match(ddl.text, /^CREATE TABLE "load_items_dataset"\."items" \(\n {2}"id" BIGINT NOT NULL,\n/);
+  match(ddl.text, /"_dlt_id" VARCHAR NOT NULL\n\);\n$/);
+  const mermaid = (await f.call("export_schema", { pipeline_name: "load_items" })).text;
+  match(mermaid, /^erDiagram\n {2}items \{\n {4}bigint id PK\n/);
+  match(mermaid, /items \|\|--o\{ items__tags : "_dlt_parent_id"/);
+  const dbml = (await f.call("export_schema", {
+    pipeline_name: "load_items",
+    output_format: "dbml",
+    hide_columns: true,
+  })).text;
+  equal(
+    dbml,
+    'Table "items" {\n}\n\nTable "items__tags" {\n}\n\n' +
+      'Ref: "items__tags"."_dlt_parent_id" > "items"."_dlt_id"\n',
+  );
+  const yaml =
+    (await f.call("export_schema", { pipeline_name: "load_items", output_format: "yaml" }))
+      .text;
+  match(yaml, /^version: \d+/m);
+});
+
+Deno.test("createMcpServer() secrets tools show keys, never values, and merge fragments", async () => {
+  await using f = await fixture();
+  const VALUE = "pa$$w0rd-'\"-in-file";
+  const NEW = "brand-new-token-42";
+  await Deno.mkdir(join(f.ctx.cwd, ".dlt"));
+  const file = join(f.ctx.cwd, ".dlt", "secrets.toml");
+  const original = `# my secrets\n[sources.shop]\n# the key\napi_key = ${
+    JSON.stringify(VALUE)
+  } # keep\n\n[sources.github]\n# access_token = "<access_token>"\n`;
+  await Deno.writeTextFile(file, original);
+  const outputs: string[] = [];
+  const call = async (name: string, args: Record<string, unknown> = {}) => {
+    const res = await f.call(name, args);
+    outputs.push(res.text);
+    return res;
+  };
+  const list = JSON.parse((await call("secrets_list")).text);
+  deepEqual(list.files[0], {
+    path: file,
+    scope: "project",
+    present: true,
+    keys: ["sources.shop.api_key"],
+    placeholders: [],
+  });
+  deepEqual(list.env, [{ name: "SOURCES__SHOP__API_KEY", key: "sources.shop.api_key" }]);
+  const view = JSON.parse((await call("secrets_view_redacted")).text);
+  equal(view.toml, '[sources.shop]\napi_key = "**********"\n\n[sources.github]\n');
+
+  const update = JSON.parse(
+    (await call("secrets_update_fragment", {
+      fragment: `[sources.github]\naccess_token = "${NEW}"\n`,
+    })).text,
+  );
+  deepEqual([update.added, update.updated, update.created], [
+    ["sources.github.access_token"],
+    [],
+    false,
+  ]);
+  equal(
+    await Deno.readTextFile(file),
+    original + `access_token = "${NEW}"\n`,
+  );
+  const again = JSON.parse(
+    (await call("secrets_update_fragment", { fragment: `sources.shop.api_key = "${NEW}"` }))
+      .text,
+  );
+  deepEqual(again.updated, ["sources.shop.api_key"]);
+  match(await Deno.readTextFile(file), new RegExp(`api_key = "${NEW}" # keep`));
+
+  for (
+    const [args, message] of [
+      [{ fragment: `token = "${NEW}` }, /not valid TOML \(line 1/],
+      [{ fragment: `k = "${NEW}"`, path: "/etc/passwd" }, /is not a secrets file/],
+      [{ fragment: `k = "${NEW}"`, path: "../.dlt/secrets.toml" }, /is not a secrets file/],
+    ] as const
+  ) {
+    const res = await call("secrets_update_fragment", args);
+    equal(res.isError, true);
+    match(res.text, message);
+  }
+  const viewOther = await call("secrets_view_redacted", { path: "/etc/hosts" });
+  equal(viewOther.isError, true);
+  for (const text of outputs) {
+    for (const secret of [VALUE, NEW, SECRET]) ok(!text.includes(secret), `leaked: ${text}`);
+  }
+});

@@ -276,14 +276,18 @@ export function stagingDatasetName(dataset: string): string {
  * @throws {UserError} naming the privilege to grant when the user may not create it
  */
 export async function ensureSchema(client: PgClient, name: string, where: string): Promise<void> {
-  const found = await client.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [name]);
-  if ((found.rowCount ?? 0) > 0) return;
+  // Who and where, read now: after a failed statement the transaction answers nothing more.
+  const found = await client.query(
+    "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS found, " +
+      "current_user AS u, current_database() AS d",
+    [name],
+  );
+  const { found: exists, u, d } = found.rows[0] as { found: boolean; u: string; d: string };
+  if (exists) return;
   try {
     await client.query(`CREATE SCHEMA ${quoteIdent(name)}`);
   } catch (err) {
     if (sqlState(err) === "42501") {
-      const who = await client.query("SELECT current_user AS u, current_database() AS d");
-      const { u, d } = who.rows[0] as { u: string; d: string };
       throw new UserError(
         `User "${u}" may not create schema "${name}" in database "${d}" at ${where}: grant it ` +
           `(GRANT CREATE ON DATABASE ${quoteIdent(d)} TO ${quoteIdent(u)}) or create the ` +

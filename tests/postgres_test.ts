@@ -296,13 +296,13 @@ Deno.test({
   ignore,
   fn: async () => {
     const url = await freshDatabase(server!);
+    const long = "a_rather_long_field_name_that_keeps_going_and_going_past_the_limit";
     let body = '[{"id": 12345678901234567890123, "snowflake": 1234567890123456789, "f": 1.0, ' +
-      '"nested": {"big": 98765432109876543210}}]';
+      `"nested": {"big": 98765432109876543210}, "${long}_1": "one", "${long}_2": "two"}]`;
     await using api = serve(() =>
       new Response(body, { headers: { "content-type": "application/json" } })
     );
     await using p = await tempProject();
-    const long = "a_rather_long_field_name_that_keeps_going_and_going_past_the_limit";
     const connector = await p.writeConnector({
       name: "nums",
       client: { base_url: api.url, paginator: "single_page" },
@@ -333,8 +333,24 @@ Deno.test({
       ["nested", "jsonb", null, null],
       ["snowflake", "bigint", 64, 0],
     ]);
+    // Names past PostgreSQL's 63 characters are shortened with dlt's tag, so two of them that
+    // share their first 63 characters stay two columns.
+    const longColumns = await pgQuery(
+      url,
+      "SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND " +
+        "table_name = 'nums' AND column_name LIKE 'a\\_rather%' ORDER BY column_name",
+      [ds],
+    );
+    equal(longColumns.length, 2);
+    const names = longColumns.map((r) => String(r.column_name));
+    for (const name of names) equal(name.length, 63);
+    const values = await pgQuery(
+      url,
+      `SELECT "${names[0]}" AS a, "${names[1]}" AS b FROM ${ds}.nums`,
+    );
+    deepEqual(new Set(Object.values(values[0])), new Set(["one", "two"]));
     // A frozen contract: a new column fails the run, and nothing of it is written.
-    body = `[{"id": 1, "${long}": "x"}]`;
+    body = `[{"id": 1, "brand_new": "x"}]`;
     const frozen = await p.dltx(["run", connector, "--to", "postgres"], env);
     equal(frozen.code, 1);
     match(frozen.stderr, /frozen for columns/);

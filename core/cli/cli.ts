@@ -50,7 +50,7 @@ export async function runCli(context: CliContext): Promise<number> {
     )
     .usage("<connector> <destination> [--force] [--agent <agent>] | -l")
     .argument("[connector]", "a built-in or added connector's name, or a connector file's path")
-    .argument("[destination]", "duckdb | filesystem")
+    .argument("[destination]", "duckdb | filesystem | postgres")
     .option("-l, --list", "list the built-in connectors, one line each")
     .option("--force", "overwrite the files that exist")
     .option(

@@ -45,14 +45,20 @@ export function parseConnectionString(text: string): Partial<PostgresCredentials
     throw new ConfigError(
       "The postgres credentials must be a connection string " +
         "postgresql://user:password@host:port/database (or the split keys database, username, " +
-        `password, host, port in [destination.postgres.credentials]); got one starting with "${
-          scheme ?? text.slice(0, 12).replace(/:.*/, "")
-        }"`,
+        // The value may be a password pasted into the wrong key: never echo it.
+        "password, host, port in [destination.postgres.credentials]); got " +
+        (scheme ? `a ${scheme}:// URL` : "a value that is no URL"),
     );
   }
+  // libpq allows an empty host (`postgresql://u@/db?host=/run/postgresql`); URL does not.
+  const noHost = "dltx-no-host.invalid";
+  const patched = text.replace(
+    /^([a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?)(?=[/?#]|$)/i,
+    `$1${noHost}`,
+  );
   let url: URL;
   try {
-    url = new URL(text);
+    url = new URL(patched);
   } catch {
     throw new ConfigError(
       "The postgres connection string is not a valid URL: write it as " +
@@ -70,7 +76,7 @@ export function parseConnectionString(text: string): Partial<PostgresCredentials
   if (url.username) out.username = decode(url.username, "user name");
   if (url.password) out.password = decode(url.password, "password");
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
-  if (host) out.host = decode(host, "host");
+  if (host && host !== noHost) out.host = decode(host, "host");
   if (url.port) out.port = Number(url.port);
   const database = decode(url.pathname.replace(/^\//, ""), "database");
   if (database) out.database = database;
@@ -79,6 +85,34 @@ export function parseConnectionString(text: string): Partial<PostgresCredentials
   const timeout = url.searchParams.get("connect_timeout");
   if (timeout !== null) out.connectTimeout = positiveNumber(timeout, "connect_timeout");
   return out;
+}
+
+/**
+ * Credentials from a config value, as dlt takes them: a connection string, or a table of
+ * dlt's keys (`database`, `username`, `password`, `host`, `port`, `connect_timeout`).
+ *
+ * @throws {ConfigError} for anything else, or missing or wrong parts
+ */
+export function credentialsFrom(value: unknown): PostgresCredentials {
+  if (typeof value === "string") return checkCredentials(parseConnectionString(value));
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new ConfigError(
+      "The postgres credentials must be a connection string " +
+        "postgresql://user:password@host:port/database or a table of its parts",
+    );
+  }
+  const v = value as Record<string, unknown>;
+  const text = (key: string) =>
+    v[key] === undefined || v[key] === null ? undefined : String(v[key]);
+  const number = (key: string) => v[key] === undefined ? undefined : Number(v[key]);
+  return checkCredentials({
+    database: text("database"),
+    username: text("username"),
+    password: text("password"),
+    host: text("host"),
+    port: number("port"),
+    connectTimeout: number("connect_timeout") ?? number("connectTimeout"),
+  });
 }
 
 /**

@@ -19,8 +19,8 @@ import type {
 import { connect, type PgClient } from "./_connect.ts";
 import {
   checkCredentials,
+  credentialsFrom,
   displayLocation,
-  parseConnectionString,
   type PostgresCredentials,
 } from "./credentials.ts";
 import { dropTables } from "./_drop.ts";
@@ -261,7 +261,11 @@ export class PostgresDestination implements Destination {
 
 /**
  * A PostgreSQL destination for a connection string (`postgresql://user:password@host:port/db`)
- * or credentials, as dlt's `dlt.destinations.postgres(credentials)`.
+ * or credentials (dlt's keys `database`, `username`, `password`, `host`, `port`,
+ * `connect_timeout`, as a secrets.toml table holds them), as dlt's
+ * `dlt.destinations.postgres(credentials)`.
+ *
+ * @throws {ConfigError} for incomplete or malformed credentials
  *
  * @example Usage
  * ```ts ignore
@@ -272,13 +276,10 @@ export class PostgresDestination implements Destination {
  * ```
  */
 export function postgres(
-  credentials: string | PostgresCredentials,
+  credentials: string | PostgresCredentials | Record<string, unknown>,
   options: Omit<PostgresOptions, "credentials"> = {},
 ): PostgresDestination {
-  const parsed = typeof credentials === "string"
-    ? checkCredentials(parseConnectionString(credentials))
-    : credentials;
-  return new PostgresDestination({ ...options, credentials: parsed });
+  return new PostgresDestination({ ...options, credentials: credentialsFrom(credentials) });
 }
 
 /** Every job's table must be in the schema; anything else is a bug of the caller. */

@@ -13,8 +13,9 @@
  */
 
 import { DataError } from "../../core/errors.ts";
-import { hasRiskyNumber, parseJson, stringifyJson } from "../../core/json/mod.ts";
+import { parseJson, riskyNumberSpans, stringifyJson } from "../../core/json/mod.ts";
 import type { Column, DataType } from "../../core/schema/types.ts";
+import { CopyScanner } from "./_copy_scan.ts";
 
 /** PostgreSQL's NULL in the text format. */
 const NULL = "\\N";
@@ -45,18 +46,41 @@ export function escapeCopyText(value: string, column: string, stats?: EncodeStat
 
 type Encoder = (value: unknown) => string;
 
+/**
+ * A number token JSON.parse would read inexactly (past 2^53, `1.0`, `1e400`) reaches the
+ * encoders as this character followed by the token's text (see {@linkcode quoteRiskyNumbers}).
+ */
+const MARK = 0;
+/** Marked tokens inside JSON text written by `JSON.stringify`: back to bare numbers. */
+const MARKED_IN_JSON = /"\\u0000([-+.0-9eE]+)"/g;
+
+function isMarked(v: unknown): v is string {
+  return typeof v === "string" && v.charCodeAt(0) === MARK;
+}
+
 /** The text of one value of a column of type `type` (never null: the caller writes `\N`). */
 function encoderFor(column: Column, stats: EncodeStats): Encoder {
   const name = column.name;
   const type: DataType = column.data_type;
   switch (type) {
     case "text":
-      return (v) => escapeCopyText(typeof v === "string" ? v : scalarText(v), name, stats);
+      return (v) =>
+        typeof v !== "string"
+          ? escapeCopyText(scalarText(v), name, stats)
+          : isMarked(v)
+          ? v.slice(1)
+          : escapeCopyText(v, name, stats);
     case "bigint":
     case "decimal":
-      return (v) => typeof v === "string" ? escapeCopyText(v, name, stats) : scalarText(v);
+      return (v) =>
+        typeof v !== "string"
+          ? scalarText(v)
+          : isMarked(v)
+          ? v.slice(1)
+          : escapeCopyText(v, name, stats);
     case "double":
-      return (v) => scalarText(v);
+      // A marked token is `1.0`, `1e400` or digits past 2^53: its number, or Infinity.
+      return (v) => scalarText(isMarked(v) ? Number(v.slice(1)) : v);
     case "bool":
       return (v) => v === true ? "t" : v === false ? "f" : escapeCopyText(String(v), name);
     case "timestamp":
@@ -86,15 +110,21 @@ function scalarText(value: unknown): string {
   return String(value);
 }
 
-/** JSON text for a `jsonb` value; strings lose U+0000, which `jsonb` cannot store. */
+/**
+ * JSON text for a `jsonb` value with its numbers exact (marked tokens written bare again);
+ * strings lose U+0000, which `jsonb` cannot store.
+ */
 function jsonText(value: unknown, column: string, stats: EncodeStats): string {
   const text = stringifyJson(value);
   if (!text.includes("\\u0000")) return text;
+  const unmarked = text.replace(MARKED_IN_JSON, "$1");
+  if (!unmarked.includes("\\u0000")) return unmarked;
   stats.droppedNul.set(column, (stats.droppedNul.get(column) ?? 0) + 1);
   return stringifyJson(withoutNul(value));
 }
 
-function withoutNul(value: unknown): unknown {
+/** `value` with U+0000 taken out of every string and key (which PostgreSQL cannot store). */
+export function withoutNul(value: unknown): unknown {
   if (typeof value === "string") return value.replaceAll("\0", "");
   if (Array.isArray(value)) return value.map(withoutNul);
   if (typeof value === "object" && value !== null && !(value instanceof Date)) {
@@ -130,34 +160,35 @@ export class CopyTextEncoder {
    *
    * @param where the job file, for errors
    */
+  /**
+   * The COPY text (UTF-8) of the rows of a job file's bytes, in chunks of about `chunkBytes`.
+   *
+   * @param where the job file, for errors
+   */
+  *encodeBytes(bytes: Uint8Array, where: string, chunkBytes = 1 << 20): Generator<Uint8Array> {
+    // The job writer's own files take the scanner, which copies each value's bytes as they are.
+    const scanned = new CopyScanner(this.#columns, this.stats).scan(bytes, chunkBytes);
+    if (scanned !== undefined) {
+      yield* scanned;
+      return;
+    }
+    const encoder = new TextEncoder();
+    const text = new TextDecoder().decode(bytes);
+    for (const piece of this.encode(text, where, chunkBytes)) yield encoder.encode(piece);
+  }
+
+  /**
+   * The COPY text of the rows in `text` (whole lines), parsed row by row, in pieces of about
+   * `pieceChars` characters: the way for files the scanner does not take.
+   *
+   * @param where the job file, for errors
+   */
   *encode(text: string, where: string, pieceChars = 1 << 20): Generator<string> {
-    // Most files hold no number a plain JSON.parse would round: parse those the fast way.
-    const parse = hasRiskyNumber(text, "lines") ? parseJson : JSON.parse;
     const columns = this.#columns;
     const encoders = this.#encoders;
     const n = columns.length;
     let piece = "";
-    let start = 0;
-    let lineNo = 0;
-    while (start < text.length) {
-      let end = text.indexOf("\n", start);
-      if (end < 0) end = text.length;
-      lineNo++;
-      const line = text.slice(start, end);
-      start = end + 1;
-      if (line.trim() === "") continue;
-      let row: Record<string, unknown>;
-      try {
-        row = parse(line);
-      } catch (err) {
-        throw new DataError(
-          `Cannot read line ${lineNo} of job file ${where}: ${(err as Error).message}`,
-          { cause: err },
-        );
-      }
-      if (row === null || typeof row !== "object" || Array.isArray(row)) {
-        throw new DataError(`Line ${lineNo} of job file ${where} is not a JSON object`);
-      }
+    for (const row of parseRows(text, where)) {
       let out = "";
       for (let i = 0; i < n; i++) {
         const value = row[columns[i].name];
@@ -172,4 +203,61 @@ export class CopyTextEncoder {
     }
     if (piece !== "") yield piece;
   }
+}
+
+type JobRow = Record<string, unknown>;
+
+/**
+ * The rows of a job file. The whole file is parsed at once by `JSON.parse`, with every number
+ * token it would read inexactly quoted first and marked (see {@linkcode MARK}), which keeps
+ * the exact digits at the cost of one scan. A file holding `\u0000` escapes (where a marked
+ * string could not be told from data) takes the slower exact parse line by line.
+ *
+ * @throws {DataError} naming the line that is not a JSON object
+ */
+function parseRows(text: string, where: string): JobRow[] {
+  const lines = text.split("\n");
+  if (!text.includes("\\u0000")) {
+    const joined = `[${lines.filter((l) => l.trim() !== "").join(",")}]`;
+    try {
+      const rows = JSON.parse(quoteRiskyNumbers(joined)) as unknown[];
+      if (rows.every(isObject)) return rows as JobRow[];
+    } catch { /* find the bad line below */ }
+  }
+  const rows: JobRow[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i].trim() === "") continue;
+    let row: unknown;
+    try {
+      row = parseJson(lines[i]);
+    } catch (err) {
+      throw new DataError(
+        `Cannot read line ${i + 1} of job file ${where}: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+    if (!isObject(row)) {
+      throw new DataError(`Line ${i + 1} of job file ${where} is not a JSON object`);
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
+function isObject(value: unknown): value is JobRow {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** `text` with each risky number token turned into a marked string (`1.0` -> `"\u00001.0"`). */
+export function quoteRiskyNumbers(text: string): string {
+  const spans = riskyNumberSpans(text);
+  if (spans.length === 0) return text;
+  const parts: string[] = [];
+  let from = 0;
+  for (let i = 0; i < spans.length; i += 2) {
+    parts.push(text.slice(from, spans[i]), '"\\u0000', text.slice(spans[i], spans[i + 1]), '"');
+    from = spans[i + 1];
+  }
+  parts.push(text.slice(from));
+  return parts.join("");
 }

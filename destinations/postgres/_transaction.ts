@@ -138,9 +138,9 @@ export class LoadTransaction {
       const sql = `COPY ${qualifiedTable(dataset, job.table)} (${names}) FROM STDIN`;
       const encoder = new CopyTextEncoder(columns);
       try {
-        const text = await Deno.readTextFile(job.path);
+        const bytes = await Deno.readFile(job.path);
         const stream = this.#client.query(copyFrom(sql));
-        await pipeline(Readable.from(encoder.encode(text, job.path)), stream);
+        await pipeline(Readable.from(encoder.encodeBytes(bytes, job.path)), stream);
         this.#options.logger.debug(`Copied ${stream.rowCount} rows into ${job.table}`);
       } catch (err) {
         throw asUserError(err, `Cannot load table "${job.table}" from ${job.path}`);

@@ -20,7 +20,7 @@ import { rootTableOf, tableChain } from "../duckdb/_merge.ts";
 import { SYSTEM_TABLES } from "../duckdb/_ddl.ts";
 import { errorText, type PgClient, sqlState } from "./_connect.ts";
 import { CopyTextEncoder } from "./_copy_text.ts";
-import { type ExistingColumns, planDdl } from "./_ddl.ts";
+import { type ExistingColumns, planDdl, planDdlWithConstraints } from "./_ddl.ts";
 import { mergeSql, replaceFromStagingSql, STAGE_ORDER, STAGE_ORDER_COLUMN } from "./_merge.ts";
 import { qualifiedTable, quoteIdent } from "./sql.ts";
 import { isLoaded, writeSystemRows } from "./_system_rows.ts";
@@ -52,6 +52,8 @@ export class LoadTransaction {
   readonly #emptied = new Set<string>();
   /** Root tables with staged rows, merged or copied over at commit. */
   readonly #stagedRoots = new Set<string>();
+  /** UNIQUE constraints of the tables this load created, added at commit. */
+  readonly #constraints: string[] = [];
   /** The load's replace tables, once {@linkcode LoadTransaction.deleteRows} named them. */
   #replaceTables?: string[];
   /** Job files already copied, by path. */
@@ -95,13 +97,17 @@ export class LoadTransaction {
     }
   }
 
-  /** Creates missing tables and adds missing columns. */
+  /**
+   * Creates missing tables and adds missing columns. The UNIQUE constraints of tables created
+   * now are added at commit, after their rows: one index build instead of one per row.
+   */
   async ensureTables(tables: Iterable<Table>): Promise<void> {
     if (this.alreadyLoaded) return;
-    const ddl = planDdl(this.#options.dataset, tables, this.#existing, {
-      unique: this.#options.createIndexes,
+    const ddl = planDdlWithConstraints(this.#options.dataset, tables, this.#existing, {
+      unique: this.#options.createIndexes ? "deferred" : "none",
     });
-    await this.#run(ddl, "Cannot change the tables of dataset " + this.#options.dataset);
+    this.#constraints.push(...ddl.constraints);
+    await this.#run(ddl.statements, "Cannot change the tables of dataset " + this.#options.dataset);
   }
 
   /**
@@ -137,11 +143,15 @@ export class LoadTransaction {
       const names = columns.map((c) => quoteIdent(c.name)).join(", ");
       const sql = `COPY ${qualifiedTable(dataset, job.table)} (${names}) FROM STDIN`;
       const encoder = new CopyTextEncoder(columns);
+      const started = performance.now();
       try {
         const bytes = await Deno.readFile(job.path);
         const stream = this.#client.query(copyFrom(sql));
         await pipeline(Readable.from(encoder.encodeBytes(bytes, job.path)), stream);
-        this.#options.logger.debug(`Copied ${stream.rowCount} rows into ${job.table}`);
+        this.#options.logger.debug(
+          `Copied ${stream.rowCount} rows into ${dataset}.${job.table} in ` +
+            `${((performance.now() - started) / 1000).toFixed(2)} s`,
+        );
       } catch (err) {
         throw asUserError(err, `Cannot load table "${job.table}" from ${job.path}`);
       }
@@ -160,6 +170,10 @@ export class LoadTransaction {
     if (!this.alreadyLoaded) {
       for (const root of this.#stagedRoots) await this.#fromStagingTables(request.schema, root);
       if (this.#fromStaging()) await this.#emptyUnstagedReplaceTables(request.schema);
+      await this.#run(
+        this.#constraints,
+        "Cannot add the UNIQUE constraints (dlt's create_indexes)",
+      );
       try {
         await writeSystemRows(this.#client, request, now);
       } catch (err) {

@@ -10,7 +10,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 // @ts-types="@types/pg-copy-streams"
 import { from as copyFrom } from "pg-copy-streams";
-import { LoaderError, UserError } from "../../core/errors.ts";
+import { ConfigError, LoaderError, UserError } from "../../core/errors.ts";
 import type { Logger } from "../../core/log.ts";
 import type { LoadJob, LoadRequest } from "../../core/pipeline/destination.ts";
 import type { Schema, Table } from "../../core/schema/types.ts";
@@ -77,6 +77,7 @@ export class LoadTransaction {
   /** Starts a transaction and makes sure the dataset and the system tables exist. */
   static async begin(client: PgClient, options: TransactionOptions): Promise<LoadTransaction> {
     const { dataset, loadId, logger } = options;
+    checkSchemaName(dataset);
     await client.query("BEGIN");
     try {
       await ensureSchema(client, dataset, options.where);
@@ -210,6 +211,7 @@ export class LoadTransaction {
   async #prepareStaging(schema: Schema, root: string): Promise<void> {
     const chain = tableChain(schema, root);
     if (!this.#stagingExisting) {
+      checkSchemaName(this.#staging);
       await ensureSchema(this.#client, this.#staging, this.#options.where);
       this.#stagingExisting = await existingColumns(this.#client, this.#staging);
     }
@@ -276,6 +278,24 @@ export class LoadTransaction {
       }
     }
   }
+}
+
+/** PostgreSQL's longest name, in bytes (NAMEDATALEN - 1); longer ones it cuts silently. */
+const MAX_NAME_BYTES = 63;
+
+/**
+ * Refuses a dataset (schema) name PostgreSQL would cut: the cut name would not match it again.
+ *
+ * @throws {ConfigError} naming the limit and how to choose another name
+ */
+export function checkSchemaName(name: string): void {
+  const bytes = new TextEncoder().encode(name).length;
+  if (bytes <= MAX_NAME_BYTES) return;
+  throw new ConfigError(
+    `The dataset name "${name}" is ${bytes} bytes long, and PostgreSQL names are at most ` +
+      `${MAX_NAME_BYTES} (merges also use "<dataset>_staging"): choose a shorter one with ` +
+      "--dataset (or dataset_name)",
+  );
 }
 
 /** The staging dataset of `dataset`, as dlt names it. */

@@ -340,3 +340,15 @@ Deno.test({
     await d.close();
   },
 });
+
+Deno.test("a dataset name PostgreSQL would cut is refused before anything is written", async () => {
+  const { checkSchemaName } = await import("./_transaction.ts");
+  checkSchemaName("a".repeat(63));
+  let error: Error | undefined;
+  try {
+    checkSchemaName("ä".repeat(32));
+  } catch (err) {
+    error = err as Error;
+  }
+  match(String(error?.message), /is 64 bytes long, and PostgreSQL names are at most 63/);
+});

@@ -1,7 +1,8 @@
 /**
  * A PostgreSQL server for end-to-end tests: the one `.ci/run` started (`DLTX_TEST_PG_URL`),
  * else a throwaway cluster this process starts with `scripts/pg_test_cluster.sh` (stopped when
- * the process ends), else none: the tests using it are skipped with the reason printed.
+ * the process ends), else, on a machine without `initdb`, none: the tests using it are
+ * skipped with the reason printed.
  *
  * @module
  */
@@ -38,13 +39,17 @@ async function findServer(): Promise<TestServer | undefined> {
   const out = await new Deno.Command("bash", { args: [script, "start"], stderr: "piped" })
     .output();
   const text = new TextDecoder().decode(out.stdout);
-  if (out.code !== 0) {
-    skipReason = out.code === 3
-      ? "no initdb found (install PostgreSQL's server: apt-get install postgresql)"
-      : `the test cluster did not start: ${new TextDecoder().decode(out.stderr).trim()}`;
+  if (out.code === 3) {
+    // Only a machine without PostgreSQL's server skips; any other failure fails the tests.
+    skipReason = "no initdb found (install PostgreSQL's server: apt-get install postgresql)";
     // deno-lint-ignore no-console
     console.warn(`PostgreSQL tests skipped: ${skipReason}`);
     return undefined;
+  }
+  if (out.code !== 0) {
+    throw new Error(
+      `scripts/pg_test_cluster.sh start failed: ${new TextDecoder().decode(out.stderr).trim()}`,
+    );
   }
   const found = Object.fromEntries(
     [...text.matchAll(/export (\w+)='([^']*)'/g)].map((m) => [m[1], m[2]]),

@@ -1,6 +1,6 @@
 /**
  * dltx as a library: build a source from a dlt-style REST API config and run it through a
- * pipeline into DuckDB.
+ * pipeline into DuckDB (or files, or PostgreSQL).
  *
  * @example Usage
  * ```ts ignore
@@ -43,3 +43,4 @@ export { loadConfig } from "./core/config/mod.ts";
 export { ConfigError, DataError, HttpError, LoaderError, UserError } from "./core/errors.ts";
 export { duckdb } from "./destinations/duckdb/mod.ts";
 export { filesystem } from "./destinations/filesystem/mod.ts";
+export { postgres } from "./destinations/postgres/mod.ts";

@@ -8,12 +8,20 @@ import { ConfigError } from "../core/errors.ts";
 import type { Destination } from "../core/pipeline/destination.ts";
 import { DuckDbDestination } from "./duckdb/mod.ts";
 import { FilesystemDestination, type FilesystemOptions } from "./filesystem/mod.ts";
+import {
+  checkCredentials,
+  parseConnectionString,
+  PostgresDestination,
+  type PostgresOptions,
+} from "./postgres/mod.ts";
 
 /**
  * Options of a destination, validated by the chosen destination. `duckdb` reads `path`
  * (required), `threads`, `memoryLimit`, `logger` and `deps`. `filesystem` reads `bucketUrl`
  * (required; a local folder or a `file://` URL), `fileFormat` (`parquet`, `jsonl` or `csv`),
- * `layout`, `maxStateFiles`, `logger` and `deps`.
+ * `layout`, `maxStateFiles`, `logger` and `deps`. `postgres` reads `credentials` (required; a
+ * `postgresql://` connection string or its parts), `createIndexes`, `replaceStrategy`,
+ * `logger` and `deps`.
  */
 export type DestinationOptions = Record<string, unknown>;
 
@@ -65,6 +73,22 @@ const FACTORIES: Record<string, Factory> = {
       }
     }
     return new FilesystemDestination(options as unknown as FilesystemOptions);
+  },
+  postgres: (options) => {
+    const { credentials } = options;
+    if (typeof credentials !== "string" && (typeof credentials !== "object" || !credentials)) {
+      throw new ConfigError(
+        "The postgres destination needs credentials (set DESTINATION__POSTGRES__CREDENTIALS=" +
+          "postgresql://user:password@host:port/database)",
+      );
+    }
+    const parsed = typeof credentials === "string"
+      ? checkCredentials(parseConnectionString(credentials))
+      : checkCredentials(credentials);
+    return new PostgresDestination({
+      ...(options as unknown as PostgresOptions),
+      credentials: parsed,
+    });
   },
 };
 

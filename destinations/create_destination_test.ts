@@ -11,13 +11,30 @@ Deno.test("createDestination() creates a duckdb destination", async () => {
 
 Deno.test("createDestination() rejects unknown types listing the known ones", () => {
   throws(
-    () => createDestination("postgres", {}),
+    () => createDestination("snowflake", {}),
     (err: Error) =>
-      err instanceof ConfigError && err.message.includes('"postgres"') &&
-      err.message.includes("duckdb"),
+      err instanceof ConfigError && err.message.includes('"snowflake"') &&
+      err.message.includes("duckdb, filesystem, postgres"),
   );
   throws(() => createDestination("toString", {}), ConfigError);
   equal(DESTINATION_TYPES.includes("duckdb"), true);
+});
+
+Deno.test("createDestination() validates postgres options, never echoing the password", () => {
+  throws(() => createDestination("postgres", {}), /needs credentials/);
+  throws(
+    () => createDestination("postgres", { credentials: "postgresql://u:s3cret-pw@h/" }),
+    (err: Error) => /lack database/.test(err.message) && !err.message.includes("s3cret-pw"),
+  );
+  throws(
+    () => createDestination("postgres", { credentials: "mysql://u:s3cret-pw@h/db" }),
+    (err: Error) => /postgresql:\/\//.test(err.message) && !err.message.includes("s3cret-pw"),
+  );
+  const d = createDestination("postgres", {
+    credentials: { database: "db", username: "u", password: "s3cret-pw", host: "h" },
+  });
+  equal(d.location, "postgresql://u:***@h:5432/db");
+  equal(d.maxIdentifierLength, 63);
 });
 
 Deno.test("createDestination() validates duckdb options", () => {

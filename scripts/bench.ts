@@ -2,8 +2,9 @@
 // deno-lint-ignore-file no-console
 /**
  * `deno task bench [--rows 200000] [--page-size 1000] [--small-ids] [--keep] [--cli <path>]
- * [--map-step]`: measures a real `dltx run` of a GitHub-issue-like API into DuckDB against
- * DuckDB loading the same records from a JSONL file by itself.
+ * [--map-step] [--to duckdb|postgres]`: measures a real `dltx run` of a GitHub-issue-like API
+ * into DuckDB against DuckDB loading the same records from a JSONL file by itself; with
+ * `--to postgres`, into PostgreSQL against PostgreSQL's own `COPY` of the same rows from CSV.
  *
  * 1. Starts `scripts/bench_api.ts` in its own process (it must not share the CLI's event loop
  *    or heap) and writes a connector JSON for it (resource `issues`, `header_link` paginator).
@@ -23,6 +24,11 @@
  * The last line printed is machine-readable:
  * `bench: rows=N rows_per_s=N peak_rss_mb=N ratio_vs_duckdb=N` where the ratio is dltx wall
  * seconds / DuckDB-native seconds.
+ *
+ * `--to postgres` loads a fresh database on the server of `DLTX_TEST_PG_URL` (else a
+ * throwaway cluster, `scripts/pg_test_cluster.sh`), checks the rows and ids the same way, then
+ * times PostgreSQL copying the loaded tables' rows from CSV files into empty tables made `LIKE`
+ * them, and prints `bench-postgres: rows=N rows_per_s=N peak_rss_mb=N ratio_vs_copy=N`.
  *
  * `--map-step` also runs a TS connector for the same API with one `map` processing step, which
  * runs in the plugin sandbox (a worker; records cross as JSON, a page per round trip), and
@@ -46,6 +52,7 @@ import {
   writeBenchJsonl,
 } from "./bench_api.ts";
 import { v8FlagsArg } from "./v8_flags.ts";
+import { benchServer, countLoadedPostgres, postgresCopyBaseline } from "./_bench_postgres.ts";
 
 const REPO = fileURLToPath(new URL("../", import.meta.url));
 const POLL_MS = 20;
@@ -65,6 +72,9 @@ interface BenchOptions {
   keep: boolean;
   cli: string;
   mapStep: boolean;
+  /** `duckdb`, or `postgres` at this URL. */
+  to: "duckdb" | "postgres";
+  postgresUrl?: string;
 }
 
 /** The kernel's peak resident set size of a process in MiB, or 0 once it is gone. */
@@ -259,12 +269,15 @@ async function runDltx(dir: string, options: BenchOptions, what = PLAIN_RUN): Pr
       connectorPath,
       "--pipeline",
       what.pipeline,
+      "--to",
+      options.to,
     ]);
     const run = await runMeasured(cmd, args, {
       cwd: dir,
       env: {
         DLTX_PIPELINES_DIR: join(dir, "pipelines"),
         DESTINATION__DUCKDB__CREDENTIALS: join(dir, `${what.pipeline}.duckdb`),
+        ...(options.postgresUrl ? { DESTINATION__POSTGRES__CREDENTIALS: options.postgresUrl } : {}),
       },
     });
     if (run.code !== 0) {
@@ -319,7 +332,56 @@ async function runDuckDbNative(
   return { seconds: result.seconds, run };
 }
 
+/** `--to postgres`: dltx into PostgreSQL against PostgreSQL's COPY of the same rows. */
+async function benchPostgres(options: BenchOptions): Promise<void> {
+  const { rows } = options;
+  const dir = await Deno.makeTempDir({ prefix: "dltx_bench_" });
+  const server = await benchServer();
+  try {
+    const dltx = await runDltx(dir, { ...options, postgresUrl: server.url });
+    const expected = expectedBenchCounts(rows);
+    const loaded = await countLoadedPostgres(server.url);
+    const expectedIds = expectedBenchIds(rows, options.ids);
+    if (
+      loaded.issues !== expected.issues || loaded.labels !== expected.labels ||
+      loaded.idTypes !== "id bigint" || JSON.stringify(loaded.ids) !== JSON.stringify(expectedIds)
+    ) {
+      throw new UserError(
+        `The loaded rows differ: ${JSON.stringify(loaded)}, expected ${
+          JSON.stringify({ ...expected, idTypes: "id bigint", ids: expectedIds })
+        }`,
+      );
+    }
+    console.error("bench: timing PostgreSQL's own COPY of the same rows from CSV files ...");
+    const copySeconds = await postgresCopyBaseline(server.url, dir);
+    const rowsPerS = Math.round(rows / dltx.seconds);
+    const ratio = dltx.seconds / copySeconds;
+    const fmt = (n: number, digits = 2) => n.toFixed(digits);
+    console.log(`dltx bench --to postgres: ${rows} rows in pages of ${options.pageSize}`);
+    console.log(
+      `  dltx run      ${fmt(dltx.seconds)} s wall (spawn to exit, start-up included), ` +
+        `${rowsPerS} rows/s, peak RSS ${fmt(dltx.peakRssMb, 0)} MB`,
+    );
+    console.log(
+      `  postgres COPY ${fmt(copySeconds)} s (COPY FROM STDIN of CSV files of the loaded tables)`,
+    );
+    console.log(
+      `  rows checked  issues=${loaded.issues} issues__labels=${loaded.labels}, ` +
+        `${options.ids} ids exact (${loaded.ids.min}..${loaded.ids.max}, sum ${loaded.ids.sum})`,
+    );
+    console.log(`  ratio         ${fmt(ratio)}x (dltx wall / postgres COPY)`);
+    console.log(
+      `bench-postgres: rows=${rows} rows_per_s=${rowsPerS} ` +
+        `peak_rss_mb=${Math.round(dltx.peakRssMb)} ratio_vs_copy=${fmt(ratio)}`,
+    );
+  } finally {
+    await server.close();
+    if (!options.keep) await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
 async function bench(options: BenchOptions): Promise<void> {
+  if (options.to === "postgres") return await benchPostgres(options);
   const { rows } = options;
   const dir = await Deno.makeTempDir({ prefix: "dltx_bench_" });
   try {
@@ -398,6 +460,7 @@ async function main(args: string[]): Promise<number> {
     .option("--keep", "keep the temp dir (databases, connector, JSONL)", false)
     .option("--cli <path>", "CLI to measure: a .ts/.js entry or a compiled binary")
     .option("--map-step", "also run a TS connector with a map step (the plugin sandbox)", false)
+    .option("--to <destination>", "duckdb (default) | postgres", "duckdb")
     .parse(args, { from: "user" })
     .opts<
       {
@@ -407,8 +470,17 @@ async function main(args: string[]): Promise<number> {
         keep: boolean;
         cli?: string;
         mapStep: boolean;
+        to: string;
       }
     >();
+  if (opts.to !== "duckdb" && opts.to !== "postgres") {
+    console.error(`bench: --to must be duckdb or postgres, got "${opts.to}"`);
+    return 1;
+  }
+  if (opts.to === "postgres" && opts.mapStep) {
+    console.error("bench: --map-step measures the DuckDB run; leave it out with --to postgres");
+    return 1;
+  }
   const cli = opts.cli ?? join(REPO, "main.ts");
   try {
     await Deno.stat(cli);
@@ -424,6 +496,7 @@ async function main(args: string[]): Promise<number> {
       keep: opts.keep,
       cli,
       mapStep: opts.mapStep,
+      to: opts.to,
     });
     return 0;
   } catch (error) {

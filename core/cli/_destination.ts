@@ -1,7 +1,8 @@
 /**
  * The destination a run or load writes to, built from its `--to` type and the config:
  * `duckdb` (the default) at `DESTINATION__DUCKDB__CREDENTIALS` or `<pipeline>.duckdb`, and
- * `filesystem` at `DESTINATION__FILESYSTEM__BUCKET_URL` (dlt's keys).
+ * `filesystem` at `DESTINATION__FILESYSTEM__BUCKET_URL`, and `postgres` at
+ * `DESTINATION__POSTGRES__CREDENTIALS` (dlt's keys).
  *
  * @module
  */
@@ -12,6 +13,8 @@ import type { ConfigResolver } from "../config/mod.ts";
 import { ConfigError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { Destination } from "../pipeline/mod.ts";
+import type { Masker } from "./context.ts";
+import { postgresOptions } from "./_postgres_config.ts";
 
 /** What building a destination needs. */
 export interface DestinationSetup {
@@ -20,6 +23,8 @@ export interface DestinationSetup {
   cwd: string;
   pipelineName: string;
   logger: Logger;
+  /** Learns the secrets of the destination's config (the postgres password). */
+  masker?: Masker;
 }
 
 /** The file formats of the filesystem destination (dlt's `loader_file_format`). */
@@ -40,7 +45,8 @@ export function checkDestinationType(type: string, extra: readonly string[] = []
 
 /**
  * Builds the destination of type `type`.
- * @throws {ConfigError} for an unknown type, a missing `bucket_url` or a bad file format
+ * @throws {ConfigError} for an unknown type, a missing `bucket_url`, a bad file format or
+ *   missing postgres credentials
  */
 export function targetDestination(type: string, setup: DestinationSetup): Destination {
   checkDestinationType(type);
@@ -50,6 +56,8 @@ export function targetDestination(type: string, setup: DestinationSetup): Destin
       return createDestination(type, { path: duckdbPath(setup), logger });
     case "filesystem":
       return createDestination(type, { ...filesystemOptions(setup), logger });
+    case "postgres":
+      return createDestination(type, { ...postgresOptions(setup.config, setup), logger });
     default:
       return createDestination(type, { logger });
   }

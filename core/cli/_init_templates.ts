@@ -9,7 +9,7 @@ import { envKey } from "../config/mod.ts";
 import type { Connector } from "../source/types.ts";
 
 /** The destinations `dltx init` scaffolds: the ones `mod.ts` has a factory for. */
-export const INIT_DESTINATIONS = ["duckdb", "filesystem"] as const;
+export const INIT_DESTINATIONS = ["duckdb", "filesystem", "postgres"] as const;
 
 /** A destination `dltx init` scaffolds. */
 export type InitDestination = typeof INIT_DESTINATIONS[number];
@@ -139,7 +139,10 @@ export function renderConfigToml(connector: Connector, destination: InitDestinat
 }
 
 /** Renders `.dlt/secrets.toml`: the connector's secret fields as placeholders. */
-export function renderSecretsToml(connector: Connector): string {
+export function renderSecretsToml(
+  connector: Connector,
+  destination: InitDestination = "duckdb",
+): string {
   const fields = Object.entries(connector.config ?? {}).filter(([, f]) => f.secret);
   const lines = [
     `# Secrets of the ${pipelineNameOf(connector)}. Keep this file out of git (.gitignore has it).`,
@@ -150,6 +153,21 @@ export function renderSecretsToml(connector: Connector): string {
   if (fields.length === 0) lines.push(`# The ${connector.name} connector needs no secrets.`);
   for (const [name, field] of fields) {
     lines.push(...fieldLines(connector.name, name, field.doc, field.default), "");
+  }
+  if (destination === "postgres") {
+    lines.push(
+      "",
+      "[destination.postgres.credentials]",
+      "# Or one line: DESTINATION__POSTGRES__CREDENTIALS=postgresql://user:password@host:port/db",
+      "# The dataset becomes a schema of this database (created when missing).",
+      'database = "dlt_data"',
+      'username = "loader"',
+      "# Required: uncomment the next line and set it.",
+      '# password = "<password>"',
+      'host = "localhost"',
+      "port = 5432",
+      "connect_timeout = 15",
+    );
   }
   return lines.join("\n").trimEnd() + "\n";
 }
@@ -205,6 +223,7 @@ export function wrap(text: string, width: number): string[] {
 }
 
 function destinationTitle(destination: InitDestination): string {
+  if (destination === "postgres") return "PostgreSQL";
   return destination === "duckdb" ? "DuckDB" : "files (the filesystem destination)";
 }
 
@@ -271,6 +290,23 @@ function connectorLines(connector: Connector, how: ConnectorImport): string[] {
 }
 
 function destinationLines(destination: InitDestination): string[] {
+  if (destination === "postgres") {
+    return [
+      "  // DESTINATION__POSTGRES__CREDENTIALS, or [destination.postgres.credentials] in",
+      "  // .dlt/secrets.toml: a connection string or database, username, password, host, port.",
+      "  const { credentials } = config.resolveFields(",
+      '    ["destination", "postgres"],',
+      '    [{ name: "credentials", secret: true }],',
+      "    { pipelineName: PIPELINE_NAME },",
+      "  ).values;",
+      "  const p = pipeline({",
+      "    pipelineName: PIPELINE_NAME,",
+      "    // The dataset (a PostgreSQL schema) is `${PIPELINE_NAME}_dataset` unless you pass",
+      "    // datasetName.",
+      "    destination: postgres(credentials as string | Record<string, unknown>),",
+      "  });",
+    ];
+  }
   if (destination === "duckdb") {
     return [
       "  const p = pipeline({",

@@ -12,17 +12,20 @@ import { type ConfigResolver, loadConfig } from "../config/mod.ts";
 import { UserError } from "../errors.ts";
 import type { Destination, PipelineState } from "../pipeline/mod.ts";
 import type { CliContext } from "./context.ts";
+import { postgresOptions } from "./_postgres_config.ts";
 
 /** Where a pipeline's data lives. */
 export interface DestinationTarget {
-  /** Destination type (`duckdb` or `filesystem`). */
+  /** Destination type (`duckdb`, `filesystem` or `postgres`). */
   type: string;
-  /** The database file, or the bucket folder of `filesystem` (absolute). */
+  /** The database file, or the bucket folder of `filesystem` (absolute); `""` for postgres. */
   path: string;
   /** As load info prints it: `duckdb:/abs/path.duckdb`, `file:///abs/bucket`. */
   location: string;
   /** `filesystem` only: the layout of its data files (`DESTINATION__FILESYSTEM__LAYOUT`). */
   layout?: string;
+  /** `postgres` only: the destination's options from the config (credentials). */
+  options?: Record<string, unknown>;
 }
 
 const MEMORY_PATH = ":memory:";
@@ -33,20 +36,25 @@ const MEMORY_PATH = ":memory:";
  * same default `dltx run` uses. A pipeline that loads to `filesystem` is found at its
  * recorded `file://` location, else at `DESTINATION__FILESYSTEM__BUCKET_URL`.
  *
+ * A `postgres` pipeline is found through `DESTINATION__POSTGRES__CREDENTIALS` (env or
+ * `.dlt/secrets.toml`): its recorded location hides the password.
+ *
+ * @param type the destination type when the state has none (`sync` on a new machine)
  * @throws {UserError} for a destination type the inspection commands cannot open, or a
- *   filesystem pipeline whose bucket is unknown
+ *   filesystem pipeline whose bucket is unknown, or a postgres one without credentials
  */
 export async function destinationTarget(
   ctx: CliContext,
   name: string,
   state?: PipelineState,
+  type: string = state?.destination_type ?? "duckdb",
 ): Promise<DestinationTarget> {
-  const type = state?.destination_type ?? "duckdb";
   if (type === "filesystem") return await filesystemTarget(ctx, name, state);
+  if (type === "postgres") return await postgresTarget(ctx, name);
   if (type !== "duckdb") {
     throw new UserError(
-      `Pipeline "${name}" loads to destination "${type}"; only duckdb and filesystem can be ` +
-        "inspected",
+      `Pipeline "${name}" loads to destination "${type}"; only duckdb, filesystem and ` +
+        "postgres can be inspected",
     );
   }
   const recorded = state?._local?.destination_location;
@@ -64,8 +72,9 @@ export async function destinationTarget(
   return { type, path, location: `duckdb:${path}` };
 }
 
-/** Whether the target's database file (or bucket folder) exists. */
+/** Whether the target's database file (or bucket folder) exists; a server always may. */
 export async function targetExists(target: DestinationTarget): Promise<boolean> {
+  if (target.type === "postgres") return true;
   const stat = await Deno.stat(target.path).catch(() => undefined);
   return (target.type === "filesystem" ? stat?.isDirectory : stat?.isFile) ?? false;
 }
@@ -85,10 +94,27 @@ export async function openDestination(
       `The destination of pipeline "${name}" is missing: there is no ${what} at ${target.path}`,
     );
   }
-  if (target.type === "filesystem") {
-    return createDestination(target.type, { bucketUrl: target.path, layout: target.layout });
-  }
-  return createDestination(target.type, { path: target.path });
+  return createDestination(target.type, destinationOptions(target));
+}
+
+/** The options `createDestination()` takes for `target`. */
+export function destinationOptions(target: DestinationTarget): Record<string, unknown> {
+  if (target.type === "filesystem") return { bucketUrl: target.path, layout: target.layout };
+  if (target.type === "postgres") return { ...target.options };
+  return { path: target.path };
+}
+
+/**
+ * A postgres pipeline's server from the project's config; the password joins the masker.
+ *
+ * @throws {ConfigError} dlt's missing-field error when no credentials are configured
+ */
+async function postgresTarget(ctx: CliContext, name: string): Promise<DestinationTarget> {
+  const config = await projectConfig(ctx);
+  const options = postgresOptions(config, { pipelineName: name, masker: ctx.masker });
+  const destination = createDestination("postgres", options);
+  await destination.close();
+  return { type: "postgres", path: "", location: destination.location, options };
 }
 
 /**

@@ -20,4 +20,11 @@ Deno.test("withDatasetHint() points an unqualified table at the dataset", () => 
   // A file path read as a table is no table of the dataset: no hint.
   const path = new UserError("Table with name /etc/passwd does not exist!");
   equal(withDatasetHint(path, "ds"), path);
+  // PostgreSQL's words.
+  const pg = withDatasetHint(new UserError('Query failed: relation "items" does not exist'), "ds");
+  equal(
+    (pg as Error).message,
+    'Query failed: relation "items" does not exist. ' +
+      "The pipeline's tables are in dataset ds: write ds.items",
+  );
 });

@@ -60,7 +60,7 @@ export async function runCli(context: CliContext): Promise<number> {
     )
     .usage("<connector> <destination> [--force] [--agent <agent>] | -l")
     .argument("[connector]", "a built-in or added connector's name, or a connector file's path")
-    .argument("[destination]", "duckdb | filesystem")
+    .argument("[destination]", "duckdb | filesystem | postgres")
     .option("-l, --list", "list the built-in connectors, one line each")
     .option("--force", "overwrite the files that exist")
     .option(
@@ -165,7 +165,7 @@ export async function runCli(context: CliContext): Promise<number> {
     .option("--resources <names>", "comma-separated resources to load (default: all selected)")
     .option(
       "--to <destination>",
-      "duckdb, filesystem, or jsonl: records to stdout as JSON lines; no state is " +
+      "duckdb, filesystem, postgres, or jsonl: records to stdout as JSON lines; no state is " +
         "committed, incremental cursors start from their initial value",
       "duckdb",
     )
@@ -190,7 +190,7 @@ export async function runCli(context: CliContext): Promise<number> {
     .usage("<file|-...> --table <name> [options]")
     .argument("<inputs...>", "files (.gz too) or - for stdin, read in order")
     .option("--table <name>", "the table to load into (JSON lines)")
-    .option("--to <destination>", "duckdb | filesystem", "duckdb")
+    .option("--to <destination>", "duckdb | filesystem | postgres", "duckdb")
     .option("--pipeline <name>", "pipeline name (default: load_<table>, load_singer)")
     .option("--dataset <name>", "dataset name (default: <pipeline>_dataset)")
     .option("--write-disposition <disposition>", "append (default) | replace | merge")
@@ -219,6 +219,11 @@ export async function runCli(context: CliContext): Promise<number> {
     .option("--resources <names>", "drop: comma-separated resources to drop")
     .option("--dry-run", "drop: print what would be dropped and stop")
     .option("--dataset <name>", "sync: the dataset to restore from (default: <name>_dataset)")
+    .option(
+      "--destination <type>",
+      "sync: the destination to restore from when there is no local state: duckdb (default), " +
+        "filesystem or postgres",
+    )
     .option("--port <port>", "show: the dashboard's port (default: a free one)")
     .option("--no-open", "show: do not open the dashboard in the browser")
     .action(async (name, operation, arg, options: PipelineCommandOptions) => {

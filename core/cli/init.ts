@@ -190,7 +190,7 @@ async function projectFiles(cwd: string, plan: Plan): Promise<ProjectFile[]> {
       "the pipeline",
     ],
     [".dlt/config.toml", renderConfigToml(connector, dest), `config: ${names(false)}`],
-    [".dlt/secrets.toml", renderSecretsToml(connector), `secrets: ${names(true)}`],
+    [".dlt/secrets.toml", renderSecretsToml(connector, dest), `secrets: ${names(true)}`],
   ];
   const files: ProjectFile[] = [];
   const existing: string[] = [];

@@ -193,11 +193,11 @@ Deno.test("dltx init -l lists every built-in connector, one line each", async ()
 
 Deno.test("dltx init rejects an unknown destination or connector, and missing arguments", async () => {
   await using p = await project();
-  const dest = await p.dltx("init", "demo", "postgres");
+  const dest = await p.dltx("init", "demo", "snowflake");
   equal(dest.code, 1);
   match(
     dest.err,
-    /Unknown destination "postgres" for dltx init; expected one of duckdb, filesystem/,
+    /Unknown destination "snowflake" for dltx init; expected one of duckdb, filesystem, postgres/,
   );
   const conn = await p.dltx("init", "nope", "duckdb");
   equal(conn.code, 1);

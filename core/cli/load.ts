@@ -81,7 +81,13 @@ export async function loadCommand(
   const pipelineName = checkPipelineName(
     options.pipeline ?? (options.table ? `load_${normalizePath(options.table)}` : "load_singer"),
   );
-  const destination = targetDestination(to, { config, cwd: ctx.cwd, pipelineName, logger });
+  const destination = targetDestination(to, {
+    config,
+    cwd: ctx.cwd,
+    pipelineName,
+    logger,
+    masker,
+  });
   let p: Pipeline | undefined;
   try {
     p = cliPipeline(ctx, setup, {

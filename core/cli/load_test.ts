@@ -111,8 +111,8 @@ Deno.test("loadCommand() checks its options before reading anything", async () =
     ],
     [
       ["-"],
-      { table: "t", to: "postgres" },
-      /^Unknown destination "postgres" for --to; expected one of duckdb/,
+      { table: "t", to: "snowflake" },
+      /^Unknown destination "snowflake" for --to; expected one of duckdb, filesystem, postgres/,
     ],
     [["-", "-"], { table: "t" }, /^stdin \(-\) can be read only once/],
     [["missing.jsonl"], { table: "t" }, /^Cannot read missing\.jsonl: no such file$/],

@@ -26,6 +26,8 @@ export interface PipelineCommandOptions {
   resources?: string;
   dryRun?: boolean;
   dataset?: string;
+  /** sync: the destination type when there is no local state. */
+  destination?: string;
   /** show: the dashboard's port. */
   port?: string;
   /** show: `--no-open` sets it false (Commander defaults it to true). */
@@ -39,7 +41,7 @@ export const PIPELINE_OPERATIONS: Readonly<Record<string, readonly OptionName[]>
   "load-package": ["verbose"],
   schema: ["format", "schema"],
   drop: ["resources", "schema", "dryRun"],
-  sync: ["dataset"],
+  sync: ["dataset", "destination"],
   show: ["port", "open"],
 };
 
@@ -52,6 +54,7 @@ const FLAGS: Record<OptionName, string> = {
   resources: "--resources",
   dryRun: "--dry-run",
   dataset: "--dataset",
+  destination: "--destination",
   port: "--port",
   open: "--no-open",
 };

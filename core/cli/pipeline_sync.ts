@@ -18,7 +18,7 @@ import {
 } from "../pipeline/mod.ts";
 import type { CliContext } from "./context.ts";
 import { createDestination } from "../../destinations/mod.ts";
-import { destinationTarget, targetExists } from "./_pipeline_destination.ts";
+import { destinationOptions, destinationTarget, targetExists } from "./_pipeline_destination.ts";
 import { pipelinesDirOf } from "./_pipelines.ts";
 
 /** Options of `dltx pipeline <name> sync`. */
@@ -28,6 +28,11 @@ export interface PipelineSyncOptions {
    * @default the local state's dataset, else `<name>_dataset`
    */
   dataset?: string;
+  /**
+   * The destination type when the local state names none (a new machine).
+   * @default the local state's, else `duckdb`
+   */
+  destination?: string;
 }
 
 /**
@@ -67,7 +72,8 @@ async function syncLocked(
 ): Promise<boolean> {
   const local = await wd.readState();
   const dataset = options.dataset ?? local?.dataset_name ?? `${name}_dataset`;
-  const target = await destinationTarget(ctx, name, local);
+  const type = local?.destination_type ?? options.destination ?? "duckdb";
+  const target = await destinationTarget(ctx, name, local, type);
   if (!(await targetExists(target))) {
     ctx.stdout.write(
       `Nothing to restore: there is no DuckDB database at ${target.path} ` +
@@ -75,12 +81,7 @@ async function syncLocked(
     );
     return false;
   }
-  const destination = createDestination(
-    target.type,
-    target.type === "filesystem"
-      ? { bucketUrl: target.path, layout: target.layout }
-      : { path: target.path },
-  );
+  const destination = createDestination(target.type, destinationOptions(target));
   let stored: StoredPipeline | undefined;
   try {
     if (!destination.restore) {

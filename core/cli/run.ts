@@ -106,7 +106,13 @@ async function runWithSetup(
     });
   }
 
-  const destination = targetDestination(to, { config, cwd: ctx.cwd, pipelineName, logger });
+  const destination = targetDestination(to, {
+    config,
+    cwd: ctx.cwd,
+    pipelineName,
+    logger,
+    masker,
+  });
   let p: Pipeline | undefined;
   try {
     p = cliPipeline(ctx, setup, {

@@ -23,13 +23,18 @@ import { ClashGroup, systemColumnOf } from "./_collisions.ts";
 import type { ColumnHints } from "./_hints.ts";
 import { newHintedColumn } from "./_hints.ts";
 import { RowBuilder } from "./_row_shapes.ts";
-import { normalizePath, PATH_SEPARATOR } from "./naming.ts";
+import { normalizePath, PATH_SEPARATOR, shortenIdentifier } from "./naming.ts";
 import type { SchemaChange } from "./normalizer.ts";
 
 /** One key path of a table: a column, a nested object, or a list (child table). */
 export class FieldNode {
-  /** Column name: the normalized key path joined by `__`. */
+  /** Column name: the normalized key path joined by `__` (shortened to the destination's limit). */
   readonly name: string;
+  /**
+   * The key path before the whole was shortened (each key shortened on its own), which dlt
+   * shortens nested names from: `name` unless the destination's limit cut it.
+   */
+  readonly path: string;
   /** Whether this is a `<col>__v_<type>` variant column. */
   readonly variant: boolean;
   /** The column, once it exists in the table. */
@@ -57,10 +62,11 @@ export class FieldNode {
    */
   clash: ClashGroup | undefined = undefined;
 
-  constructor(name: string, variant: boolean, column: Column | undefined) {
+  constructor(name: string, variant: boolean, column: Column | undefined, path = name) {
     this.name = name;
     this.variant = variant;
     this.column = column;
+    this.path = path;
   }
 }
 
@@ -100,14 +106,24 @@ export class TableState {
   readonly dltParentId: FieldNode = new FieldNode(DLT_PARENT_ID, false, undefined);
   readonly dltListIdx: FieldNode = new FieldNode(DLT_LIST_IDX, false, undefined);
   readonly dltRootId: FieldNode = new FieldNode(DLT_ROOT_ID, false, undefined);
+  /** Longest column name the destination takes; 0 for no limit. */
+  readonly #maxName: number;
 
   /**
    * @param name Table name.
    * @param parent Parent table state, for child tables.
    * @param table The schema's table, when it exists.
+   * @param maxNameLength Longest column name the destination takes (dlt shortens longer ones
+   *   with a tag, as table names); 0 or less for no limit.
    */
-  constructor(name: string, parent: TableState | undefined, table: Table | undefined) {
+  constructor(
+    name: string,
+    parent: TableState | undefined,
+    table: Table | undefined,
+    maxNameLength = 0,
+  ) {
     this.name = name;
+    this.#maxName = maxNameLength;
     this.parent = parent?.name;
     this.root = parent?.root ?? this;
     this.table = table;
@@ -119,9 +135,11 @@ export class TableState {
   node(fields: Map<string, FieldNode>, key: string, prefix: FieldNode | undefined): FieldNode {
     let node = fields.get(key);
     if (node === undefined) {
-      const part = normalizePath(key);
-      const name = prefix === undefined ? part : prefix.name + PATH_SEPARATOR + part;
-      node = new FieldNode(name, false, this.table?.columns[name]);
+      // dlt: `normalize_path(key)`, then `shorten_fragments(*path, part)` for nested keys.
+      const part = shortenIdentifier(normalizePath(key), key, this.#maxName);
+      const path = prefix === undefined ? part : prefix.path + PATH_SEPARATOR + part;
+      const name = prefix === undefined ? part : shortenIdentifier(path, path, this.#maxName);
+      node = new FieldNode(name, false, this.table?.columns[name], path);
       node.key = key;
       node.parentNode = prefix;
       fields.set(key, node);
@@ -159,7 +177,9 @@ export class TableState {
   variantNode(node: FieldNode, type: DataType): FieldNode {
     let variant = node.variants?.get(type);
     if (variant === undefined) {
-      const name = `${node.name}${PATH_SEPARATOR}v_${type}`;
+      // dlt: `shorten_fragments(column, "v_<type>")`.
+      const full = `${node.name}${PATH_SEPARATOR}v_${type}`;
+      const name = shortenIdentifier(full, full, this.#maxName);
       variant = new FieldNode(name, true, this.table?.columns[name]);
       (node.variants ??= new Map()).set(type, variant);
     }

@@ -68,8 +68,9 @@ export interface NormalizerOptions {
    */
   maxTableNesting?: number;
   /**
-   * Longest table name the destination takes (its `maxIdentifierLength`): longer names are
-   * shortened as dlt's naming convention does, a child table's from its parent's full path.
+   * Longest table and column name the destination takes (its `maxIdentifierLength`): longer
+   * names are shortened as dlt's naming convention does, a child table's from its parent's
+   * full path, a nested column's from its key path.
    * @default no limit
    */
   maxTableNameLength?: number;
@@ -439,7 +440,7 @@ export class Normalizer {
   #tableState(name: string, parent: TableState | undefined): TableState {
     let state = this.#tables.get(name);
     if (state === undefined) {
-      state = new TableState(name, parent, this.#schema.tables[name]);
+      state = new TableState(name, parent, this.#schema.tables[name], this.#maxTableName);
       this.#tables.set(name, state);
     }
     return state;

@@ -62,3 +62,42 @@ Deno.test("Normalizer keeps long table names without a limit, and shortens long 
   equal(short[0].length, 100);
   deepStrictEqual(short.filter((t) => t.length > 100), []);
 });
+
+Deno.test("Normalizer shortens column names over the destination's limit as dlt does", () => {
+  const schema = newSchema("s");
+  const normalizer = new Normalizer(schema, { loadId: "1.1", maxTableNameLength: 63 });
+  const long = "a_field_name_long_enough_to_pass_postgres_limit_of_sixty_three_";
+  const rows: Record<string, unknown>[] = [];
+  const record = {
+    id: 1,
+    [`${long}one`]: "x",
+    [`${long}two`]: "y",
+    [`${long}num`]: 1,
+    outer: { [`${long}inner`]: 1 },
+    short: 1,
+  };
+  normalizer.normalize(record, items, (_table, row) => rows.push(row));
+  // A type change makes a variant column, shortened from the full variant name.
+  normalizer.normalize({ ...record, [`${long}num`]: "n/a" }, items, (_t, row) => rows.push(row));
+  const columns = Object.keys(schema.tables.items.columns);
+  for (const name of columns) ok(name.length <= 63, name);
+  // A top-level key: dlt's `normalize_path(key)`, tagged from the key.
+  ok(columns.includes(shortenIdentifier(`${long}one`, `${long}one`, 63)), columns.join());
+  ok(columns.includes(shortenIdentifier(`${long}two`, `${long}two`, 63)), columns.join());
+  // A nested key: dlt's `shorten_fragments(outer, normalize_path(inner))`, tagged from the
+  // joined path of the (each shortened) keys.
+  const inner = shortenIdentifier(`${long}inner`, `${long}inner`, 63);
+  const joined = `outer__${inner}`;
+  ok(columns.includes(shortenIdentifier(joined, joined, 63)), columns.join());
+  const oneName = shortenIdentifier(`${long}one`, `${long}one`, 63);
+  const numName = shortenIdentifier(`${long}num`, `${long}num`, 63);
+  const variant = `${numName}__v_text`;
+  ok(columns.includes(shortenIdentifier(variant, variant, 63)), columns.join());
+  ok(columns.includes("short"));
+  equal(new Set(columns).size, columns.length);
+  equal(rows[0][oneName], "x");
+  // Without a limit, names stay whole.
+  const whole = newSchema("s");
+  new Normalizer(whole, { loadId: "1.1" }).normalize(record, items, () => {});
+  ok(Object.keys(whole.tables.items.columns).includes(`outer__${long}inner`));
+});

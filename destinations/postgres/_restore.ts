@@ -1,0 +1,97 @@
+/**
+ * Reading a pipeline's newest state and schemas back from dlt's system tables in PostgreSQL,
+ * to restore it on a machine without its working folder.
+ *
+ * @module
+ */
+
+import { DataError } from "../../core/errors.ts";
+import type { StoredPipeline } from "../../core/pipeline/destination.ts";
+import { type Schema, STATE_TABLE, VERSION_TABLE } from "../../core/schema/types.ts";
+import { NEWEST_STATE_FIRST } from "../duckdb/_system_rows.ts";
+import { decompressState } from "../duckdb/state_codec.ts";
+import type { PgClient } from "./_connect.ts";
+import { qualifiedTable } from "./sql.ts";
+
+/**
+ * The newest `_dlt_pipeline_state` row of `pipelineName` and the newest `_dlt_version` row of
+ * each schema the state names (every schema when it names none), read in one read-only
+ * transaction.
+ *
+ * @returns `undefined` when the dataset, the state table or a state row of the pipeline is
+ *   missing
+ * @throws {DataError} when a stored state or schema cannot be decoded
+ */
+export async function readStoredPipeline(
+  client: PgClient,
+  dataset: string,
+  pipelineName: string,
+): Promise<StoredPipeline | undefined> {
+  await client.query("BEGIN TRANSACTION READ ONLY");
+  try {
+    const found = await client.query(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND " +
+        "table_name IN ($2, $3)",
+      [dataset, STATE_TABLE, VERSION_TABLE],
+    );
+    const tables = new Set(found.rows.map((r) => (r as { table_name: string }).table_name));
+    if (!tables.has(STATE_TABLE)) return undefined;
+    const stateRows = await client.query(
+      `SELECT state FROM ${qualifiedTable(dataset, STATE_TABLE)} WHERE pipeline_name = $1 ` +
+        `ORDER BY ${NEWEST_STATE_FIRST} LIMIT 1`,
+      [pipelineName],
+    );
+    if (stateRows.rows.length === 0) return undefined;
+    const state = decompressState(String((stateRows.rows[0] as { state: unknown }).state));
+    const schemas = tables.has(VERSION_TABLE)
+      ? await newestSchemas(client, dataset, schemaNames(state))
+      : [];
+    return { state, schemas };
+  } finally {
+    await client.query("ROLLBACK").catch(() => {});
+  }
+}
+
+function schemaNames(state: Record<string, unknown>): string[] | undefined {
+  const names = state.schema_names;
+  if (!Array.isArray(names) || names.length === 0) return undefined;
+  return names.filter((n): n is string => typeof n === "string");
+}
+
+async function newestSchemas(
+  client: PgClient,
+  dataset: string,
+  names: string[] | undefined,
+): Promise<Schema[]> {
+  const result = await client.query(
+    "SELECT schema_name, schema FROM (SELECT schema_name, schema, row_number() OVER " +
+      "(PARTITION BY schema_name ORDER BY inserted_at DESC, version DESC) AS rn " +
+      `FROM ${qualifiedTable(dataset, VERSION_TABLE)}) AS v WHERE rn = 1 ORDER BY schema_name`,
+  );
+  const byName = new Map<string, string>();
+  for (const row of result.rows as { schema_name: string; schema: string }[]) {
+    byName.set(row.schema_name, row.schema);
+  }
+  const schemas: Schema[] = [];
+  for (const name of names ?? byName.keys()) {
+    const text = byName.get(name);
+    if (text !== undefined) schemas.push(parseSchema(name, text, dataset));
+  }
+  return schemas;
+}
+
+function parseSchema(name: string, text: string, dataset: string): Schema {
+  try {
+    const schema = JSON.parse(text);
+    if (schema === null || typeof schema !== "object" || typeof schema.tables !== "object") {
+      throw new Error("not a schema object");
+    }
+    return schema as Schema;
+  } catch (err) {
+    throw new DataError(
+      `Cannot read schema "${name}" stored in ${dataset}.${VERSION_TABLE}: ` +
+        (err as Error).message,
+      { cause: err },
+    );
+  }
+}

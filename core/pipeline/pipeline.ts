@@ -185,6 +185,7 @@ export class Pipeline {
         signal: options.signal,
         onEvent: onEvent === noEvents ? undefined : onEvent,
         maxTableNameLength: this.destination.maxIdentifierLength,
+        mergeStrategies: this.destination.mergeStrategies,
         logger: this.#logger,
       });
       const extractSeconds = (performance.now() - extractStart) / 1000;

@@ -2,6 +2,7 @@ import { deepStrictEqual, equal, ok, rejects, throws } from "node:assert/strict"
 import { join } from "node:path";
 import { ConfigError, InternalError, UserError } from "../../core/errors.ts";
 import { decompressState } from "../duckdb/mod.ts";
+import { memoryLogger } from "../../core/log.ts";
 import { FilesystemDestination } from "./filesystem_destination.ts";
 import type { FileFormat } from "./_sql.ts";
 import {
@@ -425,25 +426,46 @@ Deno.test("FilesystemDestination.load() skips a load id that is already complete
   });
 });
 
-Deno.test("FilesystemDestination.load() refuses merge tables, naming the table", async () => {
+Deno.test("FilesystemDestination.load() appends merge tables with dlt's warning", async () => {
   await withEnv(async (env) => {
-    const destination = destinationFor(env);
+    const logger = memoryLogger();
+    const destination = new FilesystemDestination({
+      bucketUrl: env.bucket,
+      fileFormat: "jsonl",
+      deps,
+      logger,
+    });
+    deepStrictEqual(destination.mergeStrategies, []);
     const merged = schemaOf(
       1,
       tableOf("orders", [col("id", "bigint"), ...ROOT_SYS], { disposition: "merge" }),
       tableOf("orders__lines", [col("sku", "text"), ...CHILD_SYS], { parent: "orders" }),
     );
+    const row = (id: number, load: string) => ({ id, _dlt_load_id: load, _dlt_id: `o${load}` });
     try {
-      const job = await env.job("orders__lines", [{ sku: "a" }]);
-      await rejects(
-        destination.load(env.request(LOAD_1, merged, [job])),
-        (err: Error) =>
-          err instanceof ConfigError && err.message.includes('Table "orders"') &&
-          err.message.includes('"merge"'),
+      for (const load of [LOAD_1, LOAD_2]) {
+        const jobs = [
+          await env.job("orders", [row(1, load)]),
+          await env.job("orders__lines", [
+            { sku: "a", _dlt_parent_id: `o${load}`, _dlt_list_idx: 0, _dlt_id: `l${load}` },
+          ]),
+        ];
+        await destination.load(env.request(load, merged, jobs));
+      }
+      // Both versions of order 1 are there, as dlt leaves them.
+      deepStrictEqual(
+        (await destination.query("SELECT id, _dlt_load_id FROM shop_dataset.orders ORDER BY 2"))
+          .map(
+            (r) => [Number(r.id), r._dlt_load_id],
+          ),
+        [[1, LOAD_1], [1, LOAD_2]],
       );
+      equal((await destination.query("SELECT * FROM shop_dataset.orders__lines")).length, 2);
+      const warnings = logger.lines.filter((l) => l.includes("falling back to `append`"));
+      equal(warnings.length, 2, logger.lines.join("\n"));
+      ok(warnings[0].includes("`orders`"), warnings[0]);
       const stray = await env.job("nope", [{ a: 1 }]);
       await rejects(destination.load(env.request(LOAD_1, SCHEMA, [stray])), InternalError);
-      deepStrictEqual(await env.files(), []);
     } finally {
       await destination.close();
     }

@@ -13,7 +13,7 @@ import { FilesystemDestination, type FilesystemOptions } from "./filesystem/mod.
  * Options of a destination, validated by the chosen destination. `duckdb` reads `path`
  * (required), `threads`, `memoryLimit`, `logger` and `deps`. `filesystem` reads `bucketUrl`
  * (required; a local folder or a `file://` URL), `fileFormat` (`parquet`, `jsonl` or `csv`),
- * `layout`, `maxStateFiles`, `logger` and `deps`.
+ * `layout`, `disableCompression`, `maxStateFiles`, `logger` and `deps`.
  */
 export type DestinationOptions = Record<string, unknown>;
 
@@ -63,6 +63,13 @@ const FACTORIES: Record<string, Factory> = {
           }`,
         );
       }
+    }
+    const { disableCompression } = options;
+    if (disableCompression !== undefined && typeof disableCompression !== "boolean") {
+      throw new ConfigError(
+        "The filesystem destination's disableCompression must be true or false, got " +
+          JSON.stringify(disableCompression),
+      );
     }
     return new FilesystemDestination(options as unknown as FilesystemOptions);
   },

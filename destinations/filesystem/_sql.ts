@@ -33,33 +33,51 @@ export function jsonColumnsArg(columns: readonly Column[]): string {
   return `{${types.join(", ")}}`;
 }
 
-/**
- * Timestamps in JSONL and CSV files as ISO 8601 with the offset written out, as dlt writes
- * them. The session time zone is UTC, so every value's offset is `+00:00`.
- */
-const TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%f+00:00";
-
 const COPY_OPTIONS: Readonly<Record<FileFormat, string>> = {
   parquet: "FORMAT parquet",
-  jsonl: `FORMAT json, TIMESTAMPFORMAT ${quoteLiteral(TIMESTAMP_FORMAT)}`,
-  csv: `FORMAT csv, HEADER true, TIMESTAMPFORMAT ${quoteLiteral(TIMESTAMP_FORMAT)}`,
+  jsonl: "FORMAT json",
+  csv: "FORMAT csv, HEADER true",
 };
+
+/** Whether dlt gzips files of `format` (unless `disable_compression`): JSONL and CSV. */
+export function compressible(format: FileFormat): boolean {
+  return format !== "parquet";
+}
+
+/**
+ * A timestamp as dlt writes it into JSONL and CSV files (Python's `isoformat()` of a UTC
+ * datetime): `2024-03-01T10:00:00+00:00`, with `.ffffff` only when there are microseconds.
+ * The session time zone is UTC, so every value's offset is `+00:00`.
+ */
+function timestampText(column: string): string {
+  return `CASE WHEN microsecond(${column}) % 1000000 = 0 ` +
+    `THEN strftime(${column}, '%Y-%m-%dT%H:%M:%S+00:00') ` +
+    `ELSE strftime(${column}, '%Y-%m-%dT%H:%M:%S.%f+00:00') END`;
+}
 
 /**
  * `COPY (SELECT <columns> FROM read_json(<job>, columns={...})) TO <target> (...)`: one
  * newline-delimited JSON job file into a data file. Every column gets its type from the
  * schema, so DuckDB detects nothing: keys missing in a row become NULL, ISO timestamps with
- * `Z` or an offset become TIMESTAMPTZ, json columns stay JSON text.
+ * `Z` or an offset become TIMESTAMPTZ (written back as dlt spells them), json columns stay
+ * JSON text. With `compress`, JSONL and CSV files are gzipped, as dlt writes them.
  */
 export function copyJobSql(
   columns: readonly Column[],
   jobPath: string,
   target: string,
-  options: { format: FileFormat; maximumObjectSize?: number },
+  options: { format: FileFormat; compress?: boolean; maximumObjectSize?: number },
 ): string {
-  const names = columns.map((c) => quoteIdent(c.name)).join(", ");
+  const { format } = options;
+  const names = columns.map((c) => {
+    const name = quoteIdent(c.name);
+    return c.data_type === "timestamp" && format !== "parquet"
+      ? `${timestampText(name)} AS ${name}`
+      : name;
+  }).join(", ");
+  const compression = options.compress && compressible(format) ? ", COMPRESSION gzip" : "";
   return `COPY (SELECT ${names} FROM read_json(${literalList([jobPath])}, ` +
     `format='newline_delimited', records=true, columns=${jsonColumnsArg(columns)}` +
     `${maximumObjectSizeArg(options.maximumObjectSize)})) ` +
-    `TO ${quoteLiteral(target)} (${COPY_OPTIONS[options.format]})`;
+    `TO ${quoteLiteral(target)} (${COPY_OPTIONS[format]}${compression})`;
 }

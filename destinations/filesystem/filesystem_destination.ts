@@ -57,6 +57,13 @@ export interface FilesystemOptions {
    */
   layout?: string;
   /**
+   * Write JSONL and CSV files plain instead of gzipped (dlt's
+   * `data_writer.disable_compression`); Parquet has its own compression.
+   *
+   * @default {false}
+   */
+  disableCompression?: boolean;
+  /**
    * How many state files per pipeline to keep (dlt's `max_state_files`); 0 keeps all.
    *
    * @default {100}
@@ -107,6 +114,8 @@ export class FilesystemDestination implements Destination {
   readonly bucketPath: string;
   /** The format data files are written in. */
   readonly fileFormat: FileFormat;
+  /** Whether JSONL and CSV files are gzipped (`<load_id>.<file_id>.jsonl.gz`). */
+  readonly compress: boolean;
   readonly #layout: Layout;
   readonly #maxStateFiles: number;
   readonly #logger: Logger;
@@ -132,6 +141,7 @@ export class FilesystemDestination implements Destination {
     this.bucketPath = bucket.path;
     this.location = bucket.url;
     this.fileFormat = fileFormat;
+    this.compress = options.disableCompression !== true;
     this.#layout = new Layout(layout);
     this.#maxStateFiles = maxStateFiles;
     this.#logger = options.logger ?? silentLogger;
@@ -178,7 +188,11 @@ export class FilesystemDestination implements Destination {
     const { connection } = await this.#duckdb();
     const format = this.fileFormat;
     const layout = this.#layout;
-    const written = await writeDataFiles(connection, datasetDir, request, { format, layout });
+    const written = await writeDataFiles(connection, datasetDir, request, {
+      format,
+      layout,
+      compress: this.compress,
+    });
     try {
       await initDataset(datasetDir);
       await removeOtherFiles(datasetDir, request, { layout, keep: written, logger: this.#logger });

@@ -8,6 +8,7 @@
 import { Buffer } from "node:buffer";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { LoadRequest, PipelineStateRow } from "../../core/pipeline/destination.ts";
+import { toStoredSchema } from "../../core/schema/mod.ts";
 import { LOADS_TABLE, type Schema, STATE_TABLE, VERSION_TABLE } from "../../core/schema/types.ts";
 import { qualifiedTable } from "./sql.ts";
 import { compressState } from "./state_codec.ts";
@@ -68,7 +69,7 @@ export async function writeSchemaVersion(
       now.toISOString(),
       schema.name,
       schema.version_hash,
-      JSON.stringify(schema),
+      JSON.stringify(toStoredSchema(schema)),
     ],
   );
 }

@@ -15,6 +15,7 @@ import { DataError } from "../../core/errors.ts";
 import { compareLoadIds } from "../../core/package/mod.ts";
 import type { PipelineStateRow, StoredPipeline } from "../../core/pipeline/mod.ts";
 import { STATE_ENGINE_VERSION } from "../../core/pipeline/mod.ts";
+import { fromStoredSchema, toStoredSchema } from "../../core/schema/mod.ts";
 import {
   type Column,
   type DataType,
@@ -116,7 +117,7 @@ export async function writeSchemaFile(
       version: schema.version,
       engine_version: schema.engine_version,
       inserted_at: options.now.toISOString(),
-      schema: JSON.stringify(schema),
+      schema: JSON.stringify(toStoredSchema(schema)),
     },
   );
 }
@@ -215,11 +216,7 @@ export async function newestSchemas(datasetDir: string, names?: string[]): Promi
 async function readSchema(path: string): Promise<Schema> {
   try {
     const doc = await readDoc(path);
-    const schema = JSON.parse(String(doc.schema));
-    if (schema === null || typeof schema !== "object" || typeof schema.tables !== "object") {
-      throw new Error("not a schema object");
-    }
-    return schema as Schema;
+    return fromStoredSchema(JSON.parse(String(doc.schema)), path);
   } catch (err) {
     if (err instanceof DataError) throw err;
     throw new DataError(`Cannot read the schema stored in ${path}: ${(err as Error).message}`, {

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { ConfigError, InternalError, UserError } from "../../core/errors.ts";
 import { decompressState } from "../duckdb/mod.ts";
 import { memoryLogger } from "../../core/log.ts";
+import { toStoredSchema } from "../../core/schema/mod.ts";
 import { FilesystemDestination } from "./filesystem_destination.ts";
 import type { FileFormat } from "./_sql.ts";
 import {
@@ -398,7 +399,7 @@ Deno.test("FilesystemDestination.load() writes dlt's system files", async () => 
         _dlt_load_id: LOAD_1,
       });
       const version = await read(`shop_dataset/_dlt_version/shop__${LOAD_1}__${hex}.jsonl`);
-      deepStrictEqual(JSON.parse(version.schema), SCHEMA);
+      deepStrictEqual(JSON.parse(version.schema), toStoredSchema(SCHEMA));
       deepStrictEqual({ ...version, schema: "..." }, {
         version_hash: SCHEMA.version_hash,
         schema_name: "shop",

@@ -17,6 +17,7 @@ import {
   type MergeStrategy,
   type Schema,
   type SchemaContractSettings,
+  type Table,
   VALUE_COLUMN,
 } from "../schema/mod.ts";
 import { isFloatToken, type Marked, NUMBER_MARKS, sortedJson } from "../json/mod.ts";
@@ -123,7 +124,8 @@ function sameResource(a: ResourceInfo, b: ResourceInfo): boolean {
     a.mergeStrategy === b.mergeStrategy && a.maxTableNesting === b.maxTableNesting &&
     sameKeys(a.primaryKey, b.primaryKey) && sameKeys(a.mergeKey, b.mergeKey) &&
     JSON.stringify(a.columns) === JSON.stringify(b.columns) &&
-    JSON.stringify(a.schemaContract) === JSON.stringify(b.schemaContract);
+    JSON.stringify(a.schemaContract) === JSON.stringify(b.schemaContract) &&
+    a.incrementalCursor === b.incrementalCursor;
 }
 
 /**
@@ -294,6 +296,7 @@ export class Normalizer {
     if (!state.systemReady) {
       state.ensureDltColumn(DLT_LOAD_ID, this.changes);
       state.ensureDltColumn(DLT_ID, this.changes);
+      markSeen(state.table!);
       state.systemReady = true;
     }
     sink(state.name, state.rows.build(this.#row.fields, this.#row.values, this.#row.count));
@@ -375,6 +378,7 @@ export class Normalizer {
         : undefined,
       contract: activeContract(resource.schemaContract),
     };
+    if (root.rootKey) this.#propagateRootKey(name);
     const existing = state.table;
     if (existing !== undefined) {
       // Hints may have changed since the table was created: the resource's are the truth.
@@ -397,6 +401,19 @@ export class Normalizer {
     const supported = this.#mergeStrategies;
     if (supported !== undefined && supported.length === 0) return undefined;
     return resource.mergeStrategy ?? supported?.[0] ?? "delete-insert";
+  }
+
+  /**
+   * Records in the schema's normalizer config that root table `name` passes its `_dlt_id` to
+   * child rows as `_dlt_root_id`, as dlt's `extend_table` does for tables that need a root key.
+   */
+  #propagateRootKey(name: string): void {
+    const normalizers = this.#schema.normalizers;
+    if (normalizers === undefined) return;
+    const config = normalizers.json.config ??= {};
+    const propagation = config.propagation ??= {};
+    const tables = propagation.tables ??= {};
+    if (tables[name]?.[DLT_ID] !== DLT_ROOT_ID) tables[name] = { [DLT_ID]: DLT_ROOT_ID };
   }
 
   /** Whether a child table of root table `name` has a `root_key` column. */
@@ -494,6 +511,8 @@ export class Normalizer {
     pending: PendingLists | undefined,
   ): PendingLists | undefined {
     let previous: FieldNode | undefined;
+    /** Nested objects met: node, object, node, object, ... */
+    let nested: unknown[] | undefined;
     // Keys of numbers the JSON text wrote as floats (`1.0`), on parsed objects that have any.
     let floats = (obj as Marked)[NUMBER_MARKS];
     if (floats !== undefined && floats.length === 0) floats = undefined;
@@ -528,12 +547,20 @@ export class Normalizer {
         if (Array.isArray(value)) {
           if (value.length > 0) (pending ??= []).push(node, value);
         } else {
-          node.sub ??= new Map();
-          pending = this.#flatten(state, node.sub, node, value as Row, level - 1, pending);
+          (nested ??= []).push(node, value);
         }
         continue;
       }
       putValue(state, node, value, this.#row, this.#run, floats?.includes(key));
+    }
+    // dlt flattens an object's nested objects after its plain keys, the last one first (a
+    // stack): columns, child tables and the values kept on a name collision follow its order.
+    if (nested !== undefined) {
+      for (let i = nested.length - 2; i >= 0; i -= 2) {
+        const node = nested[i] as FieldNode;
+        node.sub ??= new Map();
+        pending = this.#flatten(state, node.sub, node, nested[i + 1] as Row, level - 1, pending);
+      }
     }
     return pending;
   }
@@ -678,6 +705,7 @@ export class Normalizer {
       state.ensureDltColumn(DLT_PARENT_ID, this.changes);
       state.ensureDltColumn(DLT_LIST_IDX, this.changes);
       state.ensureDltColumn(DLT_ID, this.changes);
+      markSeen(state.table!);
       state.systemReady = true;
     }
   }
@@ -729,4 +757,11 @@ function findValue(
       findValue(node.sub, value as Row, column, found);
     }
   }
+}
+
+/** dlt's mark on a table that received rows: `x-normalizer: {seen-data: true}`. */
+function markSeen(table: Table): void {
+  const marks = table["x-normalizer"];
+  if (marks === undefined) table["x-normalizer"] = { "seen-data": true };
+  else if (marks["seen-data"] !== true) marks["seen-data"] = true;
 }

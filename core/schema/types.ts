@@ -97,6 +97,8 @@ export interface Table {
   /** Root tables only: the contract new data is checked against. @default all "evolve" */
   schema_contract?: SchemaContractSettings;
   description?: string;
+  /** dlt's file format hint (`jsonl`, `parquet`, ...) of a table dlt created; kept as is. */
+  file_format?: string;
   /**
    * Columns with hints but no data type yet, from a schema dlt stored (dlt keeps such columns
    * until data arrives); stored back as they are, never created in a destination.

@@ -373,7 +373,7 @@ Deno.test("restApiSource() fills the resource hints the loader needs", () => {
     name: "a",
     tableName: "a",
     writeDisposition: "merge",
-    mergeStrategy: "delete-insert",
+    // No strategy named: none recorded, as in dlt (delete-insert applies).
     primaryKey: ["id", "org"],
     mergeKey: ["day"],
     columns: { deleted: { hard_delete: true }, ts: { dedup_sort: "desc", data_type: "timestamp" } },

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { createDestination } from "../../destinations/mod.ts";
 import { type ConfigResolver, loadConfig } from "../config/mod.ts";
 import { UserError } from "../errors.ts";
-import type { Destination, PipelineState } from "../pipeline/mod.ts";
+import { type Destination, destinationTypeName, type PipelineState } from "../pipeline/mod.ts";
 import type { CliContext } from "./context.ts";
 
 /** Where a pipeline's data lives. */
@@ -41,7 +41,7 @@ export async function destinationTarget(
   name: string,
   state?: PipelineState,
 ): Promise<DestinationTarget> {
-  const type = state?.destination_type ?? "duckdb";
+  const type = destinationTypeName(state?.destination_type) ?? "duckdb";
   if (type === "filesystem") return await filesystemTarget(ctx, name, state);
   if (type !== "duckdb") {
     throw new UserError(

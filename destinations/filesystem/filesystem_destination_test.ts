@@ -381,7 +381,7 @@ Deno.test("FilesystemDestination.load() writes dlt's system files", async () => 
         load_id: LOAD_1,
         schema_name: "shop",
         status: 0,
-        inserted_at: NOW.toISOString(),
+        inserted_at: "2025-06-11T18:39:47.541000+00:00",
         schema_version_hash: SCHEMA.version_hash,
       });
       const state = await read(`shop_dataset/_dlt_pipeline_state/shop__${LOAD_1}__${hex}.jsonl`);
@@ -394,7 +394,7 @@ Deno.test("FilesystemDestination.load() writes dlt's system files", async () => 
         engine_version: 4,
         pipeline_name: "shop",
         state: "...",
-        created_at: NOW.toISOString(),
+        created_at: "2025-06-11T18:39:47.541000+00:00",
         version_hash: `state-${LOAD_1}`,
         _dlt_load_id: LOAD_1,
       });
@@ -405,7 +405,7 @@ Deno.test("FilesystemDestination.load() writes dlt's system files", async () => 
         schema_name: "shop",
         version: 1,
         engine_version: 11,
-        inserted_at: NOW.toISOString(),
+        inserted_at: "2025-06-11T18:39:47.541000+00:00",
         schema: "...",
       });
 

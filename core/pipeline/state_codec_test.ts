@@ -44,7 +44,7 @@ Deno.test("compressState() keeps cursor values past 2^53 exact, as dlt's state h
   ok(json.includes('"last_value":9007199254740993'), json);
 });
 
-Deno.test("decompressState() reads the state dlt 1.26 wrote to a filesystem bucket", async () => {
+Deno.test("decompressState() reads the state dlt 1.26 wrote to a filesystem bucket", () => {
   // ../shared/dlt_samples/continue_from_dlt/dlt_output/shop_data/_dlt_pipeline_state/...
   const blob =
     "eNp9UctOwzAQ/BdfaUteHIjEARXlAD3wqEQLQpabbLGJ45jsumpU8e/YDUgpB6yVbM/s7uzYB8aRBAHfQYeqNSyPJ78QmHdlRkw2YVZZ0AE0ogGWM5St5dibkk1YJUgg0AkVsEDBVjhNHEsJjRhneHIEIstfB/gtFCEpI8hrc+ptqKg0zUYwzrZKA/ZI0LDTgkHCOK29nR8HXAqUvssi3V/2EeLmbv6orouNnZv1qkqeq/bpfGXPPgqZyaSWtyXgVZivdV0ZRjsMo/m9gxHYdpXvH07KlB00YEjocHXW24eKCxpIRUpovhPaBS9JlGTTKPaxjKL8GC9eTQukPznpNE6W8SjHGfXp4GhneLK+KZKbuq6z+/2FfVini1QvwxP6f+zof8WvYX0DBcSwFg==";

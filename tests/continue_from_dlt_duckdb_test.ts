@@ -19,7 +19,12 @@ import { tempProject } from "./_helpers.ts";
 const SAMPLE_DIR = new URL("../../shared/dlt_samples/continue_from_dlt/", import.meta.url).pathname;
 const present = await Deno.stat(SAMPLE_DIR).then(() => true, () => false);
 if (!present) {
-  console.log(`continue_from_dlt_duckdb_test: skipped, the sample is not at ${SAMPLE_DIR}`);
+  // The reason the test is skipped must show in the test output.
+  Deno.stderr.writeSync(
+    new TextEncoder().encode(
+      `continue_from_dlt_duckdb_test: skipped, the sample is not at ${SAMPLE_DIR}\n`,
+    ),
+  );
 }
 
 const DS = "shop_data";

@@ -17,7 +17,12 @@ const SAMPLE = new URL("../../shared/dlt_samples/continue_from_dlt/", import.met
 const SAMPLE_DIR = SAMPLE.pathname;
 const present = await Deno.stat(SAMPLE_DIR).then(() => true, () => false);
 if (!present) {
-  console.log(`continue_from_dlt_test: skipped, the sample is not at ${SAMPLE_DIR}`);
+  // The reason the test is skipped must show in the test output.
+  Deno.stderr.writeSync(
+    new TextEncoder().encode(
+      `continue_from_dlt_test: skipped, the sample is not at ${SAMPLE_DIR}\n`,
+    ),
+  );
 }
 
 type Row = Record<string, unknown>;

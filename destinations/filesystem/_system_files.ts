@@ -71,10 +71,18 @@ export const SYSTEM_TABLE_COLUMNS: Readonly<Record<string, Column[]>> = {
   ]),
 };
 
-/** Creates the dataset folder with dlt's `init` marker, unless it has one. */
+/**
+ * Creates the dataset folder with dlt's `init` marker, unless it has one. An empty marker is
+ * dlt's storage version 1 (compressed files without `.gz`): it is migrated as dlt migrates it,
+ * to `{"initial_version": 1, "current_version": 2}`, since files get `.gz` from now on.
+ */
 export async function initDataset(datasetDir: string): Promise<void> {
   const init = join(datasetDir, INIT_FILE);
-  if (await exists(init)) return;
+  if (await exists(init)) {
+    if ((await Deno.readTextFile(init)).trim() !== "") return;
+    await writeJsonFile(init, { initial_version: 1, current_version: STORAGE_VERSION });
+    return;
+  }
   await writeJsonFile(init, { initial_version: STORAGE_VERSION, current_version: STORAGE_VERSION });
 }
 

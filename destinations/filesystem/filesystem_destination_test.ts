@@ -674,3 +674,25 @@ Deno.test("FilesystemDestination.dropTables() removes files and stores schema an
     }
   });
 });
+
+Deno.test("FilesystemDestination writes dlt's init and migrates an empty one (storage v1)", async () => {
+  await withEnv(async (env) => {
+    const destination = destinationFor(env, "jsonl");
+    try {
+      await loadItems(env, destination, LOAD_1);
+      // The bytes dlt 1.26 writes (no line break), as in ../shared/dlt_samples.
+      equal(
+        await Deno.readTextFile(join(env.dataset, "init")),
+        '{"initial_version":2,"current_version":2}',
+      );
+      await Deno.writeTextFile(join(env.dataset, "init"), "");
+      await loadItems(env, destination, LOAD_2);
+      deepStrictEqual(JSON.parse(await Deno.readTextFile(join(env.dataset, "init"))), {
+        initial_version: 1,
+        current_version: 2,
+      });
+    } finally {
+      await destination.close();
+    }
+  });
+});

@@ -33,9 +33,8 @@ export function jsonColumnsArg(columns: readonly Column[]): string {
   return `{${types.join(", ")}}`;
 }
 
-const COPY_OPTIONS: Readonly<Record<FileFormat, string>> = {
+const COPY_OPTIONS: Readonly<Record<Exclude<FileFormat, "jsonl">, string>> = {
   parquet: "FORMAT parquet",
-  jsonl: "FORMAT json",
   csv: "FORMAT csv, HEADER true",
 };
 
@@ -56,11 +55,31 @@ function timestampText(column: string): string {
 }
 
 /**
+ * One JSON object per row without the keys whose value is NULL, as dlt writes JSONL (its rows
+ * leave missing values out): each value through DuckDB's `to_json`, which writes it as
+ * `COPY ... (FORMAT json)` would, skipped by `concat_ws` when NULL.
+ */
+function jsonLine(columns: readonly Column[], values: readonly string[]): string {
+  const members = columns.map((c, i) =>
+    `CASE WHEN ${values[i]} IS NOT NULL THEN ${quoteLiteral(`${JSON.stringify(c.name)}:`)} || ` +
+    `to_json(${values[i]}) END`
+  );
+  return `'{' || concat_ws(',', ${members.join(", ")}) || '}'`;
+}
+
+/**
+ * The lines of `jsonLine` written verbatim: a CSV of one column whose delimiter and quote are
+ * control characters, which `to_json` always escapes, and with no header.
+ */
+const JSON_LINES = "FORMAT csv, HEADER false, DELIMITER '\x01', QUOTE '\x02', ESCAPE '\x02'";
+
+/**
  * `COPY (SELECT <columns> FROM read_json(<job>, columns={...})) TO <target> (...)`: one
  * newline-delimited JSON job file into a data file. Every column gets its type from the
  * schema, so DuckDB detects nothing: keys missing in a row become NULL, ISO timestamps with
  * `Z` or an offset become TIMESTAMPTZ (written back as dlt spells them), json columns stay
- * JSON text. With `compress`, JSONL and CSV files are gzipped, as dlt writes them.
+ * JSON text. JSONL rows leave NULL values out, as dlt's do. With `compress`, JSONL and CSV
+ * files are gzipped, as dlt writes them.
  */
 export function copyJobSql(
   columns: readonly Column[],
@@ -69,15 +88,17 @@ export function copyJobSql(
   options: { format: FileFormat; compress?: boolean; maximumObjectSize?: number },
 ): string {
   const { format } = options;
-  const names = columns.map((c) => {
+  const values = columns.map((c) => {
     const name = quoteIdent(c.name);
-    return c.data_type === "timestamp" && format !== "parquet"
-      ? `${timestampText(name)} AS ${name}`
-      : name;
-  }).join(", ");
+    return c.data_type === "timestamp" && format !== "parquet" ? timestampText(name) : name;
+  });
+  const select = format === "jsonl"
+    ? `${jsonLine(columns, values)} AS line`
+    : values.map((v, i) => `${v} AS ${quoteIdent(columns[i].name)}`).join(", ");
   const compression = options.compress && compressible(format) ? ", COMPRESSION gzip" : "";
-  return `COPY (SELECT ${names} FROM read_json(${literalList([jobPath])}, ` +
+  const copyOptions = format === "jsonl" ? JSON_LINES : COPY_OPTIONS[format];
+  return `COPY (SELECT ${select} FROM read_json(${literalList([jobPath])}, ` +
     `format='newline_delimited', records=true, columns=${jsonColumnsArg(columns)}` +
     `${maximumObjectSizeArg(options.maximumObjectSize)})) ` +
-    `TO ${quoteLiteral(target)} (${COPY_OPTIONS[format]}${compression})`;
+    `TO ${quoteLiteral(target)} (${copyOptions}${compression})`;
 }

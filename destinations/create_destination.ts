@@ -19,7 +19,7 @@ import {
  * Options of a destination, validated by the chosen destination. `duckdb` reads `path`
  * (required), `threads`, `memoryLimit`, `logger` and `deps`. `filesystem` reads `bucketUrl`
  * (required; a local folder or a `file://` URL), `fileFormat` (`parquet`, `jsonl` or `csv`),
- * `layout`, `maxStateFiles`, `logger` and `deps`. `postgres` reads `credentials` (required; a
+ * `layout`, `disableCompression`, `maxStateFiles`, `logger` and `deps`. `postgres` reads `credentials` (required; a
  * `postgresql://` connection string or its parts), `createIndexes`, `replaceStrategy`,
  * `logger` and `deps`.
  */
@@ -71,6 +71,13 @@ const FACTORIES: Record<string, Factory> = {
           }`,
         );
       }
+    }
+    const { disableCompression } = options;
+    if (disableCompression !== undefined && typeof disableCompression !== "boolean") {
+      throw new ConfigError(
+        "The filesystem destination's disableCompression must be true or false, got " +
+          JSON.stringify(disableCompression),
+      );
     }
     return new FilesystemDestination(options as unknown as FilesystemOptions);
   },

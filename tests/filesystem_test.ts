@@ -187,15 +187,18 @@ for (const format of ["jsonl", "csv"] as const) {
     equal(res.code, 0, res.stderr);
     const items = (await filesUnder(join(lake, DS))).filter((f) => f.startsWith("items/"));
     equal(items.length, 1);
-    match(items[0], new RegExp(`^items/\\d{4}/\\d+\\.\\d+\\.\\w+\\.${format}$`));
-    const text = await Deno.readTextFile(join(lake, DS, items[0]));
+    // Gzipped by default, as dlt writes them.
+    match(items[0], new RegExp(`^items/\\d{4}/\\d+\\.\\d+\\.\\w+\\.${format}\\.gz$`));
+    const file = await Deno.open(join(lake, DS, items[0]));
+    const text = await new Response(file.readable.pipeThrough(new DecompressionStream("gzip")))
+      .text();
     if (format === "jsonl") {
       const first = JSON.parse(text.split("\n")[0]);
-      equal(first.updated_at, "2024-02-01T00:00:00.000000+00:00");
+      equal(first.updated_at, "2024-02-01T00:00:00+00:00");
       equal(first.name, 'a, "quoted"');
     } else {
       ok(text.split("\n")[0].startsWith("id,name,price,active,updated_at"), text);
-      ok(text.includes('1,"a, ""quoted""",1.5,true,2024-02-01T00:00:00.000000+00:00'), text);
+      ok(text.includes('1,"a, ""quoted""",1.5,true,2024-02-01T00:00:00+00:00'), text);
     }
     const query = await p.dltx(
       [
@@ -211,6 +214,39 @@ for (const format of ["jsonl", "csv"] as const) {
     deepStrictEqual(JSON.parse(query.stdout).map((r: { id: number }) => r.id), [1, 2]);
   });
 }
+
+Deno.test("DATA_WRITER__DISABLE_COMPRESSION=true writes plain JSONL and CSV files", async () => {
+  await using server = serve(shopApi(() => ITEMS, () => [{ tag: "x" }]));
+  await using p = await tempProject();
+  const connector = await p.writeConnector(shopConnector(server.url));
+  const cases = [
+    { format: "jsonl", key: "DATA_WRITER__DISABLE_COMPRESSION", value: "true", ext: "jsonl" },
+    {
+      format: "csv",
+      key: "NORMALIZE__DATA_WRITER__DISABLE_COMPRESSION",
+      value: "True",
+      ext: "csv",
+    },
+    { format: "jsonl", key: "DATA_WRITER__DISABLE_COMPRESSION", value: "false", ext: "jsonl.gz" },
+  ];
+  for (const [i, { format, key, value, ext }] of cases.entries()) {
+    const lake = p.path(`lake${i}`);
+    const args = ["run", connector, "--to", "filesystem", "--resources", "items"];
+    const res = await p.dltx([...args, "--pipeline", `shop${i}`, "--dataset", DS], {
+      DESTINATION__FILESYSTEM__BUCKET_URL: lake,
+      DESTINATION__FILESYSTEM__LOADER_FILE_FORMAT: format,
+      [key]: value,
+    });
+    equal(res.code, 0, res.stderr);
+    const items = (await filesUnder(join(lake, DS))).filter((f) => f.startsWith("items/"));
+    equal(items.length, 1);
+    ok(items[0].endsWith(`.${ext}`), `${key}=${value}: ${items[0]}`);
+    if (!ext.endsWith(".gz")) {
+      const text = await Deno.readTextFile(join(lake, DS, items[0]));
+      ok(text.includes("2024-02-01T00:00:00+00:00"), text);
+    }
+  }
+});
 
 Deno.test("run --to filesystem refuses remote buckets and a missing bucket_url", async () => {
   await using p = await tempProject();

@@ -76,7 +76,8 @@ function duckdbPath({ config, cwd, pipelineName }: DestinationSetup): string {
 
 /**
  * Options of the filesystem destination: `bucket_url` (required; a relative path is relative to
- * `cwd`), `loader_file_format` (default parquet) and `layout`, under dlt's keys.
+ * `cwd`), `loader_file_format` (default parquet), `layout` and `data_writer.disable_compression`
+ * (JSONL and CSV files are gzipped unless it is true), under dlt's keys.
  * @throws {ConfigError} dlt's missing-field error for `bucket_url`, or a bad format or layout
  */
 export function filesystemOptions({ config, cwd, pipelineName }: DestinationSetup) {
@@ -101,12 +102,17 @@ export function filesystemOptions({ config, cwd, pipelineName }: DestinationSetu
       `destination.filesystem.layout must be a text template, got ${JSON.stringify(layout)}`,
     );
   }
+  // dlt reads the data writer's settings per stage; the normalize stage writes the files.
+  const disableCompression = config.get("normalize.data_writer.disable_compression", {
+    expect: "boolean",
+  }) ?? config.get("data_writer.disable_compression", { expect: "boolean" });
   return {
     // A relative local path is relative to the project, not to wherever the binary runs.
     bucketUrl: /^[a-z][a-z0-9+.-]*:\/\//i.test(bucketUrl) || isAbsolute(bucketUrl)
       ? bucketUrl
       : join(cwd, bucketUrl),
     fileFormat: format,
+    disableCompression: disableCompression?.value === true,
     ...(layout !== undefined ? { layout } : {}),
   };
 }

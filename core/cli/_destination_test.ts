@@ -16,6 +16,7 @@ Deno.test("filesystemOptions() reads dlt's keys; relative paths are relative to 
   deepEqual(filesystemOptions(setup({ DESTINATION__FILESYSTEM__BUCKET_URL: "lake" })), {
     bucketUrl: "/project/lake",
     fileFormat: "parquet",
+    disableCompression: false,
   });
   deepEqual(
     filesystemOptions(setup({
@@ -26,9 +27,20 @@ Deno.test("filesystemOptions() reads dlt's keys; relative paths are relative to 
     {
       bucketUrl: "file:///data/lake",
       fileFormat: "csv",
+      disableCompression: false,
       layout: "{table_name}/{load_id}.{file_id}.{ext}",
     },
   );
+  // dlt's data writer setting, under either of its sections.
+  for (const key of ["DATA_WRITER", "NORMALIZE__DATA_WRITER"]) {
+    equal(
+      filesystemOptions(setup({
+        DESTINATION__FILESYSTEM__BUCKET_URL: "/abs",
+        [`${key}__DISABLE_COMPRESSION`]: "true",
+      })).disableCompression,
+      true,
+    );
+  }
   // The destination's own key wins over normalize's.
   equal(
     filesystemOptions(setup({

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { createDestination } from "../../destinations/mod.ts";
 import { type ConfigResolver, loadConfig } from "../config/mod.ts";
 import { UserError } from "../errors.ts";
-import type { Destination, PipelineState } from "../pipeline/mod.ts";
+import { type Destination, destinationTypeName, type PipelineState } from "../pipeline/mod.ts";
 import type { CliContext } from "./context.ts";
 import { postgresOptions } from "./_postgres_config.ts";
 
@@ -47,7 +47,7 @@ export async function destinationTarget(
   ctx: CliContext,
   name: string,
   state?: PipelineState,
-  type: string = state?.destination_type ?? "duckdb",
+  type: string = destinationTypeName(state?.destination_type) ?? "duckdb",
 ): Promise<DestinationTarget> {
   if (type === "filesystem") return await filesystemTarget(ctx, name, state);
   if (type === "postgres") return await postgresTarget(ctx, name);

@@ -1,4 +1,4 @@
-import { equal, match, ok, rejects } from "node:assert/strict";
+import { deepStrictEqual, equal, match, ok, rejects } from "node:assert/strict";
 import { join } from "node:path";
 import { defaultDeps } from "../deps.ts";
 import { UserError } from "../errors.ts";
@@ -199,11 +199,15 @@ Deno.test("pipeline load-package <load_id> picks that package; an unknown id lis
 Deno.test("pipeline schema prints YAML, JSON or a table per table", async () => {
   await using f = await fixture();
   const yaml = await run(f.dir, { name: NAME, operation: "schema" });
-  match(yaml, /^name: shop\nversion: 3\n/);
+  // dlt's stored schema, as `dlt pipeline <name> schema` prints it.
+  match(yaml, /^version: 3\nversion_hash: hash3\nengine_version: 11\nname: shop\ntables:\n/);
   const json = JSON.parse(
     await run(f.dir, { name: NAME, operation: "schema" }, { format: "json" }),
   );
   equal(json.tables.items.columns.id.primary_key, true);
+  equal(json.tables._dlt_loads.columns.load_id.data_type, "text");
+  equal(json.normalizers.names, "snake_case");
+  deepStrictEqual(json.settings.detections, ["iso_timestamp"]);
   const table = await run(f.dir, { name: NAME, operation: "schema" }, { format: "table" });
   match(table, /^Schema shop, version 3, hash hash3$/m);
   match(

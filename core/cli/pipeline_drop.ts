@@ -114,7 +114,12 @@ async function dropLocked(
   }
 
   const newSchema = cloneSchema(schema);
-  for (const table of plan.tables) delete newSchema.tables[table];
+  const propagation = newSchema.normalizers?.json.config?.propagation?.tables;
+  for (const table of plan.tables) {
+    delete newSchema.tables[table];
+    // As dlt's `remove_table`: a dropped root table passes no root key any more.
+    if (propagation) delete propagation[table];
+  }
   bumpVersion(newSchema, schema.version_hash);
   const newState: PipelineState = structuredClone(state);
   const resourceStates = objectAt(newState.sources?.[schema.name], "resources");

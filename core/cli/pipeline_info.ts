@@ -7,7 +7,7 @@
  */
 
 import { listPackages, type PackageSummary } from "../package/mod.ts";
-import type { PipelineState } from "../pipeline/mod.ts";
+import { destinationTypeName, type PipelineState } from "../pipeline/mod.ts";
 import type { CliContext } from "./context.ts";
 import { cellText, formatJson, formatTable, loadIdTime, type Row } from "./_format.ts";
 import { destinationTarget } from "./_pipeline_destination.ts";
@@ -47,7 +47,7 @@ export async function pipelineInfoCommand(
   out += `Working folder: ${folder.workingDir.root}\n`;
   if (state) {
     const target = await destinationTarget(ctx, name, state).catch(() => undefined);
-    out += `Destination: ${state.destination_type ?? "unknown"}` +
+    out += `Destination: ${destinationTypeName(state.destination_type) ?? "unknown"}` +
       (target ? ` at ${target.location}` : "") + "\n";
     out += `Dataset: ${state.dataset_name}\n\n`;
     out += stateSection(state, options.verbose ?? false);

@@ -1,12 +1,14 @@
 /**
  * `dltx pipeline <name> schema [--format yaml|json|table] [--schema <name>]`: the stored
- * schema of a pipeline. YAML and JSON print the schema document alone (so it can be piped);
- * `table` prints each table with its columns' data types, nullability and hints.
+ * schema of a pipeline. YAML and JSON print the schema document alone (so it can be piped), as
+ * dlt stores it (with `settings`, `normalizers` and the `_dlt_*` tables); `table` prints each
+ * data table with its columns' data types, nullability and hints.
  *
  * @module
  */
 
 import { UserError } from "../errors.ts";
+import { toStoredSchema } from "../schema/mod.ts";
 import type { Column, Schema, Table } from "../schema/types.ts";
 import type { CliContext } from "./context.ts";
 import { formatJson, formatTable, formatYaml } from "./_format.ts";
@@ -32,6 +34,7 @@ const HINTS = [
   "root_key",
   "variant",
   "hard_delete",
+  "incremental",
 ] as const;
 
 /**
@@ -54,9 +57,9 @@ export async function pipelineSchemaCommand(
   const folder = await openPipelineFolder(ctx, name);
   const schema = await readPipelineSchema(folder, options.schema);
   const out = format === "yaml"
-    ? formatYaml(schema)
+    ? formatYaml(toStoredSchema(schema))
     : format === "json"
-    ? formatJson(schema)
+    ? formatJson(toStoredSchema(schema))
     : foundLine(folder) + formatSchemaTables(schema);
   ctx.stdout.write(out);
   return 0;

@@ -12,6 +12,7 @@ import { InternalError } from "../errors.ts";
 import { listPackages, LoadPackage } from "../package/mod.ts";
 import {
   acquirePipelineLock,
+  destinationTypeName,
   type PipelineState,
   type StoredPipeline,
   WorkingDir,
@@ -72,7 +73,7 @@ async function syncLocked(
 ): Promise<boolean> {
   const local = await wd.readState();
   const dataset = options.dataset ?? local?.dataset_name ?? `${name}_dataset`;
-  const type = local?.destination_type ?? options.destination ?? "duckdb";
+  const type = destinationTypeName(local?.destination_type) ?? options.destination ?? "duckdb";
   const target = await destinationTarget(ctx, name, local, type);
   if (!(await targetExists(target))) {
     ctx.stdout.write(

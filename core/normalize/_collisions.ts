@@ -6,8 +6,7 @@
  * Where a row holds more than one such key, only one value can stay. The one dlt keeps stays:
  * dlt flattens a row into a Python dict, so the value it writes last wins. It writes an
  * object's plain keys in their order and its nested objects after them (the later of two nested
- * objects first), which boils down to one rule: of two keys in the order of the data, the later
- * one wins unless the path of the earlier one goes on into a nested object where the two part.
+ * objects first); the normalizer flattens rows in that same order, so the value met last wins.
  * A `null` counts like any value (dlt drops the column's value then). dlt's own columns win over
  * keys of the data, except `_dlt_id`: a row that carries a (non-empty) `_dlt_id` keeps it as
  * its row id, as dlt does. Every dropped value is reported once per table and pair of keys.
@@ -112,26 +111,6 @@ export function keyPointer(node: FieldNode): string {
   return pointer;
 }
 
-function pathOf(node: FieldNode): FieldNode[] {
-  const path: FieldNode[] = [];
-  for (let n: FieldNode | undefined = node; n !== undefined; n = n.parentNode) path.push(n);
-  return path.reverse();
-}
-
-/**
- * Whether dlt keeps the value of `later` over that of `earlier`, `earlier` coming first in the
- * row (depth first, keys in order). dlt writes the plain keys of an object in order and its
- * nested objects afterwards, the later ones first: so `later` wins unless the path of
- * `earlier` goes on into a nested object at the key where the two paths part.
- */
-export function laterWins(earlier: FieldNode, later: FieldNode): boolean {
-  const a = pathOf(earlier);
-  const b = pathOf(later);
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  return i >= a.length - 1;
-}
-
 /**
  * Writes the held-back values of one row: per name (and per kind, column or list), the value
  * dlt keeps goes into the row (or, for a list, into `pending`); each dropped one is reported.
@@ -167,14 +146,11 @@ export function resolveClashes(
       const other = entries[j] as FieldNode | undefined;
       if (other === undefined || other.clash !== group || entries[j + 2] !== isList) continue;
       entries[j] = undefined;
-      const later = laterWins(winner, other);
-      const [kept, dropped] = later ? [other, winner] : [winner, other];
-      report(ctx, state, kind, group.name, kept, dropped);
-      if (later) {
-        winner = other;
-        value = entries[j + 1];
-        float = entries[j + 3] as boolean;
-      }
+      // The row is flattened in dlt's order, so the value met later is the one dlt keeps.
+      report(ctx, state, kind, group.name, other, winner);
+      winner = other;
+      value = entries[j + 1];
+      float = entries[j + 3] as boolean;
     }
     if (isList) {
       if ((value as unknown[]).length > 0) (pending ??= []).push(winner, value);

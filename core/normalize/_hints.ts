@@ -18,7 +18,8 @@ export type ColumnHints = ReadonlyMap<string, ColumnHint>;
 
 /**
  * The column hints of a resource: `columns` (names snake_cased like data keys), plus
- * `primary_key` / `merge_key` for the columns of `primaryKey` / `mergeKey`.
+ * `primary_key` / `merge_key` for the columns of `primaryKey` / `mergeKey`, and dlt's
+ * `incremental` for the cursor column of its incremental.
  */
 export function resolveColumnHints(resource: ResourceInfo): ColumnHints {
   const hints = new Map<string, ColumnHint>();
@@ -29,6 +30,9 @@ export function resolveColumnHints(resource: ResourceInfo): ColumnHints {
   for (const [name, hint] of Object.entries(resource.columns ?? {})) add(name, hint);
   for (const name of resource.primaryKey) add(name, { primary_key: true });
   for (const name of resource.mergeKey) add(name, { merge_key: true });
+  if (resource.incrementalCursor !== undefined) {
+    add(resource.incrementalCursor, { incremental: true });
+  }
   return hints;
 }
 
@@ -58,7 +62,7 @@ export function applyTableHints(
 
 function setFlag(
   column: Column,
-  flag: "primary_key" | "merge_key" | "unique" | "hard_delete",
+  flag: "primary_key" | "merge_key" | "unique" | "hard_delete" | "incremental",
   on: boolean | undefined,
 ): void {
   if (on === true) column[flag] = true;
@@ -77,6 +81,7 @@ export function applyColumnHint(column: Column, hint: ColumnHint | undefined): v
   setFlag(column, "merge_key", hint?.merge_key);
   setFlag(column, "unique", hint?.unique);
   setFlag(column, "hard_delete", hint?.hard_delete);
+  setFlag(column, "incremental", hint?.incremental);
   if (hint?.dedup_sort !== undefined) column.dedup_sort = hint.dedup_sort;
   else if (column.dedup_sort !== undefined) delete column.dedup_sort;
 }

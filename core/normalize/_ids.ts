@@ -1,9 +1,12 @@
 /**
- * `_dlt_id` values: random ids for root rows and deterministic ids for child rows, both 10
- * bytes in base64 without padding (14 characters), the shape dlt's ids have.
+ * `_dlt_id` values: random ids for root rows and deterministic ids for child rows (and for
+ * root rows of `upsert` and `insert-only` merges), all 10 bytes in base64 without padding (14
+ * characters), made as dlt makes them.
  *
  * @module
  */
+
+import { shake128 } from "./_shake128.ts";
 
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const B64_CODES = Uint8Array.from(B64, (c) => c.charCodeAt(0));
@@ -52,57 +55,30 @@ export function newRowId(): string {
   return encode80(pool[o], pool[o + 1], pool[o + 2] & 0xffff);
 }
 
-// cyrb128 state, kept in module variables so that hashing allocates nothing.
-let h1 = 0, h2 = 0, h3 = 0, h4 = 0;
-
-function mix(k: number): void {
-  h1 = h2 ^ Math.imul(h1 ^ k, 597399067);
-  h2 = h3 ^ Math.imul(h2 ^ k, 2869860233);
-  h3 = h4 ^ Math.imul(h3 ^ k, 951274213);
-  h4 = h1 ^ Math.imul(h4 ^ k, 2716044179);
-}
-
-function mixString(s: string): void {
-  for (let i = 0; i < s.length; i++) mix(s.charCodeAt(i));
-}
-
-// State after the `(table, parentId)` prefix, reused while the items of one list are numbered.
-let lastTable = "";
-let lastParent = "";
-let p1 = 0, p2 = 0, p3 = 0, p4 = 0;
-
-function hashPrefix(parentId: string, table: string): void {
-  h1 = 1779033703, h2 = 3144134277, h3 = 1013904242, h4 = 2773480762;
-  mixString(table);
-  mix(0); // separator: ("ab", "c") and ("a", "bc") must differ
-  mixString(parentId);
-  p1 = h1, p2 = h2, p3 = h3, p4 = h4;
-  lastTable = table;
-  lastParent = parentId;
+/**
+ * dlt's `digest128(text, 10)`: the first 10 bytes of SHAKE128 of the UTF-8 text, base64
+ * without padding (14 characters). dlt's deterministic row ids are made this way.
+ *
+ * @param text the text to hash.
+ */
+export function digestRowId(text: string): string {
+  const h = shake128(text);
+  return encode80(
+    (h[0] << 24 | h[1] << 16 | h[2] << 8 | h[3]) >>> 0,
+    (h[4] << 24 | h[5] << 16 | h[6] << 8 | h[7]) >>> 0,
+    h[8] << 8 | h[9],
+  );
 }
 
 /**
- * The deterministic id of a child row: a 128-bit hash of the parent row's id, the child table
- * and the position in the list, cut to 80 bits and base64-encoded like {@linkcode newRowId}.
- * dlt hashes the same inputs with shake128; a fast non-cryptographic hash (cyrb128 mixing) is
- * used here because the ids only need to be unique and stable, not secret.
+ * The `_dlt_id` of a child row, as dlt derives it (`get_nested_row_hash`):
+ * `digest128(f"{parent_id}_{table}_{index}", 10)`. A dataset dlt started keeps the same child
+ * ids when dltx loads into it, and the other way round.
  *
  * @param parentId `_dlt_id` of the parent row.
  * @param table Name of the child table.
  * @param index Position of the item in the parent's list.
  */
 export function childRowId(parentId: string, table: string, index: number): string {
-  if (parentId !== lastParent || table !== lastTable) hashPrefix(parentId, table);
-  h1 = p1, h2 = p2, h3 = p3, h4 = p4;
-  // The index goes in as two 16-bit halves so that any list length stays distinct.
-  mix(index & 0xffff);
-  mix(Math.floor(index / 65536) + 0x10000);
-  h1 = Math.imul(h3 ^ (h1 >>> 18), 597399067);
-  h2 = Math.imul(h4 ^ (h2 >>> 22), 2869860233);
-  h3 = Math.imul(h1 ^ (h3 >>> 17), 951274213);
-  h4 = Math.imul(h2 ^ (h4 >>> 19), 2716044179);
-  h1 ^= h2 ^ h3 ^ h4;
-  h2 ^= h1;
-  h3 ^= h1;
-  return encode80(h1 >>> 0, h2 >>> 0, (h3 ^ h4) & 0xffff);
+  return digestRowId(`${parentId}_${table}_${index}`);
 }

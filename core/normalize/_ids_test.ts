@@ -1,5 +1,6 @@
 import { equal, match, notEqual } from "node:assert/strict";
-import { childRowId, newRowId } from "./_ids.ts";
+import { createHash } from "node:crypto";
+import { childRowId, digestRowId, newRowId } from "./_ids.ts";
 
 const ID = /^[A-Za-z0-9+/]{14}$/;
 
@@ -34,4 +35,26 @@ Deno.test("childRowId() does not collide over many parents and indexes", () => {
     for (let i = 0; i < 200; i++) ids.add(childRowId(parent, "t__items", i));
   }
   equal(ids.size, 100_000);
+});
+
+Deno.test("childRowId() is dlt's digest128 of parent id, table and index", () => {
+  // From dlt 1.26.0's own output (../shared/dlt_samples/continue_from_dlt, orders__items).
+  equal(childRowId("23UTB4BtLCDweQ", "orders__items", 0), "Aoh4HMk9xZwZuQ");
+  equal(childRowId("23UTB4BtLCDweQ", "orders__items", 1), "lR1zJW62sdJ2IQ");
+  equal(childRowId("xZ3XREArUKFqBg", "orders__items", 0), "yDM5ynHmnTMiag");
+});
+
+Deno.test("digestRowId() equals node:crypto's SHAKE128 for any length and any text", () => {
+  const texts = ["", "a", "ü", "é".repeat(90), "x".repeat(167), "x".repeat(168), "y".repeat(169)];
+  texts.push("z".repeat(400), "𝄞 mixed ascii and ✓", "a".repeat(166) + "ü", "_".repeat(335));
+  for (let i = 0; i < 200; i++) {
+    texts.push(
+      Array.from({ length: i * 3 }, (_, j) => String.fromCharCode(32 + (i * j) % 500)).join(""),
+    );
+  }
+  for (const text of texts) {
+    const expected = createHash("shake128", { outputLength: 10 }).update(text, "utf8")
+      .digest("base64").replace(/=+$/, "");
+    equal(digestRowId(text), expected, JSON.stringify(text));
+  }
 });

@@ -14,11 +14,13 @@ import {
   DLT_PARENT_ID,
   DLT_ROOT_ID,
   dltColumn,
+  type MergeStrategy,
   type Schema,
   type SchemaContractSettings,
+  type Table,
   VALUE_COLUMN,
 } from "../schema/mod.ts";
-import { type Marked, NUMBER_MARKS } from "../json/mod.ts";
+import { isFloatToken, type Marked, NUMBER_MARKS, sortedJson } from "../json/mod.ts";
 import type { ResourceInfo } from "../source/mod.ts";
 import {
   activeContract,
@@ -34,7 +36,7 @@ import {
   resolveColumnHints,
 } from "./_hints.ts";
 import { type ClashContext, ClashStash, resolveClashes, RestartRow } from "./_collisions.ts";
-import { childRowId, newRowId } from "./_ids.ts";
+import { childRowId, digestRowId, newRowId } from "./_ids.ts";
 import { putValue, RowBuffer } from "./_put_value.ts";
 import { type FieldNode, TableState } from "./_table_state.ts";
 import { normalizePath, PATH_SEPARATOR, shortenIdentifier } from "./naming.ts";
@@ -76,6 +78,13 @@ export interface NormalizerOptions {
   maxTableNameLength?: number;
   /** Called with each collision as it is found (it is also added to `collisions`). */
   onCollision?: (collision: NameCollision) => void;
+  /**
+   * The merge strategies the destination supports (dlt's `supported_merge_strategies`). With
+   * none, a `merge` resource loads as `append` there, and, as in dlt, its rows get neither
+   * `_dlt_root_id` nor key-derived `_dlt_id`s.
+   * @default every strategy
+   */
+  mergeStrategies?: readonly MergeStrategy[];
 }
 
 type Row = Record<string, unknown>;
@@ -96,6 +105,11 @@ interface RootState {
    * a later switch back to `merge`, the deletes that find child rows by it.
    */
   rootKey: boolean;
+  /**
+   * Primary key columns of a resource whose root rows get dlt's key-derived `_dlt_id` (merge
+   * `upsert` and `insert-only`); `undefined` for random root ids.
+   */
+  keyHash: string[] | undefined;
   /** The schema contract to check, or `undefined` when every entity evolves. */
   contract: SchemaContractSettings | undefined;
 }
@@ -111,7 +125,8 @@ function sameResource(a: ResourceInfo, b: ResourceInfo): boolean {
     a.mergeStrategy === b.mergeStrategy && a.maxTableNesting === b.maxTableNesting &&
     sameKeys(a.primaryKey, b.primaryKey) && sameKeys(a.mergeKey, b.mergeKey) &&
     JSON.stringify(a.columns) === JSON.stringify(b.columns) &&
-    JSON.stringify(a.schemaContract) === JSON.stringify(b.schemaContract);
+    JSON.stringify(a.schemaContract) === JSON.stringify(b.schemaContract) &&
+    a.incrementalCursor === b.incrementalCursor;
 }
 
 /**
@@ -120,8 +135,11 @@ function sameResource(a: ResourceInfo, b: ResourceInfo): boolean {
  *   `parent__child` columns; lists become child tables `<table>__<field>` (recursively), lists
  *   of scalars rows with a `value` column; a record that is not an object becomes a row with a
  *   `value` column;
- * - root rows get `_dlt_load_id` and a random `_dlt_id`; child rows `_dlt_parent_id`,
- *   `_dlt_list_idx` and an `_dlt_id` derived from those, plus `_dlt_root_id` with `merge` and,
+ * - root rows get `_dlt_load_id` and a random `_dlt_id` (with merge `upsert` and
+ *   `insert-only`, dlt's hash of the primary key: `digest128` of the key columns' values as
+ *   sorted JSON); child rows `_dlt_parent_id`, `_dlt_list_idx` and dlt's `_dlt_id` derived
+ *   from those (`digest128(f"{parent_id}_{table}_{index}", 10)`), plus `_dlt_root_id` with
+ *   `merge` (on a destination that supports merging) and,
  *   as in dlt, ever after once a child table of the resource has that column (every child
  *   table of a merge resource gets it); a record's or list item's own non-empty `_dlt_id` is
  *   its row id, as in dlt, while other `_dlt_*` keys give way to the values set here;
@@ -181,6 +199,7 @@ export class Normalizer {
   readonly #roots = new Map<string, RootState>();
   readonly #tables = new Map<string, TableState>();
   readonly #maxTableName: number;
+  readonly #mergeStrategies: readonly MergeStrategy[] | undefined;
   /** Unshortened table paths of shortened table names: their children's names start there. */
   readonly #fullPaths = new Map<string, string>();
   /** The record being normalized: its resource and contract, shared with the helpers. */
@@ -224,6 +243,7 @@ export class Normalizer {
     this.#defaultMaxNesting = options.maxTableNesting ?? DEFAULT_MAX_NESTING;
     this.#maxTableName = options.maxTableNameLength ?? 0;
     this.#onCollision = options.onCollision;
+    this.#mergeStrategies = options.mergeStrategies;
   }
 
   /** Names of the tables this normalizer created. */
@@ -269,13 +289,15 @@ export class Normalizer {
     }
     // A record's own non-empty `_dlt_id` is its row id, as in dlt.
     const ownId = this.#clashes.ownId;
-    const id = ownId ?? newRowId();
+    const id = ownId ??
+      (root.keyHash === undefined ? newRowId() : keyHashId(state, record, root.keyHash));
     this.#row.add(state.dltLoadId, this.#loadId);
     if (ownId === undefined) this.#row.add(state.dltId, id);
     else this.#clashes.ownId = undefined;
     if (!state.systemReady) {
       state.ensureDltColumn(DLT_LOAD_ID, this.changes);
       state.ensureDltColumn(DLT_ID, this.changes);
+      markSeen(state.table!);
       state.systemReady = true;
     }
     sink(state.name, state.rows.build(this.#row.fields, this.#row.values, this.#row.count));
@@ -346,13 +368,18 @@ export class Normalizer {
     const name = this.#tableName(normalizePath(original), original);
     const state = this.#tableState(name, undefined);
     state.hints = resolveColumnHints(resource);
+    const strategy = this.#mergeStrategy(resource);
     const root: RootState = {
       info: resource,
       table: state,
       maxNesting: resource.maxTableNesting ?? this.#defaultMaxNesting,
-      rootKey: resource.writeDisposition === "merge" || this.#hasRootKey(name),
+      rootKey: strategy !== undefined || this.#hasRootKey(name),
+      keyHash: strategy === "upsert" || strategy === "insert-only"
+        ? [...state.hints].filter(([, hint]) => hint.primary_key).map(([column]) => column)
+        : undefined,
       contract: activeContract(resource.schemaContract),
     };
+    if (root.rootKey) this.#propagateRootKey(name);
     const existing = state.table;
     if (existing !== undefined) {
       // Hints may have changed since the table was created: the resource's are the truth.
@@ -363,6 +390,31 @@ export class Normalizer {
     }
     this.#roots.set(resource.name, root);
     return root;
+  }
+
+  /**
+   * The merge strategy the resource's rows are loaded with (dlt's `resolve_merge_strategy`):
+   * `undefined` when it is not `merge`, or the destination supports no strategy (merge loads as
+   * append there).
+   */
+  #mergeStrategy(resource: ResourceInfo): MergeStrategy | undefined {
+    if (resource.writeDisposition !== "merge") return undefined;
+    const supported = this.#mergeStrategies;
+    if (supported !== undefined && supported.length === 0) return undefined;
+    return resource.mergeStrategy ?? supported?.[0] ?? "delete-insert";
+  }
+
+  /**
+   * Records in the schema's normalizer config that root table `name` passes its `_dlt_id` to
+   * child rows as `_dlt_root_id`, as dlt's `extend_table` does for tables that need a root key.
+   */
+  #propagateRootKey(name: string): void {
+    const normalizers = this.#schema.normalizers;
+    if (normalizers === undefined) return;
+    const config = normalizers.json.config ??= {};
+    const propagation = config.propagation ??= {};
+    const tables = propagation.tables ??= {};
+    if (tables[name]?.[DLT_ID] !== DLT_ROOT_ID) tables[name] = { [DLT_ID]: DLT_ROOT_ID };
   }
 
   /** Whether a child table of root table `name` has a `root_key` column. */
@@ -460,6 +512,8 @@ export class Normalizer {
     pending: PendingLists | undefined,
   ): PendingLists | undefined {
     let previous: FieldNode | undefined;
+    /** Nested objects met: node, object, node, object, ... */
+    let nested: unknown[] | undefined;
     // Keys of numbers the JSON text wrote as floats (`1.0`), on parsed objects that have any.
     let floats = (obj as Marked)[NUMBER_MARKS];
     if (floats !== undefined && floats.length === 0) floats = undefined;
@@ -494,12 +548,20 @@ export class Normalizer {
         if (Array.isArray(value)) {
           if (value.length > 0) (pending ??= []).push(node, value);
         } else {
-          node.sub ??= new Map();
-          pending = this.#flatten(state, node.sub, node, value as Row, level - 1, pending);
+          (nested ??= []).push(node, value);
         }
         continue;
       }
       putValue(state, node, value, this.#row, this.#run, floats?.includes(key));
+    }
+    // dlt flattens an object's nested objects after its plain keys, the last one first (a
+    // stack): columns, child tables and the values kept on a name collision follow its order.
+    if (nested !== undefined) {
+      for (let i = nested.length - 2; i >= 0; i -= 2) {
+        const node = nested[i] as FieldNode;
+        node.sub ??= new Map();
+        pending = this.#flatten(state, node.sub, node, nested[i + 1] as Row, level - 1, pending);
+      }
     }
     return pending;
   }
@@ -644,7 +706,63 @@ export class Normalizer {
       state.ensureDltColumn(DLT_PARENT_ID, this.changes);
       state.ensureDltColumn(DLT_LIST_IDX, this.changes);
       state.ensureDltColumn(DLT_ID, this.changes);
+      markSeen(state.table!);
       state.systemReady = true;
     }
   }
+}
+
+/**
+ * dlt's `_dlt_id` of a root row of a merge `upsert` or `insert-only` resource (its `key_hash`
+ * row id type): `digest128` (10 bytes) of `{<key column>: <value>}` as sorted compact JSON,
+ * the values as the data had them (before any type coercion). Rows of the same key get the
+ * same id, and so do their child rows.
+ *
+ * @param keys the primary key column names.
+ */
+function keyHashId(state: TableState, record: unknown, keys: readonly string[]): string {
+  let text = "{";
+  const sorted = keys.length > 1 ? [...keys].sort() : keys;
+  for (let i = 0; i < sorted.length; i++) {
+    const found = { value: null as unknown, float: false };
+    if (typeof record === "object" && record !== null && !Array.isArray(record)) {
+      findValue(state.fields, record as Row, sorted[i], found);
+    }
+    if (i > 0) text += ",";
+    text += `${JSON.stringify(sorted[i])}:${sortedJson(found.value, found.float)}`;
+  }
+  return digestRowId(`${text}}`);
+}
+
+/**
+ * The raw value of column `column` in `obj` (flattened through nested objects), as the
+ * normalizer's field nodes name the keys; the last key of that name wins.
+ */
+function findValue(
+  fields: Map<string, FieldNode>,
+  obj: Row,
+  column: string,
+  found: { value: unknown; float: boolean },
+): void {
+  for (const key in obj) {
+    const node = fields.get(key);
+    if (node === undefined) continue;
+    const value = obj[key];
+    if (node.name === column) {
+      found.value = value ?? null;
+      found.float = isFloatToken(obj, key);
+    } else if (
+      node.sub !== undefined && typeof value === "object" && value !== null &&
+      !Array.isArray(value) && column.startsWith(node.name + PATH_SEPARATOR)
+    ) {
+      findValue(node.sub, value as Row, column, found);
+    }
+  }
+}
+
+/** dlt's mark on a table that received rows: `x-normalizer: {seen-data: true}`. */
+function markSeen(table: Table): void {
+  const marks = table["x-normalizer"];
+  if (marks === undefined) table["x-normalizer"] = { "seen-data": true };
+  else if (marks["seen-data"] !== true) marks["seen-data"] = true;
 }

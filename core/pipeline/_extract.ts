@@ -16,7 +16,7 @@ import {
   type SchemaChange,
 } from "../normalize/mod.ts";
 import type { LoadPackage } from "../package/mod.ts";
-import type { Schema } from "../schema/types.ts";
+import type { MergeStrategy, Schema } from "../schema/types.ts";
 import type { Source } from "../source/types.ts";
 import type { StreamLoader } from "./_stream_loader.ts";
 
@@ -49,6 +49,8 @@ export interface ExtractContext {
   onEvent?: EventSink;
   /** The destination's longest table name; longer ones are shortened. */
   maxTableNameLength?: number;
+  /** The merge strategies the destination supports (see `Destination.mergeStrategies`). */
+  mergeStrategies?: readonly MergeStrategy[];
   /** Warns once per table and pair of keys that became the same name (a value was dropped). */
   logger?: Logger;
 }
@@ -64,6 +66,7 @@ export async function extractAndNormalize(ctx: ExtractContext): Promise<ExtractC
   const normalizer = new Normalizer(schema, {
     loadId,
     maxTableNameLength: ctx.maxTableNameLength,
+    mergeStrategies: ctx.mergeStrategies,
     onCollision: (collision) => {
       ctx.logger?.warn(describeCollision(collision));
       ctx.onEvent?.({ type: "name_collision", ...collision });

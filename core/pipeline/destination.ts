@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Schema } from "../schema/types.ts";
+import type { MergeStrategy, Schema } from "../schema/types.ts";
 
 /** One job file to load: normalized rows of one table, newline-delimited JSON. */
 export interface LoadJob {
@@ -77,6 +77,13 @@ export interface Destination {
    * are shortened by the normalizer as dlt does. No limit when missing.
    */
   readonly maxIdentifierLength?: number;
+  /**
+   * The merge strategies the destination supports (dlt's `supported_merge_strategies`). With
+   * none, `merge` resources load as `append` (dlt's filesystem destination), and the
+   * normalizer adds no `_dlt_root_id` and no key-derived `_dlt_id`s for them, as dlt does.
+   * Every strategy when missing.
+   */
+  readonly mergeStrategies?: readonly MergeStrategy[];
   /**
    * Applies a load atomically: DDL from the schema, job files, system tables, state.
    * Either all of it commits or nothing does.

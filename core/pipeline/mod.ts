@@ -10,4 +10,6 @@ export * from "./pipeline.ts";
 export * from "./pipeline_lock.ts";
 export * from "./pipeline_name.ts";
 export * from "./state.ts";
+export * from "./state_codec.ts";
+export * from "./system_rows.ts";
 export * from "./working_dir.ts";

@@ -19,7 +19,12 @@ import { peakRssMb } from "./_memory.ts";
 import { finishPackage, loadIntoDestination, sealPackage, startJob } from "./_package_load.ts";
 import { resumePending } from "./_resume.ts";
 import { StreamLoader } from "./_stream_loader.ts";
-import { bumpStateVersion, newPipelineState, type PipelineState } from "./state.ts";
+import {
+  bumpStateVersion,
+  dltDestinationType,
+  newPipelineState,
+  type PipelineState,
+} from "./state.ts";
 import { defaultPipelinesDir, WorkingDir } from "./working_dir.ts";
 import { acquirePipelineLock, describeHolder, type PipelineLock } from "./pipeline_lock.ts";
 import { loadedDiskFull, notLoadedDiskFull } from "./_disk_full.ts";
@@ -185,6 +190,7 @@ export class Pipeline {
         signal: options.signal,
         onEvent: onEvent === noEvents ? undefined : onEvent,
         maxTableNameLength: this.destination.maxIdentifierLength,
+        mergeStrategies: this.destination.mergeStrategies,
         logger: this.#logger,
       });
       const extractSeconds = (performance.now() - extractStart) / 1000;
@@ -325,8 +331,9 @@ export class Pipeline {
     state.dataset_name = this.datasetName;
     state.default_schema_name ??= schema.name;
     if (!state.schema_names.includes(schema.name)) state.schema_names.push(schema.name);
-    state.destination_type = this.destination.type;
-    state.destination_name = this.destination.type;
+    // dlt's values, so dlt continuing this dataset finds the destination it uses itself.
+    state.destination_type = dltDestinationType(this.destination.type);
+    state.destination_name = null;
     state.sources[source.name] = source.state?.() ?? state.sources[source.name] ?? {};
     state._local.first_run = false;
     state._local.destination_location = this.destination.location;

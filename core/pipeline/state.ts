@@ -6,7 +6,7 @@
  */
 
 import { createHash } from "node:crypto";
-import { stringifyJson } from "../json/mod.ts";
+import { sortedJson } from "../json/mod.ts";
 
 /** dlt's pipeline state engine version. */
 export const STATE_ENGINE_VERSION = 4;
@@ -20,8 +20,10 @@ export interface PipelineState {
   dataset_name: string;
   default_schema_name?: string;
   schema_names: string[];
+  /** dlt's destination type: `dlt.destinations.duckdb`, `dlt.destinations.filesystem`. */
   destination_type?: string;
-  destination_name?: string;
+  /** The destination's configured name; `null` when it has none (dlt's `configured_name`). */
+  destination_name?: string | null;
   /** Per-source state (incremental cursors live here). */
   sources: Record<string, Record<string, unknown>>;
   _local: Record<string, unknown>;
@@ -43,10 +45,33 @@ export function newPipelineState(pipelineName: string, datasetName: string): Pip
   return state;
 }
 
-/** Content hash of the state without its local part and the hash itself. */
+/**
+ * dlt's `generate_pipeline_state_version_hash`: SHA3-256 of the state without `_local`,
+ * `_state_version`, `_state_engine_version` and `_version_hash`, as compact JSON with sorted
+ * keys (orjson's), base64.
+ */
 export function stateHash(state: PipelineState): string {
-  const { _local: _l, _version_hash: _h, _state_version: _v, ...rest } = state;
-  return createHash("sha256").update(stringifyJson(rest)).digest("base64");
+  const {
+    _local: _l,
+    _version_hash: _h,
+    _state_version: _v,
+    _state_engine_version: _e,
+    ...rest
+  } = state;
+  return createHash("sha3-256").update(sortedJson(rest), "utf8").digest("base64");
+}
+
+/** dlt's destination type of a destination dltx calls `type`: `dlt.destinations.<type>`. */
+export function dltDestinationType(type: string): string {
+  return type.includes(".") ? type : `dlt.destinations.${type}`;
+}
+
+/**
+ * The short type of a state's `destination_type` (dlt's `Destination.to_name`): `duckdb` of
+ * `dlt.destinations.duckdb`; states dltx wrote before kept the short one.
+ */
+export function destinationTypeName(stateType: string | undefined): string | undefined {
+  return stateType?.split(".").at(-1);
 }
 
 /**

@@ -7,6 +7,7 @@
 
 import { join } from "node:path";
 import { stringifyJson } from "../json/mod.ts";
+import { fromStoredSchema, toStoredSchema } from "../schema/mod.ts";
 import type { Schema } from "../schema/types.ts";
 import { readJsonIfExists, writeFileAtomic } from "./_atomic.ts";
 import { checkPipelineName } from "./pipeline_name.ts";
@@ -50,13 +51,21 @@ export class WorkingDir {
     return writeFileAtomic(join(this.root, "state.json"), stringifyJson(state, 2));
   }
 
-  /** The stored schema of a source, or `undefined` if it never ran. */
-  readSchema(name: string): Promise<Schema | undefined> {
-    return readJsonIfExists<Schema>(this.schemaPath(name));
+  /**
+   * The stored schema of a source, or `undefined` if it never ran.
+   *
+   * @throws {DataError} when the file does not hold a schema
+   */
+  async readSchema(name: string): Promise<Schema | undefined> {
+    const path = this.schemaPath(name);
+    const doc = await readJsonIfExists<unknown>(path);
+    return doc === undefined ? undefined : fromStoredSchema(doc, path);
   }
 
+  /** Stores `schema` in dlt's form (`schemas/<name>.schema.json`, as dlt's working folder). */
   writeSchema(schema: Schema): Promise<void> {
-    return writeFileAtomic(this.schemaPath(schema.name), JSON.stringify(schema, null, 2));
+    const text = JSON.stringify(toStoredSchema(schema), null, 2);
+    return writeFileAtomic(this.schemaPath(schema.name), text);
   }
 
   /** Writes the trace of the last run. */

@@ -9,5 +9,6 @@ export * from "./types.ts";
 export * from "./dlt_columns.ts";
 export * from "./schema.ts";
 export * from "./version.ts";
+export * from "./stored.ts";
 export * from "./diff.ts";
 export * from "./tables.ts";

@@ -5,12 +5,14 @@
  */
 
 import { type Schema, SCHEMA_ENGINE_VERSION } from "./types.ts";
+import { DEFAULT_NORMALIZERS, DEFAULT_SETTINGS } from "./stored.ts";
 import { computeVersionHash } from "./version.ts";
 
 /**
- * A new, empty schema. Like dlt, it starts at version 1 with the hash of its (empty) tables;
- * {@linkcode bumpVersion} raises the version with every change of the tables. It holds data
- * tables only: destinations create the `_dlt_*` system tables themselves.
+ * A new, empty schema with dlt's default settings and normalizers. Like dlt, it starts at
+ * version 1 with the hash of its content; {@linkcode bumpVersion} raises the version with every
+ * change. It holds data tables only: the `_dlt_*` tables are added when it is stored
+ * (`toStoredSchema`), and destinations create them themselves.
  *
  * @example Usage
  * ```ts
@@ -29,6 +31,9 @@ export function newSchema(name: string): Schema {
     version_hash: "",
     engine_version: SCHEMA_ENGINE_VERSION,
     tables: {},
+    settings: structuredClone(DEFAULT_SETTINGS),
+    normalizers: structuredClone(DEFAULT_NORMALIZERS),
+    previous_hashes: [],
   };
   schema.version_hash = computeVersionHash(schema);
   return schema;

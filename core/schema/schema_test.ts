@@ -10,7 +10,12 @@ Deno.test("newSchema() starts at version 1 with the hash of no tables", () => {
   equal(schema.engine_version, SCHEMA_ENGINE_VERSION);
   deepStrictEqual(schema.tables, {});
   equal(schema.version_hash, computeVersionHash(schema));
-  equal(newSchema("other").version_hash, schema.version_hash);
+  deepStrictEqual(schema.previous_hashes, []);
+  deepStrictEqual(schema.settings?.detections, ["iso_timestamp"]);
+  equal(schema.normalizers?.names, "snake_case");
+  // dlt hashes the name too.
+  equal(newSchema("github").version_hash, schema.version_hash);
+  notStrictEqual(newSchema("other").version_hash, schema.version_hash);
 });
 
 Deno.test("cloneSchema() copies deeply and keeps order", () => {

@@ -57,6 +57,10 @@ export interface Column {
   precision?: number;
   /** `decimal` columns: digits after the point. @default {DEFAULT_DECIMAL_SCALE} */
   scale?: number;
+  /** The cursor column of the resource's incremental (dlt's hint). */
+  incremental?: boolean;
+  /** Other hints, as dlt allows them (`x-` prefixed); kept as they are. */
+  [hint: `x-${string}`]: unknown;
 }
 
 /** dlt's precision of a `decimal` column without a `precision` hint. */
@@ -93,17 +97,62 @@ export interface Table {
   /** Root tables only: the contract new data is checked against. @default all "evolve" */
   schema_contract?: SchemaContractSettings;
   description?: string;
+  /** dlt's file format hint (`jsonl`, `parquet`, ...) of a table dlt created; kept as is. */
+  file_format?: string;
+  /**
+   * Columns with hints but no data type yet, from a schema dlt stored (dlt keeps such columns
+   * until data arrives); stored back as they are, never created in a destination.
+   */
+  incomplete_columns?: Record<string, Record<string, unknown>>;
+  /** dlt's normalizer marks: `{"seen-data": true}` once rows went into the table. */
+  "x-normalizer"?: Record<string, unknown>;
+  /** Other hints, as dlt allows them (`x-` prefixed); kept as they are. */
+  [hint: `x-${string}`]: unknown;
 }
 
-/** A schema: the tables of one source, versioned. */
+/** dlt's schema `settings`: type detections and default column hints by name pattern. */
+export interface SchemaSettings {
+  detections?: string[];
+  default_hints?: Record<string, string[]>;
+  [key: string]: unknown;
+}
+
+/** dlt's `normalizers`: the naming convention and the JSON normalizer with its config. */
+export interface NormalizersConfig {
+  names: string;
+  json: {
+    module: string;
+    config?: {
+      /** Columns copied into child rows: `tables.<root>.{_dlt_id: _dlt_root_id}`. */
+      propagation?: {
+        root?: Record<string, string>;
+        tables?: Record<string, Record<string, string>>;
+      };
+      [key: string]: unknown;
+    };
+  };
+  [key: string]: unknown;
+}
+
+/**
+ * A schema: the tables of one source, versioned. `tables` holds the data tables only; dlt's
+ * `_dlt_*` tables are added when the schema is stored (see `stored.ts`).
+ */
 export interface Schema {
   name: string;
-  /** Increases by one with every change of the tables. */
+  /** Increases by one with every change of the content. */
   version: number;
-  /** Content hash of the tables (base64 sha256), changes with every version. */
+  /** dlt's content hash of the stored schema (base64 SHA3-256), see `version.ts`. */
   version_hash: string;
   engine_version: number;
   tables: Record<string, Table>;
+  /** dlt's settings. @default {DEFAULT_SETTINGS} */
+  settings?: SchemaSettings;
+  /** dlt's normalizers. @default {DEFAULT_NORMALIZERS} */
+  normalizers?: NormalizersConfig;
+  /** The hashes of the last versions before this one, newest first (at most 10). */
+  previous_hashes?: string[];
+  description?: string;
 }
 
 /** dlt's schema engine version that dltx's stored schema corresponds to. */

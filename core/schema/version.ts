@@ -1,56 +1,65 @@
 /**
- * Schema versions: a content hash of the tables and a version number that grows with it.
+ * Schema versions as dlt makes them: a content hash of the stored schema and a version number
+ * that grows with it.
  *
  * @module
  */
 
 import { createHash } from "node:crypto";
+import { sortedJson } from "../json/mod.ts";
 import type { Schema } from "./types.ts";
+import { toStoredSchema } from "./stored.ts";
 
-/** JSON with object keys sorted at every level, so equal content gives equal text. */
-function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const record = value as Record<string, unknown>;
-  const parts: string[] = [];
-  for (const key of Object.keys(record).sort()) {
-    if (record[key] === undefined) continue;
-    parts.push(`${JSON.stringify(key)}:${canonicalJson(record[key])}`);
-  }
-  return `{${parts.join(",")}}`;
-}
+/** How many earlier hashes a schema remembers (dlt's `previous_hashes`). */
+const MAX_PREVIOUS_HASHES = 10;
 
 /**
- * The content hash of a schema's tables, as dlt computes its `version_hash`: sha256 of the
- * tables as canonical (key-sorted) JSON, followed by every table name (sorted) with its column
- * names in order, so reordering columns changes the hash too. Base64.
+ * dlt's `generate_version_hash`: SHA3-256 of the stored schema (see `stored.ts`) without
+ * `version`, `version_hash`, `imported_version_hash` and `previous_hashes`, as compact JSON
+ * with sorted keys (orjson's), followed by every table name (sorted) with its column names in
+ * order, so that reordering columns changes the hash too. Base64.
  *
  * @param schema The schema.
- * @returns The base64 hash.
+ * @returns The base64 hash, as dlt computes it for the same stored schema.
  */
 export function computeVersionHash(schema: Schema): string {
-  const hash = createHash("sha256").update(canonicalJson(schema.tables));
-  for (const tableName of Object.keys(schema.tables).sort()) {
-    hash.update(tableName);
-    for (const columnName of Object.keys(schema.tables[tableName].columns)) {
-      hash.update(columnName);
-    }
+  const {
+    version: _v,
+    version_hash: _h,
+    imported_version_hash: _i,
+    previous_hashes: _p,
+    ...content
+  } = toStoredSchema(schema);
+  const hash = createHash("sha3-256").update(sortedJson(content), "utf8");
+  for (const tableName of Object.keys(content.tables).sort()) {
+    hash.update(tableName, "utf8");
+    const columns = content.tables[tableName].columns;
+    for (const columnName of Object.keys(columns ?? {})) hash.update(columnName, "utf8");
   }
   return hash.digest("base64");
 }
 
 /**
- * Raises the version when the tables changed since `previousHash` (the hash when the schema
- * was loaded): `version` + 1 and a new `version_hash`. Does nothing otherwise.
+ * dlt's `bump_version_if_modified`: when the content changed since `previousHash` (the hash
+ * when the schema was read), `version` + 1, the old hash first in `previous_hashes` (at most
+ * 10) and the new `version_hash`. A schema without a hash yet only gets its hash.
  *
  * @param schema The schema, updated in place.
  * @param previousHash The `version_hash` the schema had before the changes.
- * @returns Whether the tables changed.
+ * @returns Whether the content changed.
  */
 export function bumpVersion(schema: Schema, previousHash: string): boolean {
   const hash = computeVersionHash(schema);
   if (hash === previousHash) return false;
-  schema.version += 1;
+  if (previousHash !== "") {
+    schema.version += 1;
+    const previous = schema.previous_hashes ?? [];
+    if (!previous.includes(previousHash)) {
+      previous.unshift(previousHash);
+      previous.splice(MAX_PREVIOUS_HASHES);
+    }
+    schema.previous_hashes = previous;
+  }
   schema.version_hash = hash;
   return true;
 }

@@ -29,3 +29,9 @@ Deno.test("sortedJson() hashes exact integers and whole floats as dlt does", () 
   const b = digest128(sortedJson(parseJson("9007199254740992")));
   equal(a === b, false);
 });
+
+Deno.test("digest128() gives the unique_hashes dlt 1.26 stored for the sample's orders", () => {
+  // ../shared/dlt_samples/continue_from_dlt: the order at the boundary after each run.
+  equal(digest128(sortedJson(12)), "ymF2Dkkk4Px5pQY3L3lT");
+  equal(digest128(sortedJson(16)), "rZs5uvDhDPPoFlZNVQVE");
+});

@@ -77,8 +77,9 @@ export function resourceInfo(resource: ExpandedResource, parent: string | undefi
     mergeKey: toList(resource.merge_key),
     selected: resource.selected ?? true,
   };
-  if (writeDisposition === "merge") {
-    info.mergeStrategy = (typeof wd === "object" ? wd.strategy : undefined) ?? "delete-insert";
+  // Only a strategy the config names: dlt stores none otherwise (delete-insert applies).
+  if (writeDisposition === "merge" && typeof wd === "object" && wd.strategy !== undefined) {
+    info.mergeStrategy = wd.strategy;
   }
   if (resource.columns !== undefined) info.columns = resource.columns;
   if (resource.schema_contract !== undefined) {
@@ -86,6 +87,11 @@ export function resourceInfo(resource: ExpandedResource, parent: string | undefi
   }
   if (resource.max_table_nesting !== undefined) info.maxTableNesting = resource.max_table_nesting;
   if (parent !== undefined) info.parent = parent;
+  // dlt's `extract_simple_field_name`: a cursor path of one plain key names a column.
+  const cursor = findIncremental(resource)?.settings.cursor_path;
+  if (typeof cursor === "string" && /^[^.$[\]*'"@()?,:\s]+$/.test(cursor)) {
+    info.incrementalCursor = cursor;
+  }
   return info;
 }
 

@@ -28,6 +28,11 @@ export interface IncrementalState {
   last_value: unknown;
   /** Hashes of the records at `last_value`, to drop them when the next run sees them again. */
   unique_hashes: string[];
+  /**
+   * dlt's `start_value`: the last value the run that wrote this state started from (the
+   * `initial_value` on a first run).
+   */
+  start_value?: unknown;
 }
 
 /** The settings of an incremental: an `IncrementalConfig` without the request params. */
@@ -94,6 +99,8 @@ export class Incremental {
   readonly #end?: Cursor;
   readonly #startHashes: Set<string>;
   #last?: Cursor;
+  /** Whether any record came in range (dlt then moves `start_value`). */
+  #tracked = false;
   #lastRaw: unknown;
   #hashes: Set<string>;
   /** Accepted records at the current last value whose hashes are not computed yet. */
@@ -242,14 +249,21 @@ export class Incremental {
         hashes = stored.unique_hashes;
       } else if (d === 0) hashes = [...new Set([...hashes, ...stored.unique_hashes])];
     }
+    const initial = stored ? stored.initial_value : this.#settings.initial_value ?? null;
+    // dlt moves start_value to where this run started only when records came in range.
+    const start = this.#tracked || stored?.start_value === undefined
+      ? stored?.last_value ?? initial
+      : stored.start_value;
     return {
-      initial_value: stored ? stored.initial_value : this.#settings.initial_value ?? null,
+      initial_value: initial,
       last_value: last ?? null,
       unique_hashes: hashes,
+      start_value: start ?? null,
     };
   }
 
   #track(cursor: Cursor, raw: unknown, record: unknown): void {
+    this.#tracked = true;
     const d = this.#last === undefined ? 1 : this.#compare(cursor, this.#last, raw, this.#lastRaw);
     if (d > 0) {
       this.#last = cursor;
@@ -367,9 +381,11 @@ function readStored(
     );
   }
   const state = value as Record<string, unknown>;
-  return {
+  const read: IncrementalState = {
     initial_value: state.initial_value ?? null,
     last_value: state.last_value ?? null,
     unique_hashes: hashes,
   };
+  if (state.start_value !== undefined) read.start_value = state.start_value;
+  return read;
 }

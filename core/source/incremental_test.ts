@@ -240,5 +240,25 @@ Deno.test("Incremental.values() gives the placeholder values, dates as text", ()
     initial_value: new Date("2024-01-01T00:00:00Z"),
     last_value: new Date("2024-01-01T00:00:00Z"),
     unique_hashes: [],
+    start_value: new Date("2024-01-01T00:00:00Z"),
   });
+});
+
+Deno.test("Incremental.state() records dlt's start_value: where a run with records started", () => {
+  const settings = { cursor_path: "n", initial_value: 1 };
+  const stored = { initial_value: 1, last_value: 5, unique_hashes: [], start_value: 1 };
+  const moved = new Incremental("items", settings, { state: stored });
+  moved.filter([{ n: 7 }]);
+  equal(moved.state()?.start_value, 5);
+  // No record in range: dlt leaves start_value as it was.
+  const idle = new Incremental("items", settings, { state: stored });
+  idle.filter([{ n: 3 }]);
+  deepStrictEqual(idle.state(), stored);
+  // A first run starts at initial_value; a state without start_value (older dltx) at its last.
+  const first = new Incremental("items", settings);
+  first.filter([{ n: 2 }]);
+  equal(first.state()?.start_value, 1);
+  const old = new Incremental("items", settings, { state: { last_value: 5 } });
+  old.filter([]);
+  equal(old.state()?.start_value, 5);
 });

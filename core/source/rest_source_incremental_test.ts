@@ -100,6 +100,7 @@ Deno.test("extract() sends initial_value as the incremental param, then the save
     initial_value: "2024-01-01T00:00:00Z",
     last_value: "2024-01-03T00:00:00Z",
     unique_hashes: ["Cn/dwi436vBbdERZ9hKf"], // dlt's digest128 of id 3
+    start_value: "2024-01-01T00:00:00Z", // where this run started, as dlt records it
   });
 
   // Next run: id 3 comes again at the boundary and is dropped; id 4 has the same cursor value
@@ -113,6 +114,7 @@ Deno.test("extract() sends initial_value as the incremental param, then the save
   deepStrictEqual(await extract(second), { issues: [4, 5] });
   equal(api.urls[1], "issues?since=2024-01-03T00%3A00%3A00Z");
   equal(saved(second, "issues", "updated_at")?.last_value, "2024-01-04T00:00:00Z");
+  equal(saved(second, "issues", "updated_at")?.start_value, "2024-01-03T00:00:00Z");
 });
 
 Deno.test("restApiSource() works on a copy of the state and keeps what it does not touch", async () => {
@@ -373,7 +375,7 @@ Deno.test("restApiSource() fills the resource hints the loader needs", () => {
     name: "a",
     tableName: "a",
     writeDisposition: "merge",
-    mergeStrategy: "delete-insert",
+    // No strategy named: none recorded, as in dlt (delete-insert applies).
     primaryKey: ["id", "org"],
     mergeKey: ["day"],
     columns: { deleted: { hard_delete: true }, ts: { dedup_sort: "desc", data_type: "timestamp" } },

@@ -104,6 +104,8 @@ export interface ColumnHint {
   unique?: boolean;
   hard_delete?: boolean;
   dedup_sort?: "asc" | "desc";
+  /** Set by dltx on the cursor column of a resource's incremental (dlt's hint). */
+  incremental?: boolean;
 }
 
 /**
@@ -179,7 +181,7 @@ export interface ResourceInfo {
   /** Root table name before naming normalization. @default the resource name */
   tableName: string;
   writeDisposition: WriteDisposition;
-  /** For `merge`. @default "delete-insert" */
+  /** For `merge`, when the config names one. @default "delete-insert" */
   mergeStrategy?: MergeStrategy;
   primaryKey: string[];
   mergeKey: string[];
@@ -187,6 +189,11 @@ export interface ResourceInfo {
   columns?: Record<string, ColumnHint>;
   /** The resolved contract. @default every entity "evolve" */
   schemaContract?: SchemaContractSettings;
+  /**
+   * The column the resource's incremental cursor reads, when its `cursor_path` is a plain key
+   * (dlt marks that column with the `incremental` hint).
+   */
+  incrementalCursor?: string;
   maxTableNesting?: number;
   /** Loaded (true) or only fetched to feed children (false). */
   selected: boolean;

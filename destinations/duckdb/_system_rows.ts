@@ -1,19 +1,23 @@
 /**
- * The rows a load writes to dlt's system tables: `_dlt_version`, `_dlt_pipeline_state` and
- * `_dlt_loads`.
+ * Writing dlt's system rows (`_dlt_version`, `_dlt_pipeline_state`, `_dlt_loads`) into DuckDB;
+ * the rows themselves come from `core/pipeline/system_rows.ts`, shared by every destination.
  *
  * @module
  */
 
-import { Buffer } from "node:buffer";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import type { LoadRequest, PipelineStateRow } from "../../core/pipeline/destination.ts";
+import {
+  type LoadRequest,
+  type LoadRow,
+  loadRow,
+  type PipelineStateRow,
+  type StateRow,
+  stateRow,
+  type VersionRow,
+  versionRow,
+} from "../../core/pipeline/mod.ts";
 import { LOADS_TABLE, type Schema, STATE_TABLE, VERSION_TABLE } from "../../core/schema/types.ts";
-import { qualifiedTable } from "./sql.ts";
-import { compressState } from "./state_codec.ts";
-
-/** dlt's pipeline state engine version, stored in `_dlt_pipeline_state.engine_version`. */
-const PIPELINE_STATE_ENGINE_VERSION = 4;
+import { qualifiedTable, quoteIdent } from "./sql.ts";
 
 /** Whether `_dlt_loads` already records `loadId`. */
 export async function isLoaded(
@@ -38,12 +42,7 @@ export async function writeSystemRows(
   const { schema, loadId } = request;
   await writeSchemaVersion(con, ds, schema, now);
   await writeStateRow(con, ds, request.state, { loadId, now });
-  await con.run(
-    `INSERT INTO ${qualifiedTable(ds, LOADS_TABLE)} ` +
-      "(load_id, schema_name, status, inserted_at, schema_version_hash) " +
-      "VALUES ($1, $2, 0, $3::TIMESTAMPTZ, $4)",
-    [loadId, schema.name, now.toISOString(), schema.version_hash],
-  );
+  await insertRow(con, qualifiedTable(ds, LOADS_TABLE), loadRow(schema, { loadId, now }));
 }
 
 /** Adds `schema` to `_dlt_version` unless a row has its version hash already. */
@@ -58,19 +57,7 @@ export async function writeSchemaVersion(
     [schema.version_hash],
   );
   if (known.currentRowCount > 0) return;
-  await con.run(
-    `INSERT INTO ${qualifiedTable(dataset, VERSION_TABLE)} ` +
-      "(version, engine_version, inserted_at, schema_name, version_hash, schema) " +
-      "VALUES ($1, $2, $3::TIMESTAMPTZ, $4, $5, $6)",
-    [
-      BigInt(schema.version),
-      BigInt(schema.engine_version),
-      now.toISOString(),
-      schema.name,
-      schema.version_hash,
-      JSON.stringify(schema),
-    ],
-  );
+  await insertRow(con, qualifiedTable(dataset, VERSION_TABLE), versionRow(schema, now));
 }
 
 /**
@@ -94,25 +81,29 @@ export async function writeStateRow(
   );
   const latestHash = latest.currentRowCount > 0 ? latest.getRowsJS()[0][0] : undefined;
   if (latestHash === state.versionHash) return;
-  await con.run(
-    `INSERT INTO ${qualifiedTable(dataset, STATE_TABLE)} ` +
-      "(version, engine_version, pipeline_name, state, created_at, version_hash, " +
-      "_dlt_load_id, _dlt_id) VALUES ($1, $2, $3, $4, $5::TIMESTAMPTZ, $6, $7, $8)",
-    [
-      BigInt(state.version),
-      BigInt(PIPELINE_STATE_ENGINE_VERSION),
-      state.pipelineName,
-      compressState(state.state),
-      options.now.toISOString(),
-      state.versionHash,
-      options.loadId,
-      newRowId(),
-    ],
-  );
+  await insertRow(con, qualifiedTable(dataset, STATE_TABLE), stateRow(state, options));
 }
 
-/** A random `_dlt_id`: 10 random bytes, base64 without padding, as dlt generates them. */
-function newRowId(): string {
-  return Buffer.from(crypto.getRandomValues(new Uint8Array(10))).toString("base64")
-    .replace(/=+$/, "");
+/**
+ * Inserts one system row: whole numbers as BIGINT, times as TIMESTAMPTZ (UTC), the rest as
+ * text, in the row's column order.
+ */
+async function insertRow(
+  con: DuckDBConnection,
+  table: string,
+  row: LoadRow | VersionRow | StateRow,
+): Promise<void> {
+  const entries = Object.entries(row);
+  const names = entries.map(([name]) => quoteIdent(name)).join(", ");
+  const params = entries.map(([, value], i) =>
+    value instanceof Date ? `$${i + 1}::TIMESTAMPTZ` : `$${i + 1}`
+  );
+  const values = entries.map(([, value]) =>
+    value instanceof Date
+      ? value.toISOString()
+      : typeof value === "number"
+      ? BigInt(value)
+      : value as string
+  );
+  await con.run(`INSERT INTO ${table} (${names}) VALUES (${params.join(", ")})`, values);
 }

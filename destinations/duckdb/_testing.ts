@@ -7,6 +7,7 @@
 
 import type { LoadRequest } from "../../core/pipeline/destination.ts";
 import type { Column, DataType, Schema, Table } from "../../core/schema/types.ts";
+import { newSchema } from "../../core/schema/mod.ts";
 
 /** The fixed clock of the tests. */
 export const NOW = new Date("2025-06-11T18:39:47.541Z");
@@ -33,10 +34,9 @@ export function tableOf(name: string, columns: Column[], parent?: string): Table
 /** Schema `demo` with `tables`; its version is the number in `hash` ("h2" -> 2). */
 export function schemaOf(hash: string, ...tables: Table[]): Schema {
   return {
-    name: "demo",
+    ...newSchema("demo"),
     version: Number(hash.replace(/\D/g, "") || 1),
     version_hash: hash,
-    engine_version: 11,
     tables: Object.fromEntries(tables.map((t) => [t.name, t])),
   };
 }

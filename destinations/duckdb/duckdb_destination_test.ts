@@ -3,6 +3,7 @@ import { InternalError, UserError } from "../../core/errors.ts";
 import { memoryLogger } from "../../core/log.ts";
 import { DuckDbDestination } from "./duckdb_destination.ts";
 import { openDuckDb } from "./open_duckdb.ts";
+import { toStoredSchema } from "../../core/schema/mod.ts";
 import { decompressState } from "./state_codec.ts";
 import { col, deps, NOW, schemaOf, SYS, tableOf, withEnv } from "./_testing.ts";
 
@@ -300,7 +301,7 @@ Deno.test("DuckDbDestination.load() writes dlt's system tables", async () => {
         inserted_at: NOW,
         schema_name: "demo",
         version_hash: "h1",
-        schema,
+        schema: toStoredSchema(schema),
       });
       const states = await destination.query(
         "SELECT * FROM demo_dataset._dlt_pipeline_state ORDER BY _dlt_load_id",

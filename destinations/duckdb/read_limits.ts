@@ -22,7 +22,7 @@ const MAX_LIMIT = 2 ** 32 - 1;
  * The limit that reads every record of `paths`: a little over the largest file's size when
  * that reaches `defaultLimit`, else `undefined` (keep DuckDB's default).
  *
- * @param paths uncompressed files about to be read
+ * @param paths files about to be read; a `.gz` one counts with its uncompressed size
  * @param defaultLimit DuckDB's default for the setting
  * @returns the limit to pass, or `undefined`
  */
@@ -32,7 +32,7 @@ export async function readLimitFor(
 ): Promise<number | undefined> {
   let largest = 0;
   for (const path of paths) {
-    const size = (await Deno.stat(path).catch(() => undefined))?.size ?? 0;
+    const size = path.endsWith(".gz") ? await gzipSize(path) : await fileSize(path);
     if (size > largest) largest = size;
   }
   if (largest < defaultLimit) return undefined;
@@ -48,4 +48,32 @@ export function maximumObjectSizeFor(paths: readonly string[]): Promise<number |
 /** `, maximum_object_size=<n>` for a `read_json` call, or nothing for the default. */
 export function maximumObjectSizeArg(limit: number | undefined): string {
   return limit === undefined ? "" : `, maximum_object_size=${Math.floor(limit)}`;
+}
+
+async function fileSize(path: string): Promise<number> {
+  return (await Deno.stat(path).catch(() => undefined))?.size ?? 0;
+}
+
+/**
+ * The uncompressed size of a gzip file, from its trailer (ISIZE: the size modulo 2^32, of the
+ * last member; DuckDB and dlt write one member), or the file's own size when that is larger.
+ * A file past 4 GiB uncompressed may read as smaller: its limit then stays DuckDB's default
+ * unless a record is that large too, and DuckDB names the limit when it is hit.
+ */
+async function gzipSize(path: string): Promise<number> {
+  let file: Deno.FsFile | undefined;
+  try {
+    file = await Deno.open(path);
+    const size = (await file.stat()).size;
+    if (size < 18) return size;
+    await file.seek(size - 4, Deno.SeekMode.Start);
+    const trailer = new Uint8Array(4);
+    if ((await file.read(trailer)) !== 4) return size;
+    const isize = new DataView(trailer.buffer).getUint32(0, true);
+    return Math.max(isize, size);
+  } catch {
+    return 0;
+  } finally {
+    file?.close();
+  }
 }

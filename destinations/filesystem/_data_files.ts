@@ -13,13 +13,15 @@ import type { LoadJob, LoadRequest } from "../../core/pipeline/mod.ts";
 import { firstLine } from "./_duckdb.ts";
 import { jobFileId, listTableFiles, writeAtomically } from "./_files.ts";
 import type { Layout } from "./_layout.ts";
-import { copyJobSql, type FileFormat } from "./_sql.ts";
+import { compressible, copyJobSql, type FileFormat } from "./_sql.ts";
 import { maximumObjectSizeFor } from "../duckdb/mod.ts";
 
 /** How data files are written. */
 export interface DataFileOptions {
   format: FileFormat;
   layout: Layout;
+  /** Gzip JSONL and CSV files (named `.jsonl.gz`, `.csv.gz`), as dlt does by default. */
+  compress: boolean;
 }
 
 /**
@@ -63,14 +65,18 @@ async function writeDataFile(
     tableName: job.table,
     loadId: request.loadId,
     fileId: jobFileId(job.path) ?? randomFileId(),
-    ext: options.format,
+    ext: fileExtension(options.format, options.compress),
   });
   const path = join(datasetDir, ...relative.split("/"));
   try {
     await writeAtomically(path, async (temp) => {
       const maximumObjectSize = await maximumObjectSizeFor([job.path]);
       await con.run(
-        copyJobSql(columns, job.path, temp, { format: options.format, maximumObjectSize }),
+        copyJobSql(columns, job.path, temp, {
+          format: options.format,
+          compress: options.compress,
+          maximumObjectSize,
+        }),
       );
     });
   } catch (err) {
@@ -80,6 +86,11 @@ async function writeDataFile(
     );
   }
   return path;
+}
+
+/** dlt's extension of a data file (its `{ext}`): `jsonl.gz` when gzipped, else the format. */
+export function fileExtension(format: FileFormat, compress: boolean): string {
+  return compress && compressible(format) ? `${format}.gz` : format;
 }
 
 /**

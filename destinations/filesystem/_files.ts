@@ -36,9 +36,9 @@ export async function writeAtomically(
   }
 }
 
-/** Writes `doc` as one JSON line, atomically. */
+/** Writes `doc` as one JSON line without a line break, as dlt writes its system files. */
 export async function writeJsonFile(path: string, doc: unknown): Promise<void> {
-  await writeAtomically(path, (temp) => Deno.writeTextFile(temp, stringifyJson(doc) + "\n"));
+  await writeAtomically(path, (temp) => Deno.writeTextFile(temp, stringifyJson(doc)));
 }
 
 /** Reads a JSON file written by {@linkcode writeJsonFile} (or by dlt). */

@@ -71,7 +71,7 @@ export interface FileParams {
   tableName: string;
   loadId: string;
   fileId: string;
-  /** `parquet`, `jsonl` or `csv`. */
+  /** `parquet`, `jsonl`, `csv`, or `jsonl.gz` / `csv.gz` when gzipped (dlt's `{ext}`). */
   ext: string;
 }
 

@@ -33,33 +33,72 @@ export function jsonColumnsArg(columns: readonly Column[]): string {
   return `{${types.join(", ")}}`;
 }
 
-/**
- * Timestamps in JSONL and CSV files as ISO 8601 with the offset written out, as dlt writes
- * them. The session time zone is UTC, so every value's offset is `+00:00`.
- */
-const TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%f+00:00";
-
-const COPY_OPTIONS: Readonly<Record<FileFormat, string>> = {
+const COPY_OPTIONS: Readonly<Record<Exclude<FileFormat, "jsonl">, string>> = {
   parquet: "FORMAT parquet",
-  jsonl: `FORMAT json, TIMESTAMPFORMAT ${quoteLiteral(TIMESTAMP_FORMAT)}`,
-  csv: `FORMAT csv, HEADER true, TIMESTAMPFORMAT ${quoteLiteral(TIMESTAMP_FORMAT)}`,
+  csv: "FORMAT csv, HEADER true",
 };
+
+/** Whether dlt gzips files of `format` (unless `disable_compression`): JSONL and CSV. */
+export function compressible(format: FileFormat): boolean {
+  return format !== "parquet";
+}
+
+/**
+ * A timestamp as dlt writes it into JSONL and CSV files (Python's `isoformat()` of a UTC
+ * datetime): `2024-03-01T10:00:00+00:00`, with `.ffffff` only when there are microseconds.
+ * The session time zone is UTC, so every value's offset is `+00:00`.
+ */
+function timestampText(column: string): string {
+  return `CASE WHEN microsecond(${column}) % 1000000 = 0 ` +
+    `THEN strftime(${column}, '%Y-%m-%dT%H:%M:%S+00:00') ` +
+    `ELSE strftime(${column}, '%Y-%m-%dT%H:%M:%S.%f+00:00') END`;
+}
+
+/**
+ * One JSON object per row without the keys whose value is NULL, as dlt writes JSONL (its rows
+ * leave missing values out): each value through DuckDB's `to_json`, which writes it as
+ * `COPY ... (FORMAT json)` would, skipped by `concat_ws` when NULL.
+ */
+function jsonLine(columns: readonly Column[], values: readonly string[]): string {
+  const members = columns.map((c, i) =>
+    `CASE WHEN ${values[i]} IS NOT NULL THEN ${quoteLiteral(`${JSON.stringify(c.name)}:`)} || ` +
+    `to_json(${values[i]}) END`
+  );
+  return `'{' || concat_ws(',', ${members.join(", ")}) || '}'`;
+}
+
+/**
+ * The lines of `jsonLine` written verbatim: a CSV of one column whose delimiter and quote are
+ * control characters, which `to_json` always escapes, and with no header.
+ */
+const JSON_LINES = "FORMAT csv, HEADER false, DELIMITER '\x01', QUOTE '\x02', ESCAPE '\x02'";
 
 /**
  * `COPY (SELECT <columns> FROM read_json(<job>, columns={...})) TO <target> (...)`: one
  * newline-delimited JSON job file into a data file. Every column gets its type from the
  * schema, so DuckDB detects nothing: keys missing in a row become NULL, ISO timestamps with
- * `Z` or an offset become TIMESTAMPTZ, json columns stay JSON text.
+ * `Z` or an offset become TIMESTAMPTZ (written back as dlt spells them), json columns stay
+ * JSON text. JSONL rows leave NULL values out, as dlt's do. With `compress`, JSONL and CSV
+ * files are gzipped, as dlt writes them.
  */
 export function copyJobSql(
   columns: readonly Column[],
   jobPath: string,
   target: string,
-  options: { format: FileFormat; maximumObjectSize?: number },
+  options: { format: FileFormat; compress?: boolean; maximumObjectSize?: number },
 ): string {
-  const names = columns.map((c) => quoteIdent(c.name)).join(", ");
-  return `COPY (SELECT ${names} FROM read_json(${literalList([jobPath])}, ` +
+  const { format } = options;
+  const values = columns.map((c) => {
+    const name = quoteIdent(c.name);
+    return c.data_type === "timestamp" && format !== "parquet" ? timestampText(name) : name;
+  });
+  const select = format === "jsonl"
+    ? `${jsonLine(columns, values)} AS line`
+    : values.map((v, i) => `${v} AS ${quoteIdent(columns[i].name)}`).join(", ");
+  const compression = options.compress && compressible(format) ? ", COMPRESSION gzip" : "";
+  const copyOptions = format === "jsonl" ? JSON_LINES : COPY_OPTIONS[format];
+  return `COPY (SELECT ${select} FROM read_json(${literalList([jobPath])}, ` +
     `format='newline_delimited', records=true, columns=${jsonColumnsArg(columns)}` +
     `${maximumObjectSizeArg(options.maximumObjectSize)})) ` +
-    `TO ${quoteLiteral(target)} (${COPY_OPTIONS[options.format]})`;
+    `TO ${quoteLiteral(target)} (${copyOptions}${compression})`;
 }

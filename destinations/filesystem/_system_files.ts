@@ -13,8 +13,16 @@
 import { join } from "node:path";
 import { DataError } from "../../core/errors.ts";
 import { compareLoadIds } from "../../core/package/mod.ts";
-import type { PipelineStateRow, StoredPipeline } from "../../core/pipeline/mod.ts";
-import { STATE_ENGINE_VERSION } from "../../core/pipeline/mod.ts";
+import {
+  decompressState,
+  isoformatUtc,
+  loadRow,
+  type PipelineStateRow,
+  stateRow,
+  type StoredPipeline,
+  versionRow,
+} from "../../core/pipeline/mod.ts";
+import { fromStoredSchema } from "../../core/schema/mod.ts";
 import {
   type Column,
   type DataType,
@@ -23,7 +31,6 @@ import {
   STATE_TABLE,
   VERSION_TABLE,
 } from "../../core/schema/types.ts";
-import { compressState, decompressState } from "../duckdb/mod.ts";
 import { exists, INIT_FILE, listFileNames, readJsonFile, writeJsonFile } from "./_files.ts";
 
 /** dlt's storage version of a filesystem dataset (2: compressed files carry `.gz`). */
@@ -64,10 +71,18 @@ export const SYSTEM_TABLE_COLUMNS: Readonly<Record<string, Column[]>> = {
   ]),
 };
 
-/** Creates the dataset folder with dlt's `init` marker, unless it has one. */
+/**
+ * Creates the dataset folder with dlt's `init` marker, unless it has one. An empty marker is
+ * dlt's storage version 1 (compressed files without `.gz`): it is migrated as dlt migrates it,
+ * to `{"initial_version": 1, "current_version": 2}`, since files get `.gz` from now on.
+ */
 export async function initDataset(datasetDir: string): Promise<void> {
   const init = join(datasetDir, INIT_FILE);
-  if (await exists(init)) return;
+  if (await exists(init)) {
+    if ((await Deno.readTextFile(init)).trim() !== "") return;
+    await writeJsonFile(init, { initial_version: 1, current_version: STORAGE_VERSION });
+    return;
+  }
   await writeJsonFile(init, { initial_version: STORAGE_VERSION, current_version: STORAGE_VERSION });
 }
 
@@ -86,12 +101,10 @@ export async function writeLoadFile(
   schema: Schema,
   options: { loadId: string; now: Date },
 ): Promise<void> {
+  const row = loadRow(schema, options);
   await writeJsonFile(loadsFile(datasetDir, schema.name, options.loadId), {
-    load_id: options.loadId,
-    schema_name: schema.name,
-    status: 0,
-    inserted_at: options.now.toISOString(),
-    schema_version_hash: schema.version_hash,
+    ...row,
+    inserted_at: isoformatUtc(row.inserted_at),
   });
 }
 
@@ -108,15 +121,17 @@ export async function writeSchemaFile(
   const dir = join(datasetDir, VERSION_TABLE);
   const hash = hashForFileName(schema.version_hash);
   for (const file of await systemFiles(dir)) if (file.parts[2] === hash) return;
+  const row = versionRow(schema, options.now);
+  // dlt's filesystem destination writes these keys in this order.
   await writeJsonFile(
     join(dir, `${schema.name}${SEPARATOR}${options.id}${SEPARATOR}${hash}${EXT}`),
     {
-      version_hash: schema.version_hash,
-      schema_name: schema.name,
-      version: schema.version,
-      engine_version: schema.engine_version,
-      inserted_at: options.now.toISOString(),
-      schema: JSON.stringify(schema),
+      version_hash: row.version_hash,
+      schema_name: row.schema_name,
+      version: row.version,
+      engine_version: row.engine_version,
+      inserted_at: isoformatUtc(row.inserted_at),
+      schema: row.schema,
     },
   );
 }
@@ -143,15 +158,9 @@ export async function writeStateFile(
     `${state.pipelineName}${SEPARATOR}${options.loadId}${SEPARATOR}` +
       `${hashForFileName(options.schemaHash)}${EXT}`,
   );
-  await writeJsonFile(path, {
-    version: state.version,
-    engine_version: STATE_ENGINE_VERSION,
-    pipeline_name: state.pipelineName,
-    state: compressState(state.state),
-    created_at: options.now.toISOString(),
-    version_hash: state.versionHash,
-    _dlt_load_id: options.loadId,
-  });
+  // dlt's filesystem destination writes the row without `_dlt_id`.
+  const { _dlt_id: _id, ...row } = stateRow(state, options);
+  await writeJsonFile(path, { ...row, created_at: isoformatUtc(row.created_at) });
   return path;
 }
 
@@ -215,11 +224,7 @@ export async function newestSchemas(datasetDir: string, names?: string[]): Promi
 async function readSchema(path: string): Promise<Schema> {
   try {
     const doc = await readDoc(path);
-    const schema = JSON.parse(String(doc.schema));
-    if (schema === null || typeof schema !== "object" || typeof schema.tables !== "object") {
-      throw new Error("not a schema object");
-    }
-    return schema as Schema;
+    return fromStoredSchema(JSON.parse(String(doc.schema)), path);
   } catch (err) {
     if (err instanceof DataError) throw err;
     throw new DataError(`Cannot read the schema stored in ${path}: ${(err as Error).message}`, {

@@ -7,7 +7,7 @@
 
 import { join, relative } from "node:path";
 import type { LoadRequest } from "../../core/pipeline/destination.ts";
-import { computeVersionHash } from "../../core/schema/mod.ts";
+import { computeVersionHash, newSchema } from "../../core/schema/mod.ts";
 import type { Column, DataType, Schema, Table } from "../../core/schema/types.ts";
 import { openMemoryDuckDb, plainRows } from "./_duckdb.ts";
 
@@ -39,10 +39,8 @@ export function tableOf(
 /** Schema `shop` of `tables`, at `version`, with its real version hash. */
 export function schemaOf(version: number, ...tables: Table[]): Schema {
   const schema: Schema = {
-    name: "shop",
+    ...newSchema("shop"),
     version,
-    version_hash: "",
-    engine_version: 11,
     tables: Object.fromEntries(tables.map((t) => [t.name, t])),
   };
   schema.version_hash = computeVersionHash(schema);

@@ -145,8 +145,8 @@ async function readers(
   const out: string[] = [];
   if (parquet.length) out.push(`read_parquet(${literalList(parquet)}, union_by_name=true)`);
   if (jsonl.length) {
-    // A record over 16 MiB needs a larger limit (only uncompressed sizes bound a record).
-    const limit = await maximumObjectSizeFor(jsonl.filter((f) => !f.endsWith(".gz")));
+    // A record over 16 MiB needs a larger limit (a file's uncompressed size bounds it).
+    const limit = await maximumObjectSizeFor(jsonl);
     // Typed by the schema: JSON has no timestamps, and keys a file lacks read as NULL.
     out.push(
       `read_json(${literalList(jsonl)}, format='newline_delimited', records=true, ` +
@@ -156,7 +156,7 @@ async function readers(
   if (csv.length) {
     // All text, cast below; `""` is an empty string, an empty field NULL (as DuckDB wrote
     // them). The dialect is given, so DuckDB sniffs only each file's header.
-    const limit = await readLimitFor(csv.filter((f) => !f.endsWith(".gz")), DEFAULT_MAX_LINE_SIZE);
+    const limit = await readLimitFor(csv, DEFAULT_MAX_LINE_SIZE);
     out.push(
       `read_csv(${literalList(csv)}, header=true, union_by_name=true, all_varchar=true, ` +
         `allow_quoted_nulls=false, delim=',', quote='"', escape='"'` +

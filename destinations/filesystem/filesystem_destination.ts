@@ -17,7 +17,7 @@ import type {
   LoadRequest,
   StoredPipeline,
 } from "../../core/pipeline/mod.ts";
-import { rootTableOf } from "../../core/schema/mod.ts";
+import { type MergeStrategy, rootTableOf } from "../../core/schema/mod.ts";
 import { type Bucket, parseBucketUrl } from "./_bucket.ts";
 import { removeOtherFiles, writeDataFiles } from "./_data_files.ts";
 import { firstLine, type MemoryDuckDb, openMemoryDuckDb } from "./_duckdb.ts";
@@ -56,6 +56,13 @@ export interface FilesystemOptions {
    * @default {"{table_name}/{load_id}.{file_id}.{ext}"}
    */
   layout?: string;
+  /**
+   * Write JSONL and CSV files plain instead of gzipped (dlt's
+   * `data_writer.disable_compression`); Parquet has its own compression.
+   *
+   * @default {false}
+   */
+  disableCompression?: boolean;
   /**
    * How many state files per pipeline to keep (dlt's `max_state_files`); 0 keeps all.
    *
@@ -98,10 +105,17 @@ export class FilesystemDestination implements Destination {
    * put them in the same component, and for the temporary name a file is written under.
    */
   readonly maxIdentifierLength = 200;
+  /**
+   * None: as in dlt, `merge` tables load as `append` (with a warning), so a reader sees every
+   * version of a row, the newest load's last.
+   */
+  readonly mergeStrategies: readonly MergeStrategy[] = [];
   /** The absolute bucket folder. */
   readonly bucketPath: string;
   /** The format data files are written in. */
   readonly fileFormat: FileFormat;
+  /** Whether JSONL and CSV files are gzipped (`<load_id>.<file_id>.jsonl.gz`). */
+  readonly compress: boolean;
   readonly #layout: Layout;
   readonly #maxStateFiles: number;
   readonly #logger: Logger;
@@ -127,6 +141,7 @@ export class FilesystemDestination implements Destination {
     this.bucketPath = bucket.path;
     this.location = bucket.url;
     this.fileFormat = fileFormat;
+    this.compress = options.disableCompression !== true;
     this.#layout = new Layout(layout);
     this.#maxStateFiles = maxStateFiles;
     this.#logger = options.logger ?? silentLogger;
@@ -144,12 +159,18 @@ export class FilesystemDestination implements Destination {
    * so retrying a package whose load completed never duplicates rows. When a data file fails,
    * the files this load wrote are removed again and nothing changed.
    *
-   * @throws {ConfigError} when a table has write disposition `merge`
    * @throws {UserError} naming the table and job file that could not be written
    * @throws {InternalError} when a job's table is not in the schema
    */
   async load(request: LoadRequest): Promise<void> {
-    checkRequest(request);
+    for (const table of mergeTables(request)) {
+      // dlt's filesystem destination falls back the same way, with the same warning.
+      this.#logger.warn(
+        `Destination filesystem does not support any merge strategies and \`merge\` write ` +
+          `disposition for table \`${table}\` cannot be met: falling back to \`append\` on ` +
+          `\`${table}\``,
+      );
+    }
     const { schema, loadId } = request;
     const datasetDir = this.#datasetDir(request.datasetName);
     const started = performance.now();
@@ -167,7 +188,11 @@ export class FilesystemDestination implements Destination {
     const { connection } = await this.#duckdb();
     const format = this.fileFormat;
     const layout = this.#layout;
-    const written = await writeDataFiles(connection, datasetDir, request, { format, layout });
+    const written = await writeDataFiles(connection, datasetDir, request, {
+      format,
+      layout,
+      compress: this.compress,
+    });
     try {
       await initDataset(datasetDir);
       await removeOtherFiles(datasetDir, request, { layout, keep: written, logger: this.#logger });
@@ -325,11 +350,14 @@ export function filesystem(
 }
 
 /**
- * Every job's table must be in the schema (else a bug of the caller); merge is not supported
- * on files (dlt supports it only for delta and iceberg tables).
+ * The root tables with write disposition `merge` that `request` loads into: merge is not
+ * supported on files (dlt supports it only for delta and iceberg tables), so they append.
+ *
+ * @throws {InternalError} when a job's table is not in the schema (a bug of the caller)
  */
-function checkRequest(request: LoadRequest): void {
+function mergeTables(request: LoadRequest): string[] {
   const { schema } = request;
+  const merged = new Set<string>();
   for (const job of request.jobs) {
     if (!schema.tables[job.table]) {
       throw new InternalError(
@@ -337,13 +365,9 @@ function checkRequest(request: LoadRequest): void {
       );
     }
     const root = rootTableOf(schema, job.table);
-    if (root.write_disposition === "merge") {
-      throw new ConfigError(
-        `Table "${root.name}" has write disposition "merge", which the filesystem destination ` +
-          'does not support; use "append" or "replace" for it, or load to duckdb',
-      );
-    }
+    if (root.write_disposition === "merge") merged.add(root.name);
   }
+  return [...merged];
 }
 
 /** Wraps an unexpected error in a `UserError`; `LoaderError`s pass through. */

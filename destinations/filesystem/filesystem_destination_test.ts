@@ -2,6 +2,8 @@ import { deepStrictEqual, equal, ok, rejects, throws } from "node:assert/strict"
 import { join } from "node:path";
 import { ConfigError, InternalError, UserError } from "../../core/errors.ts";
 import { decompressState } from "../duckdb/mod.ts";
+import { memoryLogger } from "../../core/log.ts";
+import { toStoredSchema } from "../../core/schema/mod.ts";
 import { FilesystemDestination } from "./filesystem_destination.ts";
 import type { FileFormat } from "./_sql.ts";
 import {
@@ -165,16 +167,41 @@ Deno.test("FilesystemDestination reports file:///abs location and validates its 
   );
 });
 
-for (const format of ["parquet", "jsonl", "csv"] as const) {
-  Deno.test(`FilesystemDestination round trips every data type as ${format}`, async () => {
+/** A data file's text, gunzipped when its name ends in `.gz`. */
+async function fileText(path: string): Promise<string> {
+  if (!path.endsWith(".gz")) return await Deno.readTextFile(path);
+  const file = await Deno.open(path);
+  return await new Response(file.readable.pipeThrough(new DecompressionStream("gzip"))).text();
+}
+
+const CASES = [
+  { format: "parquet", ext: "parquet" },
+  { format: "jsonl", ext: "jsonl.gz" },
+  { format: "csv", ext: "csv.gz" },
+  { format: "jsonl", ext: "jsonl", disableCompression: true },
+  { format: "csv", ext: "csv", disableCompression: true },
+] as const;
+
+for (const { format, ext, ...options } of CASES) {
+  Deno.test(`FilesystemDestination round trips every data type as .${ext}`, async () => {
     await withEnv(async (env) => {
-      const destination = destinationFor(env, format);
+      const destination = new FilesystemDestination({
+        bucketUrl: env.bucket,
+        fileFormat: format,
+        deps,
+        ...options,
+      });
       try {
         const [items, tags] = await loadItems(env, destination);
-        const itemsFile = join(env.dataset, "items", `${LOAD_1}.${items.fileId}.${format}`);
+        const itemsFile = join(env.dataset, "items", `${LOAD_1}.${items.fileId}.${ext}`);
         const files = await env.files();
-        ok(files.includes(`shop_dataset/items/${LOAD_1}.${items.fileId}.${format}`), `${files}`);
-        ok(files.includes(`shop_dataset/items__tags/${LOAD_1}.${tags.fileId}.${format}`));
+        ok(files.includes(`shop_dataset/items/${LOAD_1}.${items.fileId}.${ext}`), `${files}`);
+        ok(files.includes(`shop_dataset/items__tags/${LOAD_1}.${tags.fileId}.${ext}`));
+        if (ext.endsWith(".gz")) {
+          // Really gzip, as the name says (dlt's readers go by the name).
+          const head = (await Deno.readFile(itemsFile)).subarray(0, 2);
+          deepStrictEqual([...head], [0x1f, 0x8b]);
+        }
         ok(!files.some((f) => f.endsWith(".tmp")), `${files}`);
 
         // The files as any engine reads them.
@@ -185,15 +212,17 @@ for (const format of ["parquet", "jsonl", "csv"] as const) {
             TYPED_ITEMS,
           );
         } else if (format === "jsonl") {
-          const lines = (await Deno.readTextFile(itemsFile)).trimEnd().split("\n");
+          const lines = (await fileText(itemsFile)).trimEnd().split("\n");
           const first = JSON.parse(lines[0]);
-          equal(first.created_at, "2024-01-02T03:04:05.000000+00:00");
+          // Python's isoformat() of the UTC value, as in dlt's files.
+          equal(first.created_at, "2024-01-02T03:04:05+00:00");
           deepStrictEqual(first.meta, ITEM_ROWS[0].meta);
           equal(first.name, ITEM_ROWS[0].name);
           equal(JSON.parse(lines[1]).created_at, "2024-01-02T03:04:05.123456+00:00");
-          equal(JSON.parse(lines[2]).name, null);
+          // NULL values are left out of the row, as in dlt's files.
+          equal(lines[2], '{"id":3,"_dlt_load_id":"1718131187.000001","_dlt_id":"r3"}');
         } else {
-          const text = await Deno.readTextFile(itemsFile);
+          const text = await fileText(itemsFile);
           ok(
             text.startsWith(
               "id,name,price,active,created_at,day,meta,amount,_dlt_load_id,_dlt_id\n",
@@ -201,7 +230,7 @@ for (const format of ["parquet", "jsonl", "csv"] as const) {
           );
           ok(
             text.includes(
-              '1,"ä ""quoted"", with comma\nand newline",1.5,true,2024-01-02T03:04:05.000000+00:00,',
+              '1,"ä ""quoted"", with comma\nand newline",1.5,true,2024-01-02T03:04:05+00:00,',
             ),
           );
           const raw = await duckdbRows(
@@ -272,7 +301,7 @@ Deno.test("FilesystemDestination.load() replaces a table's files, children too",
       const after = await env.files();
       deepStrictEqual(
         after.filter((f) => /^shop_dataset\/items/.test(f)),
-        [`shop_dataset/items/${LOAD_2}.${job.fileId}.jsonl`],
+        [`shop_dataset/items/${LOAD_2}.${job.fileId}.jsonl.gz`],
       );
       ok(before.some((f) => f.startsWith("shop_dataset/items__tags/")));
       deepStrictEqual(await destination.query("SELECT id FROM shop_dataset.items"), [{ id: 9 }]);
@@ -353,7 +382,7 @@ Deno.test("FilesystemDestination.load() writes dlt's system files", async () => 
         load_id: LOAD_1,
         schema_name: "shop",
         status: 0,
-        inserted_at: NOW.toISOString(),
+        inserted_at: "2025-06-11T18:39:47.541000+00:00",
         schema_version_hash: SCHEMA.version_hash,
       });
       const state = await read(`shop_dataset/_dlt_pipeline_state/shop__${LOAD_1}__${hex}.jsonl`);
@@ -366,18 +395,18 @@ Deno.test("FilesystemDestination.load() writes dlt's system files", async () => 
         engine_version: 4,
         pipeline_name: "shop",
         state: "...",
-        created_at: NOW.toISOString(),
+        created_at: "2025-06-11T18:39:47.541000+00:00",
         version_hash: `state-${LOAD_1}`,
         _dlt_load_id: LOAD_1,
       });
       const version = await read(`shop_dataset/_dlt_version/shop__${LOAD_1}__${hex}.jsonl`);
-      deepStrictEqual(JSON.parse(version.schema), SCHEMA);
+      deepStrictEqual(JSON.parse(version.schema), toStoredSchema(SCHEMA));
       deepStrictEqual({ ...version, schema: "..." }, {
         version_hash: SCHEMA.version_hash,
         schema_name: "shop",
         version: 1,
         engine_version: 11,
-        inserted_at: NOW.toISOString(),
+        inserted_at: "2025-06-11T18:39:47.541000+00:00",
         schema: "...",
       });
 
@@ -425,25 +454,46 @@ Deno.test("FilesystemDestination.load() skips a load id that is already complete
   });
 });
 
-Deno.test("FilesystemDestination.load() refuses merge tables, naming the table", async () => {
+Deno.test("FilesystemDestination.load() appends merge tables with dlt's warning", async () => {
   await withEnv(async (env) => {
-    const destination = destinationFor(env);
+    const logger = memoryLogger();
+    const destination = new FilesystemDestination({
+      bucketUrl: env.bucket,
+      fileFormat: "jsonl",
+      deps,
+      logger,
+    });
+    deepStrictEqual(destination.mergeStrategies, []);
     const merged = schemaOf(
       1,
       tableOf("orders", [col("id", "bigint"), ...ROOT_SYS], { disposition: "merge" }),
       tableOf("orders__lines", [col("sku", "text"), ...CHILD_SYS], { parent: "orders" }),
     );
+    const row = (id: number, load: string) => ({ id, _dlt_load_id: load, _dlt_id: `o${load}` });
     try {
-      const job = await env.job("orders__lines", [{ sku: "a" }]);
-      await rejects(
-        destination.load(env.request(LOAD_1, merged, [job])),
-        (err: Error) =>
-          err instanceof ConfigError && err.message.includes('Table "orders"') &&
-          err.message.includes('"merge"'),
+      for (const load of [LOAD_1, LOAD_2]) {
+        const jobs = [
+          await env.job("orders", [row(1, load)]),
+          await env.job("orders__lines", [
+            { sku: "a", _dlt_parent_id: `o${load}`, _dlt_list_idx: 0, _dlt_id: `l${load}` },
+          ]),
+        ];
+        await destination.load(env.request(load, merged, jobs));
+      }
+      // Both versions of order 1 are there, as dlt leaves them.
+      deepStrictEqual(
+        (await destination.query("SELECT id, _dlt_load_id FROM shop_dataset.orders ORDER BY 2"))
+          .map(
+            (r) => [Number(r.id), r._dlt_load_id],
+          ),
+        [[1, LOAD_1], [1, LOAD_2]],
       );
+      equal((await destination.query("SELECT * FROM shop_dataset.orders__lines")).length, 2);
+      const warnings = logger.lines.filter((l) => l.includes("falling back to `append`"));
+      equal(warnings.length, 2, logger.lines.join("\n"));
+      ok(warnings[0].includes("`orders`"), warnings[0]);
       const stray = await env.job("nope", [{ a: 1 }]);
       await rejects(destination.load(env.request(LOAD_1, SCHEMA, [stray])), InternalError);
-      deepStrictEqual(await env.files(), []);
     } finally {
       await destination.close();
     }
@@ -620,6 +670,28 @@ Deno.test("FilesystemDestination.dropTables() removes files and stores schema an
       const stored = await destination.restore("shop_dataset", "shop");
       deepStrictEqual(stored?.state, { dropped: true });
       deepStrictEqual(stored?.schemas, [v2]);
+    } finally {
+      await destination.close();
+    }
+  });
+});
+
+Deno.test("FilesystemDestination writes dlt's init and migrates an empty one (storage v1)", async () => {
+  await withEnv(async (env) => {
+    const destination = destinationFor(env, "jsonl");
+    try {
+      await loadItems(env, destination, LOAD_1);
+      // The bytes dlt 1.26 writes (no line break), as in ../shared/dlt_samples.
+      equal(
+        await Deno.readTextFile(join(env.dataset, "init")),
+        '{"initial_version":2,"current_version":2}',
+      );
+      await Deno.writeTextFile(join(env.dataset, "init"), "");
+      await loadItems(env, destination, LOAD_2);
+      deepStrictEqual(JSON.parse(await Deno.readTextFile(join(env.dataset, "init"))), {
+        initial_version: 1,
+        current_version: 2,
+      });
     } finally {
       await destination.close();
     }

@@ -7,9 +7,10 @@
 
 import { DataError } from "../../core/errors.ts";
 import type { StoredPipeline } from "../../core/pipeline/destination.ts";
+import { fromStoredSchema } from "../../core/schema/mod.ts";
 import { type Schema, STATE_TABLE, VERSION_TABLE } from "../../core/schema/types.ts";
 import { NEWEST_STATE_FIRST } from "../duckdb/_system_rows.ts";
-import { decompressState } from "../duckdb/state_codec.ts";
+import { decompressState } from "../../core/pipeline/mod.ts";
 import type { PgClient } from "./_connect.ts";
 import { qualifiedTable } from "./sql.ts";
 
@@ -82,12 +83,9 @@ async function newestSchemas(
 
 function parseSchema(name: string, text: string, dataset: string): Schema {
   try {
-    const schema = JSON.parse(text);
-    if (schema === null || typeof schema !== "object" || typeof schema.tables !== "object") {
-      throw new Error("not a schema object");
-    }
-    return schema as Schema;
+    return fromStoredSchema(JSON.parse(text), `${dataset}.${VERSION_TABLE} (schema "${name}")`);
   } catch (err) {
+    if (err instanceof DataError) throw err;
     throw new DataError(
       `Cannot read schema "${name}" stored in ${dataset}.${VERSION_TABLE}: ` +
         (err as Error).message,

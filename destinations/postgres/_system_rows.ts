@@ -1,22 +1,25 @@
 /**
- * dlt's system rows in PostgreSQL: `_dlt_version`, `_dlt_pipeline_state` and `_dlt_loads`,
- * with the same columns, values and encodings as the DuckDB destination writes (the state is
- * base64(zlib(JSON)), {@linkcode compressState}).
+ * Writing dlt's system rows (`_dlt_version`, `_dlt_pipeline_state`, `_dlt_loads`) into
+ * PostgreSQL; the rows themselves come from `core/pipeline/system_rows.ts`, shared by every
+ * destination.
  *
  * @module
  */
 
-import { Buffer } from "node:buffer";
-import type { LoadRequest, PipelineStateRow } from "../../core/pipeline/destination.ts";
+import {
+  type LoadRequest,
+  type LoadRow,
+  loadRow,
+  type PipelineStateRow,
+  type StateRow,
+  stateRow,
+  type VersionRow,
+  versionRow,
+} from "../../core/pipeline/mod.ts";
 import { LOADS_TABLE, type Schema, STATE_TABLE, VERSION_TABLE } from "../../core/schema/types.ts";
-// TODO(lead): destination-neutral homes for these; the DuckDB destination's for now.
 import { NEWEST_STATE_FIRST } from "../duckdb/_system_rows.ts";
-import { compressState } from "../duckdb/state_codec.ts";
 import type { PgClient } from "./_connect.ts";
-import { qualifiedTable } from "./sql.ts";
-
-/** dlt's pipeline state engine version, stored in `_dlt_pipeline_state.engine_version`. */
-const PIPELINE_STATE_ENGINE_VERSION = 4;
+import { qualifiedTable, quoteIdent } from "./sql.ts";
 
 /** Whether `_dlt_loads` already records `loadId`. */
 export async function isLoaded(client: PgClient, dataset: string, loadId: string) {
@@ -37,12 +40,7 @@ export async function writeSystemRows(
   const { schema, loadId } = request;
   await writeSchemaVersion(client, ds, schema, now);
   await writeStateRow(client, ds, request.state, { loadId, now });
-  await client.query(
-    `INSERT INTO ${qualifiedTable(ds, LOADS_TABLE)} ` +
-      "(load_id, schema_name, status, inserted_at, schema_version_hash) " +
-      "VALUES ($1, $2, 0, $3, $4)",
-    [loadId, schema.name, now.toISOString(), schema.version_hash],
-  );
+  await insertRow(client, qualifiedTable(ds, LOADS_TABLE), loadRow(schema, { loadId, now }));
 }
 
 /** Adds `schema` to `_dlt_version` unless a row has its version hash already. */
@@ -57,19 +55,7 @@ export async function writeSchemaVersion(
     [schema.version_hash],
   );
   if ((known.rowCount ?? 0) > 0) return;
-  await client.query(
-    `INSERT INTO ${qualifiedTable(dataset, VERSION_TABLE)} ` +
-      "(version, engine_version, inserted_at, schema_name, version_hash, schema) " +
-      "VALUES ($1, $2, $3, $4, $5, $6)",
-    [
-      schema.version,
-      schema.engine_version,
-      now.toISOString(),
-      schema.name,
-      schema.version_hash,
-      JSON.stringify(schema),
-    ],
-  );
+  await insertRow(client, qualifiedTable(dataset, VERSION_TABLE), versionRow(schema, now));
 }
 
 /** Adds the state row of `state` to `_dlt_pipeline_state` unless the newest one has its hash. */
@@ -86,25 +72,18 @@ export async function writeStateRow(
     [state.pipelineName],
   );
   if (latest.rows[0]?.version_hash === state.versionHash) return;
-  await client.query(
-    `INSERT INTO ${qualifiedTable(dataset, STATE_TABLE)} ` +
-      "(version, engine_version, pipeline_name, state, created_at, version_hash, " +
-      "_dlt_load_id, _dlt_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    [
-      state.version,
-      PIPELINE_STATE_ENGINE_VERSION,
-      state.pipelineName,
-      compressState(state.state),
-      options.now.toISOString(),
-      state.versionHash,
-      options.loadId,
-      newRowId(),
-    ],
-  );
+  await insertRow(client, qualifiedTable(dataset, STATE_TABLE), stateRow(state, options));
 }
 
-/** A random `_dlt_id`: 10 random bytes, base64 without padding, as dlt generates them. */
-function newRowId(): string {
-  return Buffer.from(crypto.getRandomValues(new Uint8Array(10))).toString("base64")
-    .replace(/=+$/, "");
+/** Inserts one system row as parameters, in the row's column order (times as UTC instants). */
+async function insertRow(
+  client: PgClient,
+  table: string,
+  row: LoadRow | VersionRow | StateRow,
+): Promise<void> {
+  const entries = Object.entries(row);
+  const names = entries.map(([name]) => quoteIdent(name)).join(", ");
+  const params = entries.map((_, i) => `$${i + 1}`).join(", ");
+  const values = entries.map(([, value]) => value instanceof Date ? value.toISOString() : value);
+  await client.query(`INSERT INTO ${table} (${names}) VALUES (${params})`, values);
 }

@@ -8,7 +8,7 @@
  */
 
 import { UserError } from "../../errors.ts";
-import type { Destination } from "../../pipeline/mod.ts";
+import { type Destination, destinationTypeName } from "../../pipeline/mod.ts";
 import type { Schema, Table } from "../../schema/types.ts";
 import { limitedSql } from "../_read_query.ts";
 import type { CliContext } from "../context.ts";
@@ -177,7 +177,7 @@ export function createDashboardApp(
     return {
       name: folder.name,
       dataset: state?.dataset_name,
-      destination: state?.destination_type,
+      destination: destinationTypeName(state?.destination_type),
       location,
       schemas: state?.schema_names ?? [],
       lastRun: trace && traceSummary(trace),

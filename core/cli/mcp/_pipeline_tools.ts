@@ -7,6 +7,7 @@
 
 import { limitedSql, withDatasetHint } from "../_read_query.ts";
 import { UserError } from "../../errors.ts";
+import { destinationTypeName } from "../../pipeline/mod.ts";
 import { childTables } from "../../schema/mod.ts";
 import type { Column, Schema, Table } from "../../schema/types.ts";
 import type { CliContext } from "../context.ts";
@@ -36,7 +37,7 @@ export async function listPipelines(ctx: CliContext): Promise<Record<string, unk
     pipelines.push({
       name,
       dataset: state?.dataset_name,
-      destination: state?.destination_type,
+      destination: destinationTypeName(state?.destination_type),
       location: state?._local?.destination_location,
       schemas: state?.schema_names ?? [],
       has_state: state !== undefined,

@@ -27,6 +27,14 @@ export interface ConfigField {
   doc?: string;
 }
 
+/**
+ * A paginator as a connector gives it: a config, a type name, or `"auto"` / `{type: "auto"}`
+ * (dlt's: none set here; detect it from the first response unless the client sets one).
+ */
+export type PaginatorSetting = PaginatorConfig | PaginatorConfig["type"] | "auto" | {
+  type: "auto";
+};
+
 /** `client` block: shared by all resources. */
 export interface ClientConfig {
   base_url: string;
@@ -37,7 +45,7 @@ export interface ClientConfig {
    * `https://api2.example.com` or `host[:port]` (the scheme of `base_url`).
    */
   auth_hosts?: string[];
-  paginator?: PaginatorConfig | PaginatorConfig["type"];
+  paginator?: PaginatorSetting;
 }
 
 /** Legacy dlt parent/child param: `{type: "resolve", resource, field}`. */
@@ -58,7 +66,7 @@ export interface EndpointConfig {
   data?: Record<string, string>;
   headers?: Record<string, string>;
   auth?: AuthConfig;
-  paginator?: PaginatorConfig | PaginatorConfig["type"];
+  paginator?: PaginatorSetting;
   /** JSONPath (`$.data[*]`) or dotted path (`data.items`). */
   data_selector?: string;
   response_actions?: ResponseAction[];

@@ -84,13 +84,15 @@ export function cliPipeline(
     pipelinesDir: ctx.env.DLTX_PIPELINES_DIR
       ? resolve(ctx.cwd, ctx.env.DLTX_PIPELINES_DIR)
       : undefined,
+    env: ctx.env,
+    projectDir: ctx.cwd,
+    // Sources read the same providers as the command (and `load.delete_completed_jobs`).
+    config,
     logger,
     deps: ctx.deps,
     masker,
     onEvent: setup.events,
     waitForLock: target.waitForLock,
-    keepCompletedJobs: config.get("load.delete_completed_jobs", { expect: "boolean" })?.value ===
-      false,
   });
 }
 

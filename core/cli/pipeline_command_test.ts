@@ -80,12 +80,19 @@ async function fixture(): Promise<{ dir: string } & AsyncDisposable> {
     load_id: LOADED_ID,
     status: "failed",
     steps: [{
-      step: "extract+normalize",
+      step: "extract",
       seconds: 1.234,
       peak_rss_mb: 80.44,
-      rowCounts: { items: 3, items__tags: 5 },
       recordCounts: { items: 3 },
       resources: { items: { requests: 2, pages: 2, records: 3 } },
+    }, {
+      step: "normalize",
+      seconds: 1.25,
+      rowCounts: { items: 3, items__tags: 5 },
+    }, {
+      step: "load",
+      seconds: 0.2,
+      error: "HTTP 500 for url: http://api/items?token=***",
     }],
     error: "HTTP 500 for url: http://api/items?token=***",
   });
@@ -154,13 +161,21 @@ Deno.test("pipeline trace prints steps, rows per table, requests per resource an
   const out = await run(f.dir, { name: NAME, operation: "trace" });
   match(
     out,
-    /^Run started at 2024-03-05T10:00:00.000Z and FAILED in 1\.50 seconds with 1 step\(s\)\.$/m,
+    /^Run started at 2024-03-05T10:00:00.000Z and FAILED in 1\.50 seconds with 3 steps\.$/m,
   );
-  match(out, /^Step extract\+normalize COMPLETED in 1\.23 seconds, peak RSS 80\.4 MB\.$/m);
-  match(out, /items__tags\s+5$/m);
+  match(out, /^Step extract COMPLETED in 1\.23 seconds\.\n {2}Peak RSS 80\.4 MB$/m);
   match(out, /resource\s+records\s+requests\s+pages/);
   match(out, /items\s+3\s+2\s+2$/m);
-  match(out, /^Failed with error: HTTP 500 for url: http:\/\/api\/items\?token=\*\*\*$/m);
+  match(
+    out,
+    /^Step normalize COMPLETED in 1\.25 seconds\.\nNormalized data for the following tables:\n- items: 3 row\(s\)\n- items__tags: 5 row\(s\)$/m,
+  );
+  match(
+    out,
+    /^Step load FAILED in 0\.20 seconds\.\nFailed due to: HTTP 500 for url: http:\/\/api\/items\?token=\*\*\*$/m,
+  );
+  // The run's error is the failed step's: said once.
+  equal(out.split("Failed due to").length, 2);
   const json = JSON.parse(await run(f.dir, { name: NAME, operation: "trace" }, { format: "json" }));
   equal(json.status, "failed");
 });
@@ -168,7 +183,18 @@ Deno.test("pipeline trace prints steps, rows per table, requests per resource an
 Deno.test("formatTrace() copes with a trace missing fields", () => {
   equal(
     formatTrace({ steps: [{ step: "load" }] }),
-    "Run started at an unknown time and UNKNOWN with 1 step(s).\nStep load COMPLETED.\n",
+    "Run started at an unknown time and UNKNOWN with 1 steps.\nStep load COMPLETED.\n",
+  );
+  // A trace of an older dltx: one step for extract and normalize, the error on the run.
+  equal(
+    formatTrace({
+      status: "failed",
+      steps: [{ step: "extract+normalize", seconds: 1, rowCounts: { a: 1 } }],
+      error: "boom",
+    }),
+    "Run started at an unknown time and FAILED with 1 steps.\nStep extract+normalize COMPLETED " +
+      "in 1.00 seconds.\nNormalized data for the following tables:\n- a: 1 row(s)\n" +
+      "Failed due to: boom\n",
   );
 });
 
@@ -284,6 +310,6 @@ Deno.test("pipeline info and trace work for a pipeline whose only run failed", a
   match(info, /The pipeline has no state: no load of it committed yet\./);
   match(info, /Pipeline has last run trace/);
   const trace = await run(f.dir, { name: "fresh", operation: "trace" });
-  ok(trace.includes("Failed with error: boom"), trace);
+  ok(trace.includes("Failed due to: boom"), trace);
   await rejects(run(f.dir, { name: "fresh", operation: "schema" }), /has no state in/);
 });

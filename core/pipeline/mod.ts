@@ -11,3 +11,4 @@ export * from "./pipeline_lock.ts";
 export * from "./pipeline_name.ts";
 export * from "./state.ts";
 export * from "./working_dir.ts";
+export * from "./dataset.ts";

@@ -33,13 +33,21 @@ export type WriteDisposition = "append" | "replace" | "merge";
 
 /** One column of a table. */
 export interface Column {
+  /** The column's name, normalized. */
   name: string;
+  /** Its data type. */
   data_type: DataType;
+  /** Whether it may hold null. */
   nullable: boolean;
+  /** Part of the primary key. */
   primary_key?: boolean;
+  /** Part of the merge key. */
   merge_key?: boolean;
+  /** Unique in the table (`_dlt_id`). */
   unique?: boolean;
+  /** The row's own key (`_dlt_id`). */
   row_key?: boolean;
+  /** The key of the parent row, in child tables (`_dlt_parent_id`). */
   parent_key?: boolean;
   /** Set on `_dlt_root_id`: the root row's `_dlt_id` in child tables of merge resources. */
   root_key?: boolean;
@@ -69,8 +77,11 @@ export type ContractMode = "evolve" | "freeze" | "discard_row" | "discard_value"
 
 /** A schema contract per entity, as dlt resolves it (a bare mode applies to all three). */
 export interface SchemaContractSettings {
+  /** Whether new tables may appear. */
   tables: ContractMode;
+  /** Whether new columns may appear. */
   columns: ContractMode;
+  /** Whether a value of another type may enter a column (as a variant column). */
   data_type: ContractMode;
 }
 
@@ -79,6 +90,7 @@ export type MergeStrategy = "delete-insert" | "upsert" | "insert-only";
 
 /** One table; a child table names its parent. */
 export interface Table {
+  /** The table's name, normalized. */
   name: string;
   /** Columns in creation order (object key order is kept). */
   columns: Record<string, Column>;
@@ -92,17 +104,21 @@ export interface Table {
   merge_strategy?: MergeStrategy;
   /** Root tables only: the contract new data is checked against. @default all "evolve" */
   schema_contract?: SchemaContractSettings;
+  /** What the table holds. */
   description?: string;
 }
 
 /** A schema: the tables of one source, versioned. */
 export interface Schema {
+  /** The schema's name: the source's name. */
   name: string;
   /** Increases by one with every change of the tables. */
   version: number;
   /** Content hash of the tables (base64 sha256), changes with every version. */
   version_hash: string;
+  /** Version of the stored schema's format (dlt's engine version). */
   engine_version: number;
+  /** The tables by name, root tables before their children. */
   tables: Record<string, Table>;
 }
 
@@ -111,5 +127,7 @@ export const SCHEMA_ENGINE_VERSION = 11;
 
 /** Names of the destination system tables. */
 export const LOADS_TABLE = "_dlt_loads";
+/** Name of the table of the stored schema versions. */
 export const VERSION_TABLE = "_dlt_version";
+/** Name of the table of the stored pipeline states. */
 export const STATE_TABLE = "_dlt_pipeline_state";

@@ -33,6 +33,7 @@ export interface LoadConnectorOptions {
   label?: string;
   /** Time a module has to load in its sandbox, in ms. @default 30000 */
   timeoutMs?: number;
+  /** Stops loading the module. */
   signal?: AbortSignal;
   /** Receives a module's `console.*` output. */
   onLog?: LogSink;

@@ -120,8 +120,9 @@ async function fixture(): Promise<{ dir: string } & AsyncDisposable> {
 /** Runs `dltx pipeline` in process and returns what it printed. */
 async function run(
   dir: string,
-  args: { name?: string; operation?: string; arg?: string },
+  args: { name?: string; operation?: string; args?: string[] },
   options: PipelineCommandOptions = {},
+  answers?: boolean[],
 ): Promise<string> {
   let out = "";
   const ctx: CliContext = {
@@ -131,6 +132,11 @@ async function run(
     stdout: { isTerminal: false, write: (t) => void (out += t) },
     stderr: { isTerminal: false, write: () => {} },
     deps: defaultDeps,
+    // A terminal that answers in turn; none: stdin is not a terminal.
+    confirm: answers && ((question) => {
+      out += `${question} [y/N] `;
+      return Promise.resolve(answers.shift() ?? false);
+    }),
   };
   equal(await pipelineCommand(ctx, args, options), 0);
   return out;
@@ -213,11 +219,11 @@ Deno.test("pipeline load-package shows the newest package, its jobs and failures
 
 Deno.test("pipeline load-package <load_id> picks that package; an unknown id lists the ids", async () => {
   await using f = await fixture();
-  const out = await run(f.dir, { name: NAME, operation: "load-package", arg: LOADED_ID });
+  const out = await run(f.dir, { name: NAME, operation: "load-package", args: [LOADED_ID] });
   match(out, /is in LOADED state\./);
   match(out, /they were deleted after loading/);
   await rejects(
-    run(f.dir, { name: NAME, operation: "load-package", arg: "123.4" }),
+    run(f.dir, { name: NAME, operation: "load-package", args: ["123.4"] }),
     (err: Error) => err instanceof UserError && err.message.includes(LOADED_ID),
   );
 });
@@ -252,35 +258,41 @@ Deno.test("pipeline schema prints YAML, JSON or a table per table", async () => 
 Deno.test("pipeline drop names unknown resources and refuses while packages are pending", async () => {
   await using f = await fixture();
   await rejects(
-    run(f.dir, { name: NAME, operation: "drop" }, { resources: "orders,items" }),
+    run(f.dir, { name: NAME, operation: "drop", args: ["orders", "items"] }),
     /Unknown resource\(s\) "orders" in schema "shop" of pipeline "shop_pipeline"; known resources: items, users/,
   );
   await rejects(
-    run(f.dir, { name: NAME, operation: "drop" }, {}),
-    /Name the resources to drop with --resources/,
+    run(f.dir, { name: NAME, operation: "drop", args: ["re:^ord"] }),
+    /Unknown resource\(s\) "re:\^ord"/,
   );
   await rejects(
-    run(f.dir, { name: NAME, operation: "drop" }, { resources: "items" }),
+    run(f.dir, { name: NAME, operation: "drop" }, {}),
+    /Name the resources to drop, e\.g\. "dltx pipeline shop_pipeline drop issues comments", or drop them all with --drop-all/,
+  );
+  await rejects(
+    run(f.dir, { name: NAME, operation: "drop", args: ["items"] }, { yes: true }),
     new RegExp(`has 1 pending load package\\(s\\) \\(${PENDING_ID}\\)`),
   );
 });
 
 Deno.test("pipeline -l lists the pipelines; an unknown one names the known ones", async () => {
   await using f = await fixture();
-  equal(await run(f.dir, {}, { list: true }), `1 pipelines found in ${f.dir}\n${NAME}\n`);
+  equal(await run(f.dir, {}, { listPipelines: true }), `1 pipelines found in ${f.dir}\n${NAME}\n`);
+  // As dlt: `dltx pipeline` with no name lists them too.
+  equal(await run(f.dir, {}), `1 pipelines found in ${f.dir}\n${NAME}\n`);
   await rejects(
     run(f.dir, { name: "nope", operation: "info" }),
     new RegExp(`^UserError: Pipeline "nope" not found in ${f.dir}; known pipelines: ${NAME}$`),
   );
   const empty = join(f.dir, "empty");
-  equal(await run(empty, {}, { list: true }), `No pipelines found in ${empty}\n`);
+  equal(await run(empty, {}, { listPipelines: true }), `No pipelines found in ${empty}\n`);
 });
 
 Deno.test("pipeline rejects unknown operations, stray options and a missing name", async () => {
   await using f = await fixture();
   await rejects(
     run(f.dir, { name: NAME, operation: "frobnicate" }),
-    /Unknown pipeline operation "frobnicate"; expected one of info, trace, load-package, schema, drop, sync, show/,
+    /Unknown pipeline operation "frobnicate"; expected one of info, trace, load-package, schema, drop, failed-jobs, drop-pending-packages, sync, show/,
   );
   await rejects(
     run(f.dir, { name: NAME, operation: "info" }, { open: false }),
@@ -295,10 +307,60 @@ Deno.test("pipeline rejects unknown operations, stray options and a missing name
     /--resources is not an option of "dltx pipeline <name> info"/,
   );
   await rejects(
-    run(f.dir, { name: NAME, operation: "schema", arg: "extra" }),
+    run(f.dir, { name: NAME, operation: "schema", args: ["extra"] }),
     /Unexpected argument "extra"/,
   );
-  await rejects(run(f.dir, {}), /Name a pipeline/);
+  await rejects(
+    run(f.dir, { name: NAME, operation: "load-package", args: [LOADED_ID, "extra"] }),
+    /Unexpected argument "extra" after "dltx pipeline shop_pipeline load-package"/,
+  );
+  await rejects(
+    run(f.dir, { name: NAME, operation: "trace" }, { yes: true }),
+    /--yes is not an option of "dltx pipeline <name> trace"/,
+  );
+});
+
+Deno.test("pipeline failed-jobs lists the failed jobs of normalized and loaded packages", async () => {
+  await using f = await fixture();
+  const out = await run(f.dir, { name: NAME, operation: "failed-jobs" });
+  match(
+    out,
+    new RegExp(`^Checking failed jobs in load id '${LOADED_ID}'\nNo failed jobs found$`, "m"),
+  );
+  match(out, new RegExp(`^Checking failed jobs in load id '${PENDING_ID}'$`, "m"));
+  match(
+    out,
+    /^JOB: items\.0123456789\.0\(items\)\nJOB file type: jsonl\nJOB file path: .*failed_jobs\/items\.0123456789\.0\.jsonl\nConversion Error: bad value$/m,
+  );
+});
+
+Deno.test("pipeline drop-pending-packages asks, deletes once confirmed, refuses without a terminal", async () => {
+  await using f = await fixture();
+  const pending = join(f.dir, NAME, "load", PENDING_ID);
+  await rejects(
+    run(f.dir, { name: NAME, operation: "drop-pending-packages" }),
+    /"dltx pipeline shop_pipeline drop-pending-packages" asks for confirmation, but stdin is not a terminal: nothing was changed\. Add --yes/,
+  );
+  const declined = await run(f.dir, { name: NAME, operation: "drop-pending-packages" }, {}, [
+    false,
+  ]);
+  match(
+    declined,
+    new RegExp(
+      `^Has 1 normalized packages ready to be loaded with following load ids:\n${PENDING_ID}\n` +
+        "Delete the above packages\\? \\[y/N\\] Nothing was deleted\\.$",
+      "m",
+    ),
+  );
+  ok((await Deno.stat(pending)).isDirectory, "declined: the package stays");
+  const yes = await run(f.dir, { name: NAME, operation: "drop-pending-packages" }, {}, [true]);
+  match(yes, /\[y\/N\] Pending packages deleted$/m);
+  await rejects(Deno.stat(pending), Deno.errors.NotFound);
+  ok((await Deno.stat(join(f.dir, NAME, "load", LOADED_ID))).isDirectory, "loaded ones stay");
+  match(
+    await run(f.dir, { name: NAME, operation: "drop-pending-packages" }, { yes: true }),
+    /^No pending packages found$/m,
+  );
 });
 
 Deno.test("pipeline info and trace work for a pipeline whose only run failed", async () => {

@@ -161,3 +161,20 @@ Deno.test("--resources with an unknown name and --to with an unknown destination
   match(to.stderr, /Unknown destination "snowflake"/);
   equal(server.requests.length, 0, "no request before the options are validated");
 });
+
+Deno.test("where the records were found is said with --verbose only; each request once", async () => {
+  await using server = serve(shopApi);
+  await using p = await tempProject();
+  const connector = await p.writeConnector(shopConnector(server.url));
+  const env = { SOURCES__SHOP__TOKEN: "t0k3n" };
+  const plain = await p.dltx(["run", connector], env);
+  equal(plain.code, 0, plain.stderr);
+  equal(plain.stderr, "", "a plain run prints nothing but the load info");
+  const verbose = await p.dltx(["run", connector, "--verbose"], env);
+  equal(verbose.code, 0, verbose.stderr);
+  match(verbose.stderr, /^debug: Resource "items": records found at \$$/m);
+  const requests = verbose.stderr.split("\n").filter((l) => /\/items\b/.test(l) && /GET/.test(l));
+  deepEqual(requests.length, 1, verbose.stderr);
+  match(requests[0], /^debug: GET http:\/\/127\.0\.0\.1:\d+\/items -> 200 in \d+ ms \[items\]$/);
+  equal(verbose.stderr.includes("t0k3n"), false);
+});

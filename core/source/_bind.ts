@@ -51,6 +51,18 @@ export function boundOptions(
 }
 
 /**
+ * Whether binding a source built with `options` to `context` would build the same source:
+ * everything the context gives was given explicitly (or the context has nothing to add).
+ */
+export function bindsAsBuilt(options: RestApiSourceOptions, context: SourceContext): boolean {
+  return (options.state !== undefined || context.state === undefined) &&
+    options.masker === context.masker &&
+    options.logger !== undefined && options.deps !== undefined &&
+    options.onEvent !== undefined && options.timeoutMs !== undefined &&
+    options.maxAttempts !== undefined && options.maxRetryDelayMs !== undefined;
+}
+
+/**
  * A source that is built when it is bound: by the pipeline, or by its first `extract()` with
  * the working directory's config providers (env vars, `.dlt/` TOML files).
  */

@@ -35,7 +35,7 @@ import type {
   SourceContext,
   SourceMasker,
 } from "./types.ts";
-import { boundOptions, unboundSource } from "./_bind.ts";
+import { bindsAsBuilt, boundOptions, unboundSource } from "./_bind.ts";
 import { validateConnector } from "./validate.ts";
 
 /** Options of {@linkcode restApiSource}. */
@@ -107,7 +107,9 @@ export function restApiSource(connector: Connector, options: RestApiSourceOption
   const bind = (context: SourceContext): Source =>
     buildSource(validated, boundOptions(validated, options, context));
   if (options.config === undefined) return unboundSource(validated, { ...options, bind });
-  return { ...buildSource(validated, { ...options, config: options.config }), bind };
+  const built = buildSource(validated, { ...options, config: options.config });
+  // Rebuilt for a pipeline only when its context changes something (state, masker, ...).
+  return { ...built, bind: (context) => bindsAsBuilt(options, context) ? built : bind(context) };
 }
 
 function buildSource(

@@ -118,3 +118,22 @@ Deno.test("a dlt RESTAPIConfig pasted as JSON runs as is: named after its file, 
   );
   equal(Number(vendored.n), 3);
 });
+
+Deno.test("the connector types check by path with no import map (no npm package behind them)", async () => {
+  await using p = await tempProject();
+  const types = new URL("../core/source/types.ts", import.meta.url).href;
+  await Deno.writeTextFile(
+    p.path("shop.ts"),
+    `import type { Connector } from "${types}";\n` +
+      `export default {\n  name: "shop",\n  client: { base_url: "https://x/" },\n` +
+      `  resources: ["orders"],\n} satisfies Connector;\n`,
+  );
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["check", "--no-config", "--no-lock", "shop.ts"],
+    cwd: p.dir,
+    env: p.env,
+    clearEnv: true,
+    stderr: "piped",
+  }).output();
+  equal(out.code, 0, new TextDecoder().decode(out.stderr));
+});

@@ -174,6 +174,21 @@ Deno.test("dltx init writes a pipeline that type-checks for every built-in conne
   }
   const imports = JSON.parse(await Deno.readTextFile(join(p.dir, "deno.json"))).imports;
   for (const c of listBuiltinConnectors()) ok(imports[`dltx/connectors/${c.name}`], c.name);
+  // A vendored copy of each built-in is typed the one way, and type-checks in the project.
+  for (const connector of listBuiltinConnectors()) {
+    const code = await runCli({
+      args: ["add", "connector", connector.name],
+      env: p.env,
+      cwd: p.dir,
+      stdout: { isTerminal: false, write: () => {} },
+      stderr: { isTerminal: false, write: () => {} },
+      deps: defaultDeps,
+    });
+    equal(code, 0, connector.name);
+    const vendored = `.dltx/connectors/${connector.name}/${connector.name}.ts`;
+    match(await Deno.readTextFile(p.path(vendored)), /\} satisfies Connector;\n$/);
+    files.push(vendored);
+  }
   const check = await deno(p, ["check", ...files]);
   equal(check.code, 0, check.stderr);
 });

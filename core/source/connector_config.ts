@@ -6,9 +6,8 @@
  * @module
  */
 
-import type { ConfigResolver } from "../config/mod.ts";
 import { ConfigError } from "../errors.ts";
-import type { Connector, SourceMasker } from "./types.ts";
+import type { Connector, SourceConfig, SourceMasker } from "./types.ts";
 
 /** Options of {@linkcode resolveConnectorConfig}. */
 export interface ResolveConnectorConfigOptions {
@@ -45,7 +44,7 @@ export interface ResolveConnectorConfigOptions {
  */
 export function resolveConnectorConfig(
   connector: Connector,
-  config: ConfigResolver,
+  config: SourceConfig,
   options: ResolveConnectorConfigOptions = {},
 ): Record<string, unknown> {
   const fields = Object.entries(connector.config ?? {}).map(([name, field]) => ({
@@ -93,7 +92,7 @@ export interface RequestSettings {
  * @returns the settings, defaults filled in.
  * @throws {ConfigError} for a value that is not a (positive) number.
  */
-export function requestSettings(config: ConfigResolver): RequestSettings {
+export function requestSettings(config: SourceConfig): RequestSettings {
   return {
     timeoutMs: numberSetting(config, "runtime.request_timeout", 60) * 1000,
     maxAttempts: numberSetting(config, "runtime.request_max_attempts", 5),
@@ -103,7 +102,7 @@ export function requestSettings(config: ConfigResolver): RequestSettings {
 }
 
 function numberSetting(
-  config: ConfigResolver,
+  config: SourceConfig,
   key: string,
   fallback: number,
   options: { zeroAllowed?: boolean } = {},

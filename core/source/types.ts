@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { ConfigResolver } from "../config/mod.ts";
+import type { FieldSpec, ResolvedFields, ResolvedValue, ValueType } from "../config/types.ts";
 import type { Deps } from "../deps.ts";
 import type { EventSink } from "../events.ts";
 import type { AuthConfig, PaginatorConfig, ResponseAction } from "../http/types.ts";
@@ -318,6 +318,29 @@ export interface SourceMasker {
   mask(text: string): string;
 }
 
+/**
+ * How a source reads config: dlt's providers in order, as a `ConfigResolver` does (it is one).
+ * Only leaf type modules are imported here, so this file can be type-checked by path, without
+ * dltx's npm dependencies.
+ */
+export interface SourceConfig {
+  /** The value at exactly this path (`"runtime.request_timeout"`), from the first provider. */
+  get(
+    path: string | readonly string[],
+    options?: { expect?: ValueType },
+  ): ResolvedValue | undefined;
+  /**
+   * Resolves fields under `sections` (`["sources", "shop"]`), walking up as dlt does.
+   *
+   * @throws {ConfigError} dlt's missing-fields error, listing every key tried
+   */
+  resolveFields(
+    sections: readonly string[],
+    fields: readonly FieldSpec[],
+    options?: { pipelineName?: string },
+  ): ResolvedFields;
+}
+
 /** What a pipeline gives a source before extracting it (see {@linkcode Source.bind}). */
 export interface SourceContext {
   /**
@@ -326,7 +349,7 @@ export interface SourceContext {
    * (`sources.<source>.<field>`) and HTTP settings (`runtime.request_timeout`, ...) are read
    * from them.
    */
-  config: ConfigResolver;
+  config: SourceConfig;
   /** The pipeline's name: `<pipeline>.sources...` keys are tried first, as in dlt. */
   pipelineName?: string;
   /**

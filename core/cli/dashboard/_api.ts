@@ -8,7 +8,7 @@
  */
 
 import { UserError } from "../../errors.ts";
-import { LOAD_PACKAGE_STATE_FILE, listPackages, LoadPackage } from "../../package/mod.ts";
+import { listPackages, LOAD_PACKAGE_STATE_FILE, LoadPackage } from "../../package/mod.ts";
 import type { Destination } from "../../pipeline/mod.ts";
 import type { Schema, Table } from "../../schema/types.ts";
 import { limitedSql } from "../_read_query.ts";

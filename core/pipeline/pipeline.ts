@@ -129,7 +129,7 @@ export class Pipeline {
   readonly #keepCompletedJobs?: boolean;
   readonly #onEvent: EventSink;
   readonly #waitForLock: boolean;
-  readonly #env: Readonly<Record<string, string | undefined>>;
+  #env?: Readonly<Record<string, string | undefined>>;
   readonly #projectDir?: string;
   #config?: Promise<ConfigResolver>;
   #prepared?: Promise<PipelineState>;
@@ -150,11 +150,10 @@ export class Pipeline {
     this.#keepCompletedJobs = options.keepCompletedJobs;
     this.#onEvent = options.onEvent ?? noEvents;
     this.#waitForLock = options.waitForLock ?? false;
-    // A library user's pipeline reads the process's environment, as dlt does; the CLI passes its own.
-    this.#env = options.env ?? Deno.env.toObject();
+    this.#env = options.env;
     this.#projectDir = options.projectDir;
     if (options.config) this.#config = Promise.resolve(options.config);
-    const dir = options.pipelinesDir ?? defaultPipelinesDir(this.#env);
+    const dir = options.pipelinesDir ?? defaultPipelinesDir(this.#environment());
     this.workingDir = new WorkingDir(dir, this.pipelineName);
   }
 
@@ -375,9 +374,21 @@ export class Pipeline {
     }
   }
 
+  /**
+   * The environment given, else the process's (read only when needed, as dlt reads it): a
+   * library user's pipeline sees its env vars; the CLI passes its own.
+   */
+  #environment(): Readonly<Record<string, string | undefined>> {
+    this.#env ??= Deno.env.toObject();
+    return this.#env;
+  }
+
   /** The config providers: given, else env vars and the `.dlt/` TOML files (read once). */
   #configResolver(): Promise<ConfigResolver> {
-    this.#config ??= loadConfig({ env: this.#env, projectDir: this.#projectDir ?? Deno.cwd() });
+    this.#config ??= loadConfig({
+      env: this.#environment(),
+      projectDir: this.#projectDir ?? Deno.cwd(),
+    });
     return this.#config;
   }
 

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { UserError } from "../errors.ts";
+export { withDatasetHint } from "../pipeline/mod.ts";
 
 /**
  * Wraps a plain query so DuckDB stops after `limit + 1` rows instead of reading a whole table

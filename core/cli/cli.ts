@@ -204,20 +204,27 @@ export async function runCli(context: CliContext): Promise<number> {
     });
 
   program.command("pipeline")
-    .description("inspect a pipeline: its working folder, state, schema, loads and dataset")
-    .usage("[-l] <name> info|trace|load-package [load_id]|schema|drop|sync|show [options]")
-    .argument("[name]", "pipeline name")
+    .description(
+      "inspect a pipeline: its working folder, state, schema, loads and dataset; drop " +
+        "resources or pending packages",
+    )
+    .usage("[-l] <name> [operation] [args...] [options]")
+    .argument("[name]", "pipeline name (none: list the pipelines)")
     .argument(
       "[operation]",
-      "info (default) | trace | load-package | schema | drop | sync | show (web dashboard)",
+      "info (default) | trace | load-package [load_id] | schema | drop <resource...> | " +
+        "failed-jobs | drop-pending-packages | sync | show (web dashboard)",
     )
-    .argument("[load_id]", "load-package: the package to show (default: the newest)")
-    .option("-l, --list", "list the pipelines in the pipelines dir")
+    .argument("[args...]", "load-package: the load id (default: the newest); drop: resources")
+    .option("-l, --list-pipelines", "list the pipelines in the pipelines dir")
     .option("-v, --verbose", "info: print the sources state; load-package: the schema update")
     .option("--format <format>", "schema: yaml (default) | json | table; trace: text | json")
     .option("--schema <name>", "schema, drop: the schema (default: the pipeline's default)")
-    .option("--resources <names>", "drop: comma-separated resources to drop")
+    .option("--resources <names>", "drop: comma-separated resources, as the arguments do")
+    .option("--drop-all", "drop: every resource of the schema")
+    .option("--state-only", "drop: reset the resources' state only; keep their tables")
     .option("--dry-run", "drop: print what would be dropped and stop")
+    .option("-y, --yes", "drop, drop-pending-packages: go ahead without asking")
     .option("--dataset <name>", "sync: the dataset to restore from (default: <name>_dataset)")
     .option(
       "--destination <type>",
@@ -226,7 +233,7 @@ export async function runCli(context: CliContext): Promise<number> {
     )
     .option("--port <port>", "show: the dashboard's port (default: a free one)")
     .option("--no-open", "show: do not open the dashboard in the browser")
-    .action(async (name, operation, arg, options: PipelineCommandOptions) => {
+    .action(async (name, operation, args: string[], options: PipelineCommandOptions) => {
       // Commander hands `--verbose` to the program (stack traces); it means -v here too.
       const op: string = operation ?? "info";
       if (
@@ -235,7 +242,7 @@ export async function runCli(context: CliContext): Promise<number> {
       ) {
         options.verbose = true;
       }
-      exitCode = await pipelineCommand(ctx, { name, operation, arg }, options);
+      exitCode = await pipelineCommand(ctx, { name, operation, args }, options);
     });
 
   program.command("dashboard")

@@ -7,8 +7,11 @@
 
 /** A request being prepared; auth and paginators mutate it before it is sent. */
 export interface HttpRequest {
+  /** The HTTP method. */
   method: "GET" | "POST";
+  /** The full URL, query included. */
   url: URL;
+  /** Headers sent with it. */
   headers: Headers;
   /** JSON body (POST `json`), already an object; serialized by the client. */
   json?: unknown;
@@ -18,7 +21,9 @@ export interface HttpRequest {
 
 /** A received response whose body was parsed as JSON. */
 export interface HttpResponse {
+  /** The HTTP status code. */
   status: number;
+  /** The response headers. */
   headers: Headers;
   /** Final URL (after redirects). */
   url: URL;
@@ -28,8 +33,11 @@ export interface HttpResponse {
 
 /** One `response_actions` entry (dlt): match on status and/or body substring. */
 export interface ResponseAction {
+  /** Matches this status code (any when not given). */
   status_code?: number;
+  /** Matches when the response body contains this text. */
   content?: string;
+  /** `ignore`: end the resource's pagination quietly. */
   action: "ignore";
 }
 

@@ -272,7 +272,7 @@ function literalParam(value: unknown): unknown {
 }
 
 /** The one parent a resource refers to, through placeholders or legacy resolve params. */
-function findParent(resource: ExpandedResource, names: string[]): string | undefined {
+export function findParent(resource: ExpandedResource, names: string[]): string | undefined {
   const { name, endpoint } = resource;
   const parents = new Set<string>();
   for (const value of Object.values(endpoint.params ?? {})) {

@@ -377,7 +377,7 @@ function readStored(
     throw new DataError(
       `Resource "${resource}": the stored state of incremental "${cursorPath}" is malformed ` +
         `(expected {initial_value, last_value, unique_hashes}); drop the resource's state with ` +
-        `\`dltx pipeline <name> drop --resources ${resource}\``,
+        `\`dltx pipeline <name> drop ${resource} --state-only\``,
     );
   }
   const state = value as Record<string, unknown>;

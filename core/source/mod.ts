@@ -30,3 +30,4 @@ export * from "./incremental.ts";
 export * from "./rest_source.ts";
 export * from "./jsonl_source.ts";
 export * from "./singer.ts";
+export * from "./connector_config.ts";

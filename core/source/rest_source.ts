@@ -27,22 +27,29 @@ import {
 import { setCursorState } from "./_source_state.ts";
 import { declaredHosts } from "./_declared_hosts.ts";
 import { StepRunner } from "./_steps.ts";
-import type { Connector, ExtractOptions, ResourcePage, Source } from "./types.ts";
+import type {
+  Connector,
+  ExtractOptions,
+  ResourcePage,
+  Source,
+  SourceContext,
+  SourceMasker,
+} from "./types.ts";
+import { bindsAsBuilt, boundOptions, unboundSource } from "./_bind.ts";
 import { validateConnector } from "./validate.ts";
-
-/** Hides secret values in text; learns them as they are found (the CLI's `SecretMasker`). */
-export interface SourceMasker {
-  add(secret: string): void;
-  mask(text: string): string;
-}
 
 /** Options of {@linkcode restApiSource}. */
 export interface RestApiSourceOptions {
-  /** Resolved values of the connector's config fields; `{field}` placeholders use them. */
-  config: Record<string, unknown>;
+  /**
+   * Values of the connector's config fields; `{field}` placeholders use them. Without them the
+   * source is completed by the pipeline that runs it (`Pipeline.run()` resolves the fields
+   * from its config providers), or by the first `extract()`, which reads env vars and the
+   * `.dlt/` TOML files of the working directory.
+   */
+  config?: Record<string, unknown>;
   /** Network, clock and sleep. @default defaultDeps */
   deps?: Deps;
-  /** @default silentLogger */
+  /** Where the source reports what it does. @default silentLogger */
   logger?: Logger;
   /** Learns every secret (secret config fields, auth credentials) and masks messages. */
   masker?: SourceMasker;
@@ -70,6 +77,11 @@ export interface RestApiSourceOptions {
  * each resource's requests. Nothing is fetched until `extract()` is iterated. Every
  * `extract()` starts from `options.state`; `state()` and `stats()` describe the latest one.
  *
+ * Without `options.config`, `Pipeline.run()` completes the source as dlt does: it resolves
+ * the config fields from the pipeline's providers, starts the incremental cursors from the
+ * pipeline's committed state and masks the secrets (`source.bind()`). Until then `resources`
+ * lists the connector's resources as written (a `for_each` resource once, unexpanded).
+ *
  * @example Usage
  * ```ts
  * import { restApiSource } from "./rest_source.ts";
@@ -83,14 +95,27 @@ export interface RestApiSourceOptions {
  * // for await (const page of source.extract()) { ... }
  * ```
  * @param connector the connector (validated again here, so plain objects are safe).
- * @param options config values, I/O, logging, masking and HTTP limits.
+ * @param options config values, state, I/O, logging, masking and HTTP limits; each one given
+ *   wins over what a pipeline would give the source.
  * @returns the source.
  * @throws {ConfigError} for an invalid connector, an unknown placeholder or parent, an
  *   incremental range that does not hold together, or a `for_each` list that is not one.
  * @throws {DataError} when the stored state of a cursor is malformed.
  */
-export function restApiSource(connector: Connector, options: RestApiSourceOptions): Source {
+export function restApiSource(connector: Connector, options: RestApiSourceOptions = {}): Source {
   const validated = validateConnector(connector, "restApiSource");
+  const bind = (context: SourceContext): Source =>
+    buildSource(validated, boundOptions(validated, options, context));
+  if (options.config === undefined) return unboundSource(validated, { ...options, bind });
+  const built = buildSource(validated, { ...options, config: options.config });
+  // Rebuilt for a pipeline only when its context changes something (state, masker, ...).
+  return { ...built, bind: (context) => bindsAsBuilt(options, context) ? built : bind(context) };
+}
+
+function buildSource(
+  validated: Connector,
+  options: RestApiSourceOptions & { config: Record<string, unknown> },
+): Source {
   const logger = options.logger ?? silentLogger;
   const { masker } = options;
   const onEvent = options.onEvent ?? noEvents;

@@ -16,6 +16,10 @@ export type DltxEvent =
     status: number;
     ms: number;
     attempt: number;
+    /** Requests to the same origin still in flight when this answer came. */
+    inFlight?: number;
+    /** Requests the origin is allowed in flight now (halved by rate limits, AIMD). */
+    limit?: number;
   }
   | {
     /** A retry wait: rate limit (429, Retry-After), server error or connection failure. */
@@ -25,6 +29,16 @@ export type DltxEvent =
     status: number;
     seconds: number;
     attempt: number;
+  }
+  | {
+    /**
+     * Every request to `host` (an origin) waits `seconds` from now: its rate limit is reached
+     * (`reason`: the status and headers that said so).
+     */
+    type: "rate_limit_pause";
+    host: string;
+    seconds: number;
+    reason: string;
   }
   | { type: "page"; resource: string; records: number; pages: number; recordsTotal: number }
   | { type: "schema_change"; table: string; column?: string; dataType?: string }

@@ -84,6 +84,7 @@ export class ProgressCounters {
         return undefined;
       case "load_done":
       case "name_collision":
+      case "rate_limit_pause":
         return undefined;
       default: {
         const _exhaustive: never = event;

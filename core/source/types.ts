@@ -38,6 +38,19 @@ export interface ClientConfig {
    */
   auth_hosts?: string[];
   paginator?: PaginatorConfig | PaginatorConfig["type"];
+  /**
+   * The most requests in flight to one host during a run (a dltx addition); `--concurrency`
+   * and `SOURCES__<SOURCE>__CONCURRENCY` override it. @default 8
+   */
+  concurrency?: number;
+  /** A declared budget (a dltx addition): requests to one host start at most this often. */
+  rate_limit?: RateLimitConfig;
+}
+
+/** `client.rate_limit`: what the API allows, when its docs say. */
+export interface RateLimitConfig {
+  /** Requests per second, spaced evenly (`0.5`: one every 2 seconds). */
+  requests_per_second: number;
 }
 
 /** Legacy dlt parent/child param: `{type: "resolve", resource, field}`. */
@@ -148,6 +161,12 @@ export interface ResourceConfig {
   columns?: Record<string, ColumnHint>;
   schema_contract?: SchemaContract;
   incremental?: IncrementalConfig;
+  /**
+   * dlt's `parallelized`: `true` (or unset) lets the resource's requests run concurrently
+   * (children of different parent records, pages of one endpoint whose paginator knows them);
+   * `false` keeps the resource strictly sequential: one series at a time, page after page.
+   */
+  parallelized?: boolean;
 }
 
 /** `resource_defaults`: every resource key but `name` and `for_each`. */
@@ -228,6 +247,20 @@ export interface Source {
    * with the load; it must not be taken as committed before that.
    */
   state?(): Record<string, unknown>;
-  /** What extraction did so far, for the trace: HTTP requests and pages per resource. */
-  stats?(): Record<string, { requests: number; pages: number; records: number }>;
+  /**
+   * What extraction did so far, for the trace: HTTP requests, pages and records per resource;
+   * REST sources add retries, the seconds their requests waited (retries and rate-limit
+   * pauses) and the seconds from their first request to their last page.
+   */
+  stats?(): Record<string, SourceResourceStats>;
+}
+
+/** What one resource did during an extraction (`Source.stats()`, the trace). */
+export interface SourceResourceStats {
+  requests: number;
+  pages: number;
+  records: number;
+  retries?: number;
+  wait_seconds?: number;
+  seconds?: number;
 }

@@ -41,7 +41,14 @@ export type DltxEvent =
     reason: string;
   }
   | { type: "page"; resource: string; records: number; pages: number; recordsTotal: number }
-  | { type: "schema_change"; table: string; column?: string; dataType?: string }
+  | {
+    type: "schema_change";
+    table: string;
+    column?: string;
+    dataType?: string;
+    /** The resource whose page made the change. */
+    resource?: string;
+  }
   | {
     /**
      * Keys of one record became the same column or child table, so one value was dropped

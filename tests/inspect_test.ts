@@ -82,8 +82,8 @@ Deno.test("pipeline info, trace, load-package and schema describe the last run",
   match(trace.stdout, /^Run started at \S+ and LOADED in \d+\.\d\d seconds with 2 step\(s\)\.$/m);
   match(trace.stdout, /^Step extract\+normalize COMPLETED in \d+\.\d\d seconds, peak RSS/m);
   match(trace.stdout, /^\s+items__tags\s+1$/m);
-  // Records, HTTP requests and pages per resource.
-  match(trace.stdout, /^\s+items\s+2\s+1\s+1$/m);
+  // Records, HTTP requests, pages, retries, seconds waited and seconds per resource.
+  match(trace.stdout, /^\s+items\s+2\s+1\s+1\s+0\s+0\s+\d+(\.\d+)?$/m);
   match(trace.stdout, /^Step load COMPLETED/m);
 
   match(pkg.stdout, /for schema shop is in LOADED state\./);

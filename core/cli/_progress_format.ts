@@ -6,6 +6,7 @@
  */
 
 import type { DltxEvent } from "../events.ts";
+import type { ProgressCounters } from "./_progress_counters.ts";
 
 /** `3s`, `1.5s`: whole seconds bare, else one decimal. */
 export function formatSeconds(seconds: number): string {
@@ -42,4 +43,20 @@ export function jsonEventLine(event: DltxEvent, ts: Date, mask: (text: string) =
     out[key] = typeof value === "string" ? mask(value) : value;
   }
   return JSON.stringify(out);
+}
+
+/**
+ * `requests: 7 in flight (limit 8), https://api.github.com paused 37s (403 Forbidden, ...)`:
+ * requests in flight as the latest answer saw them and the hosts paused now; `undefined`
+ * before the first answer that told.
+ */
+export function httpLine(counters: ProgressCounters, now: number): string | undefined {
+  const { http } = counters;
+  if (http === undefined) return undefined;
+  let line = `requests: ${http.requests} done, ${http.inFlight} in flight (limit ${http.limit})`;
+  for (const pause of counters.pauses.values()) {
+    if (pause.untilMs <= now) continue;
+    line += `, ${pause.host} paused ${Math.ceil((pause.untilMs - now) / 1000)}s (${pause.reason})`;
+  }
+  return line;
 }

@@ -38,6 +38,8 @@ export interface RunCommandOptions {
   verbose?: boolean;
   /** `--wait`: wait for another run of the pipeline to finish instead of failing. */
   wait?: boolean;
+  /** `--concurrency N`: requests in flight per host; overrides config and the connector. */
+  concurrency?: number;
 }
 
 /** Runs `dltx run`; returns the exit code. */
@@ -81,6 +83,7 @@ async function runWithSetup(
   }
 
   const resources = options.resources?.split(",").map((r) => r.trim()).filter(Boolean);
+  const concurrency = options.concurrency ?? concurrencySetting(config, connector.name);
   const sourceOf = (state: Record<string, unknown> | undefined) =>
     restApiSource(connector, {
       config: resolved.values,
@@ -89,6 +92,7 @@ async function runWithSetup(
       logger,
       masker,
       onEvent: setup.events,
+      concurrency,
       timeoutMs: numberSetting(config, "runtime.request_timeout", 60) * 1000,
       maxAttempts: numberSetting(config, "runtime.request_max_attempts", 5),
       // dlt's name; dltx reads it as the total time one request may wait between attempts.
@@ -193,6 +197,21 @@ function hasIncrementalState(source: Source): boolean {
   const resources = source.state?.().resources;
   return typeof resources === "object" && resources !== null &&
     Object.keys(resources).length > 0;
+}
+
+/** `sources.<source>.concurrency` (`SOURCES__<SOURCE>__CONCURRENCY`), when set. */
+function concurrencySetting(config: ConfigResolver, source: string): number | undefined {
+  const found = config.get(["sources", source, "concurrency"]);
+  if (found === undefined) return undefined;
+  const n = typeof found.value === "boolean" ? NaN : Number(found.value);
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new ConfigError(
+      `sources.${source}.concurrency must be a positive integer (got ${
+        JSON.stringify(found.value)
+      })`,
+    );
+  }
+  return n;
 }
 
 function numberSetting(

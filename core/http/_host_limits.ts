@@ -213,8 +213,10 @@ export class HostLimits {
           host.limit = Math.max(1, Math.floor(host.limit / 2));
           host.epoch++;
           host.credit = 0;
-          this.#options.logger.debug(
-            `${host.origin}: rate limited, allowing ${host.limit} request(s) in flight`,
+          // Said at info when no pause says the host is rate limited (a 429 asking no wait).
+          const paused = host.pauseUntil > this.#now();
+          this.#options.logger[paused ? "debug" : "info"](
+            `${host.origin} is rate limited: allowing ${host.limit} request(s) in flight to it`,
           );
         }
         host.queue[0]?.wake?.();
@@ -227,14 +229,11 @@ export class HostLimits {
     const stalledMs = host.pauseUntil - (host.stalledSince ?? now);
     const { budgetMs } = this.#options;
     if (stalledMs <= budgetMs) return;
+    const wholeSeconds = Math.ceil(stalledMs / 1000);
     throw new HttpError(
-      `${host.origin} is rate limited (${host.pauseReason}) for ${
-        seconds(stalledMs)
-      }, longer than the retry budget of ${
-        seconds(budgetMs)
-      } (runtime.request_max_retry_delay); set RUNTIME__REQUEST_MAX_RETRY_DELAY to at least ${
-        Math.ceil(stalledMs / 1000)
-      } to wait for it`,
+      `${host.origin} is rate limited (${host.pauseReason}) for ${wholeSeconds}s, longer than ` +
+        `the retry budget of ${seconds(budgetMs)} (runtime.request_max_retry_delay); set ` +
+        `RUNTIME__REQUEST_MAX_RETRY_DELAY to at least ${wholeSeconds} to wait for it`,
       429,
       host.origin,
     );

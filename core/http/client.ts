@@ -192,6 +192,9 @@ export class HttpClient {
     // its own answers asked for (not the pauses it merely queued behind).
     let waitedMs = 0;
     let rateLimited = 0;
+    // Rate-limited answers that said how long to wait: they do not use up attempts (the retry
+    // budget bounds them); one that did not (or named a reset in the past) is an attempt.
+    let told = 0;
     for (let attempt = 1;; attempt++) {
       signal?.throwIfAborted();
       if (attempt > 1 && counters) counters.retries++;
@@ -221,13 +224,16 @@ export class HttpClient {
           limit,
         });
       };
-      // Rate-limited answers do not use up attempts; the retry budget bounds them.
-      const counted = attempt - rateLimited;
+      const counted = attempt - told;
       try {
         sent = await this.#send(request, first, body, options, () => started = performance.now());
         status = sent.response.status;
         requestEvent();
         if (sent.rateLimit.limited) {
+          if (sent.rateLimit.waitMs === undefined && counted >= this.#maxAttempts) {
+            return this.#finish(request, sent, attempt, options);
+          }
+          if (sent.rateLimit.waitMs !== undefined) told++;
           rateLimited++;
           const next = this.#rateLimitWait(sent.rateLimit, rateLimited, waitedMs);
           if ("giveUp" in next) return this.#finish(request, sent, attempt, options, next.giveUp);

@@ -245,7 +245,8 @@ export class Incremental {
     return {
       initial_value: stored ? stored.initial_value : this.#settings.initial_value ?? null,
       last_value: last ?? null,
-      unique_hashes: hashes,
+      // Sorted: pages of concurrent series arrive in any order, the state must not differ.
+      unique_hashes: [...hashes].sort(),
     };
   }
 

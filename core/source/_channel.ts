@@ -43,8 +43,6 @@ export class PageChannel<T> implements AsyncIterable<T> {
   #closed = false;
   #error: { reason: unknown } | undefined;
   #wake: (() => void) | undefined;
-  /** The most bytes that waited at once, for the trace. */
-  peakBytes = 0;
 
   /** @param options the limits. */
   constructor(options: PageChannelOptions) {
@@ -108,7 +106,6 @@ export class PageChannel<T> implements AsyncIterable<T> {
   #enqueue(item: T, bytes: number): void {
     this.#queue.push({ item, bytes });
     this.#bytes += bytes;
-    if (this.#bytes > this.peakBytes) this.peakBytes = this.#bytes;
     this.#notify();
   }
 

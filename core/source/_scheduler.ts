@@ -104,7 +104,11 @@ export class Scheduler {
     this.#failure = { error };
     this.#settle.reject(error);
     for (const waiter of this.#relieved.splice(0)) waiter.reject(error);
-    this.#resuming.length = 0;
+    // Parents about to resume go on (and end soon: the run is failing).
+    for (const resume of this.#resuming.splice(0)) {
+      this.#busy++;
+      resume();
+    }
   }
 
   #dispatch(): void {
@@ -173,7 +177,14 @@ export class Scheduler {
     if (this.#waitingChildren < this.#slots) return Promise.resolve();
     this.#busy--;
     const resumed = new Promise<void>((resolve, reject) => {
-      this.#relieved.push({ resolve: () => this.#resuming.push(resolve), reject });
+      this.#relieved.push({
+        resolve: () => this.#resuming.push(resolve),
+        // Released by a failure: it holds a slot again until it ends.
+        reject: (error) => {
+          this.#busy++;
+          reject(error);
+        },
+      });
     });
     this.#dispatch();
     return resumed;

@@ -102,6 +102,11 @@ export interface RequestOptions {
   resource?: string;
   /** Counters the request adds its retries and waits to. */
   counters?: RequestCounters;
+  /**
+   * Aborts work the request shares with others (an OAuth2 token fetch), when it outlives
+   * `signal` (a page fetched ahead in vain is cancelled alone). @default signal
+   */
+  sharedSignal?: AbortSignal;
 }
 
 /** Statuses worth another attempt: rate limited or a server-side failure. */
@@ -353,7 +358,7 @@ export class HttpClient {
     const allowed = authScope
       ? authScope.permits(hop.url, resource)
       : hop.url.origin === origin.origin;
-    if (allowed) await auth.apply(hop, signal);
+    if (allowed) await auth.apply(hop, options.sharedSignal ?? signal);
   }
 
   /**

@@ -276,6 +276,7 @@ function send(
   const promise = ctx.client.request(copy, {
     responseActions: plan.responseActions,
     signal: AbortSignal.any([ctx.signal, controller.signal]),
+    sharedSignal: ctx.signal,
     auth: plan.auth,
     authScope: plan.authScope,
     resource: plan.name,

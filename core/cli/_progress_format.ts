@@ -18,9 +18,12 @@ export function ratePerSecond(records: number, ms: number): number {
   return ms > 0 ? Math.round((records * 1000) / ms) : 0;
 }
 
-/** Why a request waits: a rate limit (429), a server error, or no response at all. */
+/**
+ * Why a request waits: a rate limit (429, or a 403 the client took for one: it only waits on a
+ * 403 that said so), a server error, or no response at all.
+ */
 export function waitReason(status: number): string {
-  if (status === 429) return "rate limit";
+  if (status === 429 || status === 403) return "rate limit";
   return status === 0 ? "no response" : `status ${status}`;
 }
 

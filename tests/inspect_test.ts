@@ -115,8 +115,8 @@ Deno.test("pipeline info, trace, load-package and schema describe the last run",
     trace.stdout,
     /^Normalized data for the following tables:\n(- \w+: \d+ row\(s\)\n)*- items__tags: 1 row\(s\)$/m,
   );
-  // Records, HTTP requests and pages per resource.
-  match(trace.stdout, /^\s+items\s+2\s+1\s+1$/m);
+  // Records, HTTP requests, pages, retries, seconds waited and seconds per resource.
+  match(trace.stdout, /^\s+items\s+2\s+1\s+1\s+0\s+0\s+\d+(\.\d+)?$/m);
   match(
     trace.stdout,
     new RegExp(

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
 import denoJson from "../../deno.json" with { type: "json" };
 import { SecretMasker } from "../config/mod.ts";
 import { isDiskFull, UserError } from "../errors.ts";
@@ -178,6 +178,12 @@ export async function runCli(context: CliContext): Promise<number> {
     .option("--verbose", "request URLs and timings in the logs; stack traces of errors")
     .option("--log-format <format>", "text (default) | json: one JSON object per event on stderr")
     .option("--wait", "when another process runs this pipeline, wait for it instead of failing")
+    .option(
+      "--concurrency <n>",
+      "most requests in flight to one host, and request series at once (default: " +
+        "SOURCES__<SOURCE>__CONCURRENCY, the connector's client.concurrency, else 8); 1 is sequential",
+      positiveInteger("--concurrency"),
+    )
     .action(async (connector: string, options: RunCommandOptions) => {
       // `--verbose` may land on the program's option of the same name.
       exitCode = await runCommand(ctx, connector, { ...options, verbose });
@@ -328,4 +334,15 @@ function isPermissionError(err: unknown): err is Error {
     }
   }
   return false;
+}
+
+/** A commander parser of a positive integer option. */
+function positiveInteger(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
+      throw new InvalidArgumentError(`${flag} must be a positive integer, got "${value}"`);
+    }
+    return n;
+  };
 }

@@ -1,7 +1,7 @@
 /**
  * `dltx pipeline <name> trace`: the last run as `trace.json` recorded it — dlt's steps
- * (extract, normalize, load) with their timings and peak memory, records and HTTP requests per
- * resource, rows per table, and the error of a step that failed.
+ * (extract, normalize, load) with their timings and peak memory, records, HTTP requests,
+ * retries and waits per resource, rows per table, and the error of a step that failed.
  * Secrets were masked when the trace was written; it is printed as it is.
  *
  * @module
@@ -111,7 +111,10 @@ function formatStep(step: Record<string, unknown>): string {
   return out;
 }
 
-/** Records, HTTP requests and pages per resource, from `recordCounts` and `resources`. */
+/**
+ * Records, HTTP requests, pages, retries, seconds waited (retries and rate-limit pauses) and
+ * seconds from first request to last page per resource, from `recordCounts` and `resources`.
+ */
 function resourceRows(step: Record<string, unknown>): Row[] {
   const records = objectAt(step, "recordCounts");
   const stats = objectAt(step, "resources");
@@ -123,6 +126,9 @@ function resourceRows(step: Record<string, unknown>): Row[] {
       records: records[resource] ?? s.records ?? 0,
       requests: s.requests ?? null,
       pages: s.pages ?? null,
+      retries: s.retries ?? null,
+      wait_s: s.wait_seconds ?? null,
+      seconds: s.seconds ?? null,
     };
   });
 }

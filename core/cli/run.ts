@@ -11,6 +11,7 @@ import { describeCollision } from "../normalize/mod.ts";
 import { newLoadId } from "../package/mod.ts";
 import { checkPipelineName, formatLoadInfo, type Pipeline } from "../pipeline/mod.ts";
 import {
+  concurrencySetting,
   requestSettings,
   resolveConnectorConfig,
   restApiSource,
@@ -42,6 +43,8 @@ export interface RunCommandOptions {
   verbose?: boolean;
   /** `--wait`: wait for another run of the pipeline to finish instead of failing. */
   wait?: boolean;
+  /** `--concurrency N`: requests in flight per host; overrides config and the connector. */
+  concurrency?: number;
 }
 
 /** Runs `dltx run`; returns the exit code. */
@@ -77,6 +80,7 @@ async function runWithSetup(
   const values = resolveConnectorConfig(connector, config, { pipelineName, masker });
 
   const resources = options.resources?.split(",").map((r) => r.trim()).filter(Boolean);
+  const concurrency = options.concurrency ?? concurrencySetting(config, connector.name);
   const sourceOf = (state: Record<string, unknown> | undefined) =>
     restApiSource(connector, {
       config: values,
@@ -85,6 +89,7 @@ async function runWithSetup(
       logger,
       masker,
       onEvent: setup.events,
+      concurrency,
       ...requestSettings(config),
     });
 

@@ -29,6 +29,8 @@ export interface HttpResponse {
   url: URL;
   /** Parsed JSON body (`undefined` for an empty body). */
   body: unknown;
+  /** Length of the body text, for memory bounds. */
+  bytes?: number;
 }
 
 /** One `response_actions` entry (dlt): match on status and/or body substring. */
@@ -142,6 +144,15 @@ export interface Paginator {
   updateRequest(request: HttpRequest): void;
   /** Whether `updateRequest` leads to another page. */
   readonly hasNextPage: boolean;
+  /**
+   * Where a later page is, for paginators that know (offset and page numbers below a total or
+   * maximum, `header_range` below its `Content-Range` total): writes into `request`, a copy of
+   * the next page's request (after `updateRequest`), the page `n` places after that one, and
+   * returns `true`; `false` when it cannot know or no such page exists (cursors and links never
+   * know). The pages are still read in order; one that turns out not to be the next page the
+   * paginator asks for is dropped, so a guess never changes the data.
+   */
+  pageAhead?(request: HttpRequest, n: number): boolean;
   /** A fresh paginator with the same config and no state. */
   clone(): Paginator;
 }

@@ -15,7 +15,7 @@ import { silentLogger } from "../log.ts";
 import { expandResource } from "./defaults.ts";
 import { findParent } from "./_plan.ts";
 import { resourceInfo } from "./_plan_hints.ts";
-import { requestSettings, resolveConnectorConfig } from "./connector_config.ts";
+import { concurrencySetting, requestSettings, resolveConnectorConfig } from "./connector_config.ts";
 import type { RestApiSourceOptions } from "./rest_source.ts";
 import type { Connector, ResourceInfo, Source, SourceContext, SourceMasker } from "./types.ts";
 
@@ -40,6 +40,7 @@ export function boundOptions(
   ) as RestApiSourceOptions;
   return {
     ...requestSettings(context.config),
+    concurrency: concurrencySetting(context.config, connector.name),
     deps: context.deps,
     logger: context.logger,
     onEvent: context.onEvent,

@@ -8,7 +8,7 @@
 import { AUTH_HOST_FORMS, readAuthHost } from "../http/mod.ts";
 import type { AuthConfig, PaginatorConfig, ResponseAction } from "../http/types.ts";
 import { type Checker, describe, isPlainObject, join } from "./_check.ts";
-import type { ClientConfig } from "./types.ts";
+import type { ClientConfig, RateLimitConfig } from "./types.ts";
 
 // Keys of each paginator kind (dlt's names); typed by the contract so no kind is missing.
 const PAGINATOR_KEYS: Record<PaginatorConfig["type"], Record<string, KeyKind>> = {
@@ -215,4 +215,19 @@ export function checkResponseAction(
     c.fail(path, "needs status_code, content or both to match a response");
   }
   return out;
+}
+
+/** `client.rate_limit`: `{requests_per_second: <positive number>}`. */
+export function checkRateLimit(c: Checker, value: unknown): RateLimitConfig | undefined {
+  const path = "client.rate_limit";
+  const o = c.keys(value, path, ["requests_per_second"], { required: ["requests_per_second"] });
+  if (!o) return undefined;
+  const rate = o.requests_per_second;
+  if (typeof rate !== "number" || !(rate > 0) || !Number.isFinite(rate)) {
+    return c.fail(
+      join(path, "requests_per_second"),
+      `must be a positive number (got ${describe(rate)})`,
+    );
+  }
+  return { requests_per_second: rate };
 }

@@ -81,6 +81,8 @@ export interface ResourcePlan {
   include: IncludedField[];
   steps: ProcessingStep[];
   incremental?: IncrementalPlan;
+  /** `parallelized: false`: one series at a time, no pages fetched ahead. */
+  sequential: boolean;
 }
 
 /** Inputs of {@linkcode planResources}. */
@@ -263,6 +265,7 @@ function planOne(
     include,
     steps: resource.processing_steps ?? [],
     incremental,
+    sequential: resource.parallelized === false,
   };
 }
 

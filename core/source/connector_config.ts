@@ -101,6 +101,25 @@ export function requestSettings(config: SourceConfig): RequestSettings {
   };
 }
 
+/**
+ * `sources.<source>.concurrency` (`SOURCES__<SOURCE>__CONCURRENCY`), when set.
+ *
+ * @throws {ConfigError} for a value that is not a positive integer.
+ */
+export function concurrencySetting(config: SourceConfig, source: string): number | undefined {
+  const found = config.get(["sources", source, "concurrency"]);
+  if (found === undefined) return undefined;
+  const n = typeof found.value === "boolean" ? NaN : Number(found.value);
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new ConfigError(
+      `sources.${source}.concurrency must be a positive integer (got ${
+        JSON.stringify(found.value)
+      })`,
+    );
+  }
+  return n;
+}
+
 function numberSetting(
   config: SourceConfig,
   key: string,

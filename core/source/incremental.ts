@@ -257,7 +257,8 @@ export class Incremental {
     return {
       initial_value: initial,
       last_value: last ?? null,
-      unique_hashes: hashes,
+      // Sorted: pages of concurrent series arrive in any order, the state must not differ.
+      unique_hashes: [...hashes].sort(),
       start_value: start ?? null,
     };
   }

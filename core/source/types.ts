@@ -55,6 +55,19 @@ export interface ClientConfig {
   auth_hosts?: string[];
   /** The default paginator of every resource. @default detected from the first response */
   paginator?: PaginatorSetting;
+  /**
+   * The most requests in flight to one host during a run (a dltx addition); `--concurrency`
+   * and `SOURCES__<SOURCE>__CONCURRENCY` override it. @default 8
+   */
+  concurrency?: number;
+  /** A declared budget (a dltx addition): requests to one host start at most this often. */
+  rate_limit?: RateLimitConfig;
+}
+
+/** `client.rate_limit`: what the API allows, when its docs say. */
+export interface RateLimitConfig {
+  /** Requests per second, spaced evenly (`0.5`: one every 2 seconds). */
+  requests_per_second: number;
 }
 
 /** Legacy dlt parent/child param: `{type: "resolve", resource, field}`. */
@@ -201,6 +214,12 @@ export interface ResourceConfig {
   schema_contract?: SchemaContract;
   /** The resource's incremental cursor. */
   incremental?: IncrementalConfig;
+  /**
+   * dlt's `parallelized`: `true` (or unset) lets the resource's requests run concurrently
+   * (children of different parent records, pages of one endpoint whose paginator knows them);
+   * `false` keeps the resource strictly sequential: one series at a time, page after page.
+   */
+  parallelized?: boolean;
 }
 
 /** `resource_defaults`: every resource key but `name` and `for_each`. */
@@ -304,8 +323,12 @@ export interface Source {
    * with the load; it must not be taken as committed before that.
    */
   state?(): Record<string, unknown>;
-  /** What extraction did so far, for the trace: HTTP requests and pages per resource. */
-  stats?(): Record<string, { requests: number; pages: number; records: number }>;
+  /**
+   * What extraction did so far, for the trace: HTTP requests, pages and records per resource;
+   * REST sources add retries, the seconds their requests waited (retries and rate-limit
+   * pauses) and the seconds from their first request to their last page.
+   */
+  stats?(): Record<string, SourceResourceStats>;
   /**
    * Completes the source for a pipeline run, as dlt injects config and state into a source:
    * `Pipeline.run()` calls it before extracting, and extracts the source it returns. Values
@@ -372,4 +395,14 @@ export interface SourceContext {
   deps: Deps;
   /** Receives the source's `page`, `request` and `rate_limit_wait` events. */
   onEvent: EventSink;
+}
+
+/** What one resource did during an extraction (`Source.stats()`, the trace). */
+export interface SourceResourceStats {
+  requests: number;
+  pages: number;
+  records: number;
+  retries?: number;
+  wait_seconds?: number;
+  seconds?: number;
 }

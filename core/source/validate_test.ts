@@ -416,3 +416,23 @@ Deno.test("validateConnector() accepts allowed_hosts: hosts, host:port, URLs, pl
   );
   match(problem({ ...base, allowed_hosts: "cdn.example.com" }), /allowed_hosts must be a list/);
 });
+
+Deno.test("validateConnector() takes parallelized, client.concurrency and client.rate_limit", () => {
+  const connector = validateConnector({
+    ...base,
+    client: { ...base.client, concurrency: 4, rate_limit: { requests_per_second: 2.5 } },
+    resource_defaults: { parallelized: true },
+    resources: [{ name: "users", parallelized: false }],
+  }, "./demo.json");
+  equal(connector.client.concurrency, 4);
+  deepStrictEqual(connector.client.rate_limit, { requests_per_second: 2.5 });
+  equal((connector.resources[0] as ResourceConfig).parallelized, false);
+  const bad = problem({
+    ...base,
+    client: { ...base.client, concurrency: 0, rate_limit: { requests_per_second: "fast" } },
+    resources: [{ name: "users", parallelized: "yes" }],
+  });
+  match(bad, /client\.concurrency must be at least 1 \(got 0\)/);
+  match(bad, /client\.rate_limit\.requests_per_second must be a positive number \(got "fast"\)/);
+  match(bad, /resources\[0\]\.parallelized must be true or false \(got "yes"\)/);
+});

@@ -54,7 +54,6 @@ import {
   type IdKind,
   writeBenchJsonl,
 } from "./bench_api.ts";
-import { v8FlagsArg } from "./v8_flags.ts";
 import { benchServer, countLoadedPostgres, postgresCopyBaseline } from "./_bench_postgres.ts";
 import {
   type ApiProcess,

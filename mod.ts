@@ -106,4 +106,8 @@ export type { DuckDbOptions, QueryParam } from "./destinations/duckdb/mod.ts";
 export { filesystem, FilesystemDestination } from "./destinations/filesystem/mod.ts";
 export type { FileFormat, FilesystemOptions } from "./destinations/filesystem/mod.ts";
 export { postgres, PostgresDestination } from "./destinations/postgres/mod.ts";
-export type { PostgresOptions } from "./destinations/postgres/mod.ts";
+export type {
+  PostgresCredentials,
+  PostgresOptions,
+  ReplaceStrategy,
+} from "./destinations/postgres/mod.ts";

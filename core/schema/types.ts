@@ -125,15 +125,21 @@ export interface Table {
 
 /** dlt's schema `settings`: type detections and default column hints by name pattern. */
 export interface SchemaSettings {
+  /** Type detections dlt runs on new columns (`iso_timestamp`, ...). */
   detections?: string[];
+  /** Column hints given by name pattern: `{not_null: ["_dlt_id", ...]}`. */
   default_hints?: Record<string, string[]>;
+  /** Other settings dlt may add; kept as they are. */
   [key: string]: unknown;
 }
 
 /** dlt's `normalizers`: the naming convention and the JSON normalizer with its config. */
 export interface NormalizersConfig {
+  /** The naming convention's module (`snake_case`). */
   names: string;
+  /** The JSON normalizer's module and its config. */
   json: {
+    /** `dlt.common.normalizers.json.relational`. */
     module: string;
     config?: {
       /** Columns copied into child rows: `tables.<root>.{_dlt_id: _dlt_root_id}`. */
@@ -144,6 +150,7 @@ export interface NormalizersConfig {
       [key: string]: unknown;
     };
   };
+  /** Other normalizer settings dlt may add; kept as they are. */
   [key: string]: unknown;
 }
 
@@ -168,6 +175,7 @@ export interface Schema {
   normalizers?: NormalizersConfig;
   /** The hashes of the last versions before this one, newest first (at most 10). */
   previous_hashes?: string[];
+  /** A free text, as dlt's schema may have. */
   description?: string;
 }
 

@@ -399,10 +399,16 @@ export interface SourceContext {
 
 /** What one resource did during an extraction (`Source.stats()`, the trace). */
 export interface SourceResourceStats {
+  /** HTTP requests sent, retries included. */
   requests: number;
+  /** Pages received. */
   pages: number;
+  /** Records the resource yielded. */
   records: number;
+  /** Requests sent again after a failure or a rate limit. */
   retries?: number;
+  /** Seconds requests waited: retry back-off and rate-limit pauses. */
   wait_seconds?: number;
+  /** Seconds from the resource's first request to its last page. */
   seconds?: number;
 }

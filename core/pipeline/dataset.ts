@@ -269,11 +269,14 @@ export class Relation {
  */
 export function withDatasetHint(err: unknown, dataset: string): unknown {
   if (!(err instanceof UserError)) return err;
-  const missing = err.message.match(/Table with name (\S+) does not exist/);
+  // DuckDB's words, then PostgreSQL's.
+  const missing = err.message.match(/Table with name (\S+) does not exist/) ??
+    err.message.match(/relation "([^"]+)" does not exist/);
   // A dotted name has its dataset; a path ('/etc/passwd') is a file, which no dataset holds.
   if (!missing || /[./\\]/.test(missing[1])) return err;
+  const end = /[.!?]$/.test(err.message) ? " " : ". ";
   return new UserError(
-    `${err.message} The pipeline's tables are in dataset ${dataset}: ` +
+    `${err.message}${end}The pipeline's tables are in dataset ${dataset}: ` +
       `write ${dataset}.${missing[1]}`,
     { cause: err },
   );

@@ -103,15 +103,27 @@ export function resourceNames(paths: readonly string[]): Map<string, string> {
     }
     if (!changed) break;
   }
-  // Whatever still clashes (paths that differ only in parameters) gets a number.
+  // Paths that still clash differ in where their parameters are (`/users/{u}/repos` and
+  // `/user/repos`): their static segments as written, then all their segments, tell them
+  // apart; past that, a number.
+  const forms = segments.map((s) => {
+    const all = s.path.split("/").filter((p) => p !== "").map((p) =>
+      snakeCase(p.replace(/[{}]/g, ""))
+    );
+    return [nameAt(s, depth.get(s.path)!), s.statics.map((x) => x.name).join("_"), all.join("_")];
+  });
   const names = new Map<string, string>();
   const taken = new Set<string>();
-  for (const s of segments) {
-    const base = nameAt(s, depth.get(s.path)!);
+  segments.forEach((s, i) => {
+    let level = 0;
+    while (
+      level < 2 && forms.filter((f, j) => j !== i && f[level] === forms[i][level]).length > 0
+    ) level++;
+    const base = forms[i][level] || "root";
     let name = base;
     for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
     taken.add(name);
     names.set(s.path, name);
-  }
+  });
   return names;
 }

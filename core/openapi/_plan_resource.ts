@@ -112,6 +112,11 @@ export function planResource(
   if (shape.kind === "object") endpoint.data_selector = "$";
   else if (shape.dataSelector) endpoint.data_selector = shape.dataSelector;
   if (paging.paginator) endpoint.paginator = paging.paginator;
+  if (paging.paginator?.type === "header_range") {
+    // Rows deleted while paging can put the next range past the end; PostgREST then answers
+    // 416 Range Not Satisfiable, which only means there is nothing left.
+    endpoint.response_actions = [{ status_code: 416, action: "ignore" }];
+  }
 
   const primaryKey = primaryKeyOf(shape.item, name);
   const resource: ResourceConfig = { name };

@@ -129,7 +129,8 @@ function schemeOption(
   baseUrl: string | undefined,
 ): AuthOption | { unsupported: string } {
   const described = oneLine(scheme.description, 300);
-  const what = described ? ` (${described})` : "";
+  // The spec's own words follow dltx's sentence.
+  const what = described ? `. ${described}` : "";
   const type = String(scheme.type ?? "");
   if (type === "http") {
     const kind = String(scheme.scheme ?? "").toLowerCase();
@@ -138,7 +139,7 @@ function schemeOption(
       return {
         scheme: name,
         auth: { type: "bearer", token: "{token}" },
-        fields: { token: secret(`Bearer token${format} for the ${name} scheme${what}`) },
+        fields: { token: secret(`Bearer token${format} (the ${name} scheme)${what}`) },
       };
     }
     if (kind === "basic") {
@@ -172,7 +173,7 @@ function schemeOption(
         scheme: name,
         auth: { type: "bearer", token: "{token}" },
         fields: {
-          token: secret(`Token sent as Authorization: Bearer (the ${name} scheme)${what}`),
+          token: secret(`Token sent as Authorization: Bearer <token> (the ${name} scheme)${what}`),
         },
         note: `the spec's ${name} is an API key in the Authorization header whose description ` +
           `asks for "Bearer <token>", so it is bearer auth`,

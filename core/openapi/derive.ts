@@ -12,7 +12,6 @@ import type { Connector } from "../source/types.ts";
 import { Annotations, type CommentLine } from "./annotations.ts";
 import { type AuthPlan, deriveAuth } from "./auth.ts";
 import { ConfigFields } from "./_config_fields.ts";
-import { snakeCase } from "./_names.ts";
 import { isObject, oneLine } from "./_schema.ts";
 import type { OperationList } from "./operations.ts";
 import { findParent, type ParentCandidate, type ParentLink } from "./parents.ts";
@@ -164,7 +163,9 @@ export function deriveConnector(spec: OpenApiSpec, options: DeriveOptions): Deri
  * @returns the name.
  */
 export function defaultConnectorName(title: string): string {
-  const snake = snakeCase(title).slice(0, 40).replace(/_+$/, "");
+  // Words as written (`GitHub` stays one word), apostrophes dropped (`GitHub's` -> `githubs`).
+  const snake = title.toLowerCase().replace(/['\u2019]/g, "").replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_+/, "").slice(0, 40).replace(/_+$/, "");
   return /^[a-z]/.test(snake) ? snake : `api${snake ? `_${snake.replace(/^_+/, "")}` : ""}`;
 }
 
@@ -198,7 +199,18 @@ function annotate(derived: DerivedConnector, options: DeriveOptions): void {
     `vars such as ${envKey(["sources", name, "base_url"])}.`,
   ]);
   notes.before(["client", "auth"], authComments(auth));
-  if (!auth.active) notes.after(["client"], auth.notes.map((n) => `${n}.`));
+  if (!auth.active) {
+    notes.after(["client"], [
+      ...(auth.schemes.length === 0
+        ? [
+          "The spec documents no security schemes, so requests go without auth; add",
+          'client.auth if the API needs it (e.g. { type: bearer, token: "{token}" } and a',
+          "secret config field token).",
+        ]
+        : []),
+      ...auth.notes.map((n) => `${n}.`),
+    ]);
+  }
   notes.before(["resource_defaults"], [
     "Each run loads every record again and replaces the tables: simple to check. Where a",
     "resource has an incremental hint below, turn it on once a full load looks right.",

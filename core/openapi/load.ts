@@ -71,7 +71,7 @@ export async function loadOpenApi(
 
   const checked = await validate(bundled);
   if (!checked.valid) {
-    const [first] = checked.errors ?? [];
+    const first = deepestProblem(checked.errors ?? []);
     throw new ConfigError(
       `The OpenAPI spec ${label} is invalid: ${first ? describeProblem(first) : "unknown problem"}`,
     );
@@ -212,6 +212,19 @@ function urlLoader(label: string, fetchFn: typeof fetch) {
       return { ok: true as const, data: parseSpecText(text, url.href), raw: text };
     },
   };
+}
+
+/**
+ * The problem to report: the one deepest in the document. A schema validator reports a bad
+ * value at every level above it too ("property get is not expected" for a path whose operation
+ * has one wrong key); the deepest says what to fix.
+ */
+function deepestProblem<T extends { path?: string | string[] }>(problems: T[]): T | undefined {
+  const depth = (p: T) =>
+    Array.isArray(p.path) ? p.path.length : (p.path ?? "").split("/").filter(Boolean).length;
+  let best: T | undefined;
+  for (const problem of problems) if (!best || depth(problem) > depth(best)) best = problem;
+  return best;
 }
 
 /** A validator error as one phrase: where (as a path into the spec) and what. */

@@ -7,8 +7,7 @@
  * @module
  */
 
-import type { Annotations, CommentLine, NodePath } from "./annotations.ts";
-import { wrapLines } from "./annotations.ts";
+import { Annotations, type CommentLine, type NodePath, wrapLines } from "./annotations.ts";
 import type { DerivedConnector } from "./derive.ts";
 
 /** Comment text width: 100 columns less the `// ` and some indentation. */
@@ -104,7 +103,11 @@ function commentLines(lines: readonly CommentLine[], indent: string): string[] {
       out.push(...wrapLines([line], WIDTH).map((l) => `${indent}// ${l}`.trimEnd()));
     } else {
       for (const [key, value] of Object.entries(line.snippet)) {
-        out.push(`${indent}//   ${printKey(key)}: ${inline(value)},`);
+        const one = `${printKey(key)}: ${inline(value)},`;
+        const text = one.length <= WIDTH - 2
+          ? one
+          : `${printKey(key)}: ${printValue(value, [], "", new Annotations())},`;
+        for (const part of text.split("\n")) out.push(`${indent}//   ${part}`);
       }
     }
   }

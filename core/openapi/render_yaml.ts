@@ -69,7 +69,10 @@ function commentText(lines: readonly CommentLine[]): string {
   return out.map((l) => ` ${l}`).join("\n");
 }
 
-/** A snippet as YAML lines, its objects in flow style (`since: { type: incremental, ... }`). */
+/**
+ * A snippet as YAML lines: its objects in flow style (`since: { type: incremental, ... }`)
+ * where that fits a comment line, else in block style.
+ */
 export function snippetLines(snippet: Record<string, unknown>): string[] {
   const doc = new Document(snippet);
   const root = doc.contents;
@@ -78,7 +81,9 @@ export function snippetLines(snippet: Record<string, unknown>): string[] {
       if (isMap(pair.value) || isSeq(pair.value)) pair.value.flow = true;
     }
   }
-  return doc.toString({ lineWidth: 0 }).trimEnd().split("\n");
+  const flow = doc.toString({ lineWidth: 0 }).trimEnd().split("\n");
+  if (flow.every((line) => line.length <= WIDTH - 2)) return flow;
+  return new Document(snippet).toString({ lineWidth: WIDTH - 2 }).trimEnd().split("\n");
 }
 
 /** Paginators, auth and params with a few scalar values read best on one line. */

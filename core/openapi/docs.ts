@@ -91,12 +91,12 @@ export function openApiDocs(derived: DerivedConnector): Record<string, unknown> 
       }))
       : undefined,
     other_get_endpoints: derived.unchosen.length > 0
-      ? derived.unchosen.map((op) => {
+      ? Object.fromEntries(derived.unchosen.map((op) => {
         const summary = derived.unchosen.length <= SUMMARY_LIMIT
           ? oneLine(op.summary ?? op.description, 100)
           : undefined;
-        return `${op.name}: GET ${op.path}${summary ? ` - ${summary}` : ""}`;
-      })
+        return [op.name, `GET ${op.path}${summary ? ` - ${summary}` : ""}`];
+      }))
       : undefined,
   });
 }

@@ -30,7 +30,7 @@ Deno.test("openApiDocs() lists each resource's endpoint, params and their use, p
     name: "report_csv",
     reason: "it answers text/csv, not JSON records",
   }]);
-  ok((out.other_get_endpoints as string[]).includes("staff: GET /stores/{store_id}/staff"));
+  equal((out.other_get_endpoints as Record<string, string>).staff, "GET /stores/{store_id}/staff");
 });
 
 Deno.test("openApiDocs() names where credentials come from, never a value", () => {

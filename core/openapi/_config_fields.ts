@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { ConfigField } from "../source/types.ts";
+import type { ConfigField } from "../source/mod.ts";
 import { snakeCase } from "./_names.ts";
 
 /** Names a placeholder reads as something else (`{resources.x.y}`, `{incremental.z}`). */

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { EndpointConfig, ResourceConfig } from "../source/types.ts";
+import type { EndpointConfig, ResourceConfig } from "../source/mod.ts";
 import type { ConfigFields } from "./_config_fields.ts";
 import { isObject, oneLine, schemaTypes } from "./_schema.ts";
 import { type IncrementalHint, incrementalHint } from "./incremental.ts";

@@ -8,8 +8,8 @@
  * @module
  */
 
-import type { AuthConfig } from "../http/types.ts";
-import type { ConfigField } from "../source/types.ts";
+import type { AuthConfig } from "../http/mod.ts";
+import type { ConfigField } from "../source/mod.ts";
 import { isObject, oneLine } from "./_schema.ts";
 import type { Operation, SpecObject } from "./types.ts";
 

@@ -8,7 +8,7 @@
  */
 
 import { envKey } from "../config/mod.ts";
-import type { Connector } from "../source/types.ts";
+import type { Connector } from "../source/mod.ts";
 import { Annotations, type CommentLine } from "./annotations.ts";
 import { type AuthPlan, deriveAuth } from "./auth.ts";
 import { ConfigFields } from "./_config_fields.ts";

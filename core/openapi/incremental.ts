@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { IncrementalParam } from "../source/types.ts";
+import type { IncrementalParam } from "../source/mod.ts";
 import { snakeCase } from "./_names.ts";
 import { objectShape, schemaTypes } from "./_schema.ts";
 import type { Operation, Schema } from "./types.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { PaginatorConfig } from "../http/types.ts";
+import type { PaginatorConfig } from "../http/mod.ts";
 import { isObjectSchema, objectShape, schemaTypes } from "./_schema.ts";
 import type { ResponseShape } from "./response.ts";
 import type { Operation, Parameter, Schema } from "./types.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ConfigField } from "../source/types.ts";
+import type { ConfigField } from "../source/mod.ts";
 import { isObject, oneLine } from "./_schema.ts";
 import { snakeCase } from "./_names.ts";
 import type { SpecObject, SpecSource } from "./types.ts";

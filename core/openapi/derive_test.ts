@@ -1,4 +1,5 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
+import { validateConnector } from "../source/mod.ts";
 import { defaultConnectorName, deriveConnector } from "./derive.ts";
 import { listOperations } from "./operations.ts";
 import { SHOP_DOCUMENT as DOCUMENT, SHOP_SPEC as SPEC } from "./_testing.ts";
@@ -111,4 +112,36 @@ Deno.test("defaultConnectorName() makes an identifier of the spec's title", () =
   equal(defaultConnectorName("GitHub's v3 REST API"), "githubs_v3_rest_api");
   equal(defaultConnectorName("42 things"), "api_42_things");
   equal(defaultConnectorName("???"), "api");
+});
+
+Deno.test("deriveConnector() writes each other auth scheme as a snippet that validates when swapped in", () => {
+  const document = {
+    ...DOCUMENT,
+    security: [{ bearer: [] }, { key: [] }],
+    components: {
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer" },
+        key: { type: "apiKey", in: "query", name: "api_key" },
+      },
+    },
+  };
+  const operations = listOperations(document);
+  const d = deriveConnector({ ...SPEC, document }, {
+    name: "shop",
+    chosen: operations.operations.filter((op) => op.name === "customers"),
+    operations,
+    specLabel: "shop.yaml",
+  });
+  const lines = d.annotations.beforeOf(["client", "auth"]);
+  const snippets = lines.filter((l) => typeof l === "object").map((l) => l.snippet);
+  deepEqual(snippets[0], {
+    auth: { type: "api_key", name: "api_key", location: "query", api_key: "{api_key}" },
+  });
+  // Swapped in as the comment says, the connector is valid.
+  const swapped = {
+    ...d.connector,
+    config: { ...d.connector.config, ...snippets[1] },
+    client: { ...d.connector.client, ...snippets[0] },
+  };
+  equal(validateConnector(swapped, "shop.yaml").client.auth?.type, "api_key");
 });

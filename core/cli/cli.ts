@@ -21,6 +21,7 @@ import {
 import { queryCommand, type QueryCommandOptions } from "./query.ts";
 import { addConnectorCommand, type AddConnectorOptions } from "./add.ts";
 import { initCommand, type InitCommandOptions } from "./init.ts";
+import { initOpenApiCommand, type InitOpenApiOptions } from "./init_openapi.ts";
 import type { DashboardOptions } from "./dashboard/mod.ts";
 import type { McpCommandOptions } from "./mcp/mod.ts";
 import {
@@ -58,7 +59,10 @@ export async function runCli(context: CliContext): Promise<number> {
       "create a pipeline project: <connector>_pipeline.ts, .dlt/config.toml, " +
         ".dlt/secrets.toml, .gitignore and the deno.json that imports dltx",
     )
-    .usage("<connector> <destination> [--force] [--agent <agent>] | -l")
+    .usage(
+      "<connector> <destination> [--force] [--agent <agent>] | --openapi <spec> [destination] " +
+        "[--endpoints a,b | --all] [--name N] [--format yaml|ts] | -l",
+    )
     .argument("[connector]", "a built-in or added connector's name, or a connector file's path")
     .argument("[destination]", "duckdb | filesystem | postgres")
     .option("-l, --list", "list the built-in connectors, one line each")
@@ -74,8 +78,22 @@ export async function runCli(context: CliContext): Promise<number> {
         AI_AGENTS.join(" | ")
       }`,
     )
-    .action(async (connector, destination, options: InitCommandOptions) => {
-      exitCode = await initCommand(ctx, { connector, destination }, options);
+    .option(
+      "--openapi <spec>",
+      "generate the connector from an OpenAPI spec (3.0, 3.1 or Swagger 2.0): a file or an " +
+        "https:// URL; then the only argument is the destination (default duckdb)",
+    )
+    .option(
+      "--endpoints <names>",
+      "--openapi: the endpoints to load (names, operationIds or paths)",
+    )
+    .option("--all", "--openapi: every GET endpoint of the spec")
+    .option("--name <name>", "--openapi: the connector's name (default: the spec's title)")
+    .option("--format <format>", "--openapi: the connector as yaml (default) or ts")
+    .action(async (connector, destination, options: InitCommandOptions & InitOpenApiOptions) => {
+      exitCode = options.openapi !== undefined
+        ? await initOpenApiCommand(ctx, { connector, destination }, options)
+        : await initCommand(ctx, { connector, destination }, options);
     });
 
   const ai = program.command("ai")

@@ -91,6 +91,7 @@ export type {
   FieldOrigin,
   FieldSpec,
   LookupOptions,
+  Masker,
   ProviderValue,
   ResolvedFields,
   ResolvedValue,

@@ -9,11 +9,10 @@
 
 import { isAbsolute, join } from "node:path";
 import { createDestination, DESTINATION_TYPES } from "../../destinations/mod.ts";
-import type { ConfigResolver } from "../config/mod.ts";
+import type { ConfigResolver, Masker } from "../config/mod.ts";
 import { ConfigError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { Destination } from "../pipeline/mod.ts";
-import type { Masker } from "./context.ts";
 import { postgresOptions } from "./_postgres_config.ts";
 
 /** What building a destination needs. */

@@ -13,8 +13,7 @@ import {
   type PostgresOptions,
   REPLACE_STRATEGIES,
 } from "../../destinations/mod.ts";
-import type { ConfigResolver, ResolvedValue } from "../config/mod.ts";
-import type { Masker } from "./context.ts";
+import type { ConfigResolver, Masker, ResolvedValue } from "../config/mod.ts";
 import { ConfigError } from "../errors.ts";
 
 const SECTIONS = ["destination", "postgres"];

@@ -6,12 +6,12 @@
  */
 
 import { resolve } from "node:path";
-import { type ConfigResolver, loadConfig, SecretMasker } from "../config/mod.ts";
+import { type ConfigResolver, loadConfig, type Masker, SecretMasker } from "../config/mod.ts";
 import { ConfigError } from "../errors.ts";
 import type { EventSink } from "../events.ts";
 import type { Logger } from "../log.ts";
 import { type Destination, type Pipeline, pipeline } from "../pipeline/mod.ts";
-import type { CliContext, Masker } from "./context.ts";
+import type { CliContext } from "./context.ts";
 import { createProgress, progressMode } from "./progress.ts";
 
 /** Config, logger and masker of one command. */

@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { Masker } from "../config/types.ts";
 import type { Deps } from "../deps.ts";
 
 /** A text sink (stdout or stderr). */
@@ -12,12 +13,6 @@ export interface Output {
   write(text: string): void;
   /** Whether the sink is an interactive terminal. */
   readonly isTerminal: boolean;
-}
-
-/** Collects secret values and masks them in text (see `SecretMasker` in core/config). */
-export interface Masker {
-  add(secret: unknown): void;
-  mask(text: string): string;
 }
 
 /** The environment of one CLI invocation. */

@@ -11,13 +11,13 @@ import { type Logger, silentLogger } from "../log.ts";
 import { coerceValue, typeOfDefault } from "./_coerce.ts";
 import { envKey } from "./env_provider.ts";
 import { formatMissingFields, type MissingField } from "./_missing_error.ts";
-import type { SecretMasker } from "./secret_masker.ts";
 import type {
   ConfigProvider,
   FieldOrigin,
   FieldSpec,
   LookupOptions,
   LookupTrace,
+  Masker,
   ResolvedFields,
   ResolvedValue,
   ValueType,
@@ -30,7 +30,7 @@ export interface ResolveFieldsOptions {
   /** Name shown in the missing-fields error (dlt shows the config spec's name). */
   configName?: string;
   /** Secret values found are added to it, so later output masks them. */
-  masker?: SecretMasker;
+  masker?: Masker;
 }
 
 /** Options of {@linkcode ConfigResolver}. */

@@ -95,3 +95,14 @@ export interface ResolvedFields {
   /** Field name -> where the value came from (never the value itself). */
   origins: Record<string, FieldOrigin>;
 }
+
+/**
+ * Hides secret values in text and learns them as they are found. `SecretMasker` is the
+ * implementation; the CLI, sources, the HTTP client and pipelines all take this one type.
+ */
+export interface Masker {
+  /** Learns a secret value (and the spellings an API may echo it in). */
+  add(secret: unknown): void;
+  /** `text` with every known secret replaced by `***`. */
+  mask(text: string): string;
+}

@@ -10,7 +10,7 @@
  */
 
 import denoConfig from "../../deno.json" with { type: "json" };
-import { maskUrl, SecretMasker } from "../config/mod.ts";
+import { type Masker, maskUrl, SecretMasker } from "../config/mod.ts";
 import { defaultDeps, type Deps } from "../deps.ts";
 import { ConfigError, HttpError } from "../errors.ts";
 import { type EventSink, noEvents } from "../events.ts";
@@ -36,11 +36,6 @@ import {
 import { statusText } from "./_status_text.ts";
 import type { Auth, HttpRequest, HttpResponse, ResponseAction } from "./types.ts";
 
-/** Something that hides secret values in text (the CLI's `SecretMasker`). */
-export interface TextMasker {
-  mask(text: string): string;
-}
-
 /** Options of an {@linkcode HttpClient}. */
 export interface HttpClientOptions {
   /** Network, clock and sleep. @default defaultDeps */
@@ -60,7 +55,7 @@ export interface HttpClientOptions {
   /** Receives one warning per retry. @default silentLogger */
   logger?: Logger;
   /** Applied to every message and URL the client produces. */
-  masker?: TextMasker;
+  masker?: Masker;
   /** Sent when the request has no `User-Agent`. @default "dltx/<version>" */
   userAgent?: string;
   /** Receives a `request` event per attempt and a `rate_limit_wait` per retry wait. @default noEvents */
@@ -144,7 +139,7 @@ export class HttpClient {
   readonly #backoffBaseMs: number;
   readonly #maxRetryDelayMs: number;
   readonly #logger: Logger;
-  readonly #masker?: TextMasker;
+  readonly #masker?: Masker;
   readonly #userAgent: string;
   readonly #onEvent: EventSink;
   readonly #limits: HostLimits;

@@ -5,14 +5,14 @@
  * @module
  */
 
-import { type ConfigResolver, loadConfig, SecretMasker } from "../config/mod.ts";
+import { type ConfigResolver, loadConfig, type Masker, SecretMasker } from "../config/mod.ts";
 import { defaultDeps, type Deps } from "../deps.ts";
 import { type EventSink, noEvents } from "../events.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import { LoadPackage, newLoadId } from "../package/mod.ts";
 import { bumpVersion, newSchema } from "../schema/mod.ts";
 import type { Schema } from "../schema/types.ts";
-import type { ResourceInfo, Source, SourceMasker } from "../source/types.ts";
+import type { ResourceInfo, Source } from "../source/types.ts";
 import type { Destination } from "./destination.ts";
 import { extractAndNormalize } from "./_extract.ts";
 import type { LoadInfo } from "./load_info.ts";
@@ -71,7 +71,7 @@ export interface PipelineOptions {
    * `run()` throws.
    * @default new SecretMasker()
    */
-  masker?: SourceMasker;
+  masker?: Masker;
   /**
    * Keep the job files of loaded packages in the working folder (dlt's
    * `load.delete_completed_jobs = false`, its default): `dltx pipeline <name> load-package`
@@ -130,7 +130,7 @@ export class Pipeline {
   readonly workingDir: WorkingDir;
   readonly #logger: Logger;
   readonly #deps: Deps;
-  readonly #masker: SourceMasker;
+  readonly #masker: Masker;
   readonly #keepCompletedJobs?: boolean;
   readonly #onEvent: EventSink;
   readonly #waitForLock: boolean;

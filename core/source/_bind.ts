@@ -8,7 +8,7 @@
  * @module
  */
 
-import { loadConfig, SecretMasker } from "../config/mod.ts";
+import { loadConfig, type Masker, SecretMasker } from "../config/mod.ts";
 import { defaultDeps } from "../deps.ts";
 import { noEvents } from "../events.ts";
 import { silentLogger } from "../log.ts";
@@ -17,7 +17,7 @@ import { findParent } from "./_plan.ts";
 import { resourceInfo } from "./_plan_hints.ts";
 import { concurrencySetting, requestSettings, resolveConnectorConfig } from "./connector_config.ts";
 import type { RestApiSourceOptions } from "./rest_source.ts";
-import type { Connector, ResourceInfo, Source, SourceContext, SourceMasker } from "./types.ts";
+import type { Connector, ResourceInfo, Source, SourceContext } from "./types.ts";
 
 /**
  * The options a bound source is built with: the caller's where given, else the context's.
@@ -103,7 +103,7 @@ function declaredResources(connector: Connector): ResourceInfo[] {
 }
 
 /** One masker that learns into both (the caller's and the pipeline's) and masks with both. */
-function bothMaskers(own: SourceMasker | undefined, given: SourceMasker): SourceMasker {
+function bothMaskers(own: Masker | undefined, given: Masker): Masker {
   if (!own || own === given) return given;
   return {
     add(secret) {

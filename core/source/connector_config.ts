@@ -7,14 +7,15 @@
  */
 
 import { ConfigError } from "../errors.ts";
-import type { Connector, SourceConfig, SourceMasker } from "./types.ts";
+import type { Masker } from "../config/types.ts";
+import type { Connector, SourceConfig } from "./types.ts";
 
 /** Options of {@linkcode resolveConnectorConfig}. */
 export interface ResolveConnectorConfigOptions {
   /** `<pipeline>.sources...` keys are tried first, as dlt does. */
   pipelineName?: string;
   /** Learns the values of secret fields. */
-  masker?: SourceMasker;
+  masker?: Masker;
 }
 
 /**

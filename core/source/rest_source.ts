@@ -10,6 +10,7 @@
  * @module
  */
 
+import type { Masker } from "../config/mod.ts";
 import type { Deps } from "../deps.ts";
 import { ConfigError, DataError } from "../errors.ts";
 import { type EventSink, noEvents } from "../events.ts";
@@ -39,7 +40,6 @@ import type {
   ResourcePage,
   Source,
   SourceContext,
-  SourceMasker,
   SourceResourceStats,
 } from "./types.ts";
 import { bindsAsBuilt, boundOptions, unboundSource } from "./_bind.ts";
@@ -59,7 +59,7 @@ export interface RestApiSourceOptions {
   /** Where the source reports what it does. @default silentLogger */
   logger?: Logger;
   /** Learns every secret (secret config fields, auth credentials) and masks messages. */
-  masker?: SourceMasker;
+  masker?: Masker;
   /** Time allowed per request attempt, in ms. @default 60000 */
   timeoutMs?: number;
   /** Attempts per request. @default 5 */
@@ -241,7 +241,7 @@ function sourceState(
 function configValues(
   connector: Connector,
   given: Record<string, unknown>,
-  masker: SourceMasker | undefined,
+  masker: Masker | undefined,
 ): Record<string, unknown> {
   const values: Record<string, unknown> = { ...given };
   for (const [name, field] of Object.entries(connector.config ?? {})) {

@@ -5,7 +5,13 @@
  * @module
  */
 
-import type { FieldSpec, ResolvedFields, ResolvedValue, ValueType } from "../config/types.ts";
+import type {
+  FieldSpec,
+  Masker,
+  ResolvedFields,
+  ResolvedValue,
+  ValueType,
+} from "../config/types.ts";
 import type { Deps } from "../deps.ts";
 import type { EventSink } from "../events.ts";
 import type { AuthConfig, PaginatorConfig, ResponseAction } from "../http/types.ts";
@@ -340,14 +346,6 @@ export interface Source {
   bind?(context: SourceContext): Source;
 }
 
-/** Hides secret values in text; learns them as they are found (as `SecretMasker`). */
-export interface SourceMasker {
-  /** Learns a secret value (and the spellings an API may echo it in). */
-  add(secret: string): void;
-  /** `text` with every known secret replaced by `***`. */
-  mask(text: string): string;
-}
-
 /**
  * How a source reads config: dlt's providers in order, as a `ConfigResolver` does (it is one).
  * Only leaf type modules are imported here, so this file can be type-checked by path, without
@@ -388,7 +386,7 @@ export interface SourceContext {
    */
   state?: Record<string, unknown>;
   /** Learns the source's secrets; the pipeline masks them in its trace and errors. */
-  masker: SourceMasker;
+  masker: Masker;
   /** Where the source reports what it does. */
   logger: Logger;
   /** Network, clock and sleep. */

@@ -8,7 +8,7 @@
  */
 
 import { UserError } from "../errors.ts";
-import { toStoredSchema } from "../schema/mod.ts";
+import { columnHints, toStoredSchema } from "../schema/mod.ts";
 import type { Column, Schema, Table } from "../schema/types.ts";
 import type { CliContext } from "./context.ts";
 import { formatJson, formatTable, formatYaml } from "./_format.ts";
@@ -23,19 +23,6 @@ export interface PipelineSchemaOptions {
 }
 
 const FORMATS = ["yaml", "json", "table"];
-
-/** Column flags printed as hints, in this order. */
-const HINTS = [
-  "primary_key",
-  "merge_key",
-  "unique",
-  "row_key",
-  "parent_key",
-  "root_key",
-  "variant",
-  "hard_delete",
-  "incremental",
-] as const;
 
 /**
  * Prints a stored schema of the pipeline to stdout.
@@ -77,7 +64,7 @@ export function formatSchemaTables(schema: Schema): string {
         column: column.name,
         data_type: column.data_type,
         nullable: column.nullable,
-        hints: columnHints(column),
+        hints: hintsCell(column),
       })),
       { footer: false, indent: "  " },
     );
@@ -102,8 +89,7 @@ function tableDescription(table: Table): string {
   return parts.join(", ");
 }
 
-function columnHints(column: Column): string {
-  const hints: string[] = HINTS.filter((hint) => column[hint] === true);
-  if (column.dedup_sort) hints.push(`dedup_sort=${column.dedup_sort}`);
-  return hints.join(", ");
+// `variant` is a column property, not a hint; the table shows it among the hints all the same.
+function hintsCell(column: Column): string {
+  return [...(column.variant ? ["variant"] : []), ...columnHints(column)].join(", ");
 }

@@ -12,3 +12,4 @@ export * from "./version.ts";
 export * from "./stored.ts";
 export * from "./diff.ts";
 export * from "./tables.ts";
+export * from "./column_hints.ts";

@@ -10,6 +10,7 @@
 import { UserError } from "../../errors.ts";
 import { listPackages, LOAD_PACKAGE_STATE_FILE, LoadPackage } from "../../package/mod.ts";
 import { type Destination, destinationTypeName } from "../../pipeline/mod.ts";
+import { columnHints } from "../../schema/mod.ts";
 import type { Schema, Table } from "../../schema/types.ts";
 import { limitedSql } from "../_read_query.ts";
 import type { CliContext } from "../context.ts";
@@ -42,7 +43,7 @@ export interface ColumnView {
   name: string;
   data_type: string;
   nullable: boolean;
-  /** dlt hints set on the column (`primary_key`, `row_key`, ...). */
+  /** dlt hints set on the column (`primary_key`, `row_key`, `dedup_sort=asc`; see `columnHints`). */
   hints: string[];
   /** A `<col>__v_<type>` column holding values that did not fit `<col>`'s type. */
   variant: boolean;
@@ -57,17 +58,6 @@ export interface TableView {
   columns: ColumnView[];
   children: TableView[];
 }
-
-const HINTS = [
-  "primary_key",
-  "merge_key",
-  "unique",
-  "row_key",
-  "parent_key",
-  "root_key",
-  "hard_delete",
-  "dedup_sort",
-] as const;
 
 const DEFAULT_ROW_LIMIT = 1000;
 
@@ -239,9 +229,7 @@ function tableView(table: Table): TableView {
     name: c.name,
     data_type: c.data_type,
     nullable: c.nullable,
-    hints: HINTS.filter((h) => c[h] !== undefined && c[h] !== false).map((h) =>
-      h === "dedup_sort" ? `dedup_sort:${c.dedup_sort}` : h
-    ),
+    hints: columnHints(c),
     variant: c.variant === true,
   }));
   return {

@@ -8,7 +8,7 @@
 import { limitedSql, withDatasetHint } from "../_read_query.ts";
 import { UserError } from "../../errors.ts";
 import { destinationTypeName } from "../../pipeline/mod.ts";
-import { childTables } from "../../schema/mod.ts";
+import { childTables, columnHints } from "../../schema/mod.ts";
 import type { Column, Schema, Table } from "../../schema/types.ts";
 import type { CliContext } from "../context.ts";
 import { destinationTarget, openDestination } from "../_pipeline_destination.ts";
@@ -227,23 +227,12 @@ export function findTable(schema: Schema, table: string): Table {
   return t;
 }
 
-const HINTS = [
-  "primary_key",
-  "merge_key",
-  "unique",
-  "row_key",
-  "parent_key",
-  "root_key",
-  "hard_delete",
-] as const;
-
 function columnInfo(column: Column): Record<string, unknown> {
-  const hints = HINTS.filter((h) => column[h] === true);
   return {
     name: column.name,
     data_type: column.data_type,
     nullable: column.nullable,
-    hints,
+    hints: columnHints(column),
     ...(column.variant ? { variant: true } : {}),
     ...(column.dedup_sort ? { dedup_sort: column.dedup_sort } : {}),
   };

@@ -124,11 +124,6 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(1)}${units[unit]}`;
 }
 
-/** Seconds with two decimals (`1.08`), as dlt's load info prints durations. */
-export function formatSeconds(seconds: number): string {
-  return seconds.toFixed(2);
-}
-
 /** The time a load id (seconds since the epoch) stands for, as ISO 8601; `""` if not one. */
 export function loadIdTime(loadId: string): string {
   const seconds = Number(loadId);

@@ -12,7 +12,8 @@ import type { Output } from "./context.ts";
 import type { ProgressClock } from "./_progress_clock.ts";
 import { ProgressCounters, type ResourceProgress } from "./_progress_counters.ts";
 import { httpLine } from "./_progress_format.ts";
-import { formatSeconds, ratePerSecond, waitReason } from "./_progress_format.ts";
+import { formatDuration } from "../duration.ts";
+import { ratePerSecond, waitReason } from "./_progress_format.ts";
 
 /** Erases from the cursor to the end of the screen. */
 const ERASE_DOWN = "\x1b[J";
@@ -84,7 +85,9 @@ export class BarRenderer {
     const http = httpLine(this.#counters, now);
     if (http !== undefined && stage?.name !== "load") lines.push(http);
     if (stage?.name === "load") {
-      lines.push(`loading into the destination... ${formatSeconds(elapsed(stage.startedMs, now))}`);
+      lines.push(
+        `loading into the destination... ${formatDuration(elapsed(stage.startedMs, now))}`,
+      );
     }
     return lines.map((line) =>
       line.length < this.#columns ? line : line.slice(0, this.#columns - 1)

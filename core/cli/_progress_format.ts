@@ -8,11 +8,6 @@
 import type { DltxEvent } from "../events.ts";
 import type { ProgressCounters } from "./_progress_counters.ts";
 
-/** `3s`, `1.5s`: whole seconds bare, else one decimal. */
-export function formatSeconds(seconds: number): string {
-  return Number.isInteger(seconds) ? `${seconds}s` : `${seconds.toFixed(1)}s`;
-}
-
 /** Records per second, rounded; 0 until some time has passed. */
 export function ratePerSecond(records: number, ms: number): number {
   return ms > 0 ? Math.round((records * 1000) / ms) : 0;

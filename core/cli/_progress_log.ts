@@ -12,7 +12,8 @@ import type { DltxEvent } from "../events.ts";
 import type { Output } from "./context.ts";
 import type { ProgressClock } from "./_progress_clock.ts";
 import { NO_RESOURCE, ProgressCounters } from "./_progress_counters.ts";
-import { formatSeconds, waitReason } from "./_progress_format.ts";
+import { formatDuration, formatSeconds } from "../duration.ts";
+import { waitReason } from "./_progress_format.ts";
 
 /** Options of a {@linkcode LogRenderer}. */
 export interface LogOptions {
@@ -53,7 +54,7 @@ export class LogRenderer {
       event.status !== 403
     ) {
       this.#out.write(
-        `${event.resource ?? NO_RESOURCE}: waiting ${formatSeconds(event.seconds)} (${
+        `${event.resource ?? NO_RESOURCE}: waiting ${formatDuration(event.seconds)} (${
           waitReason(event.status)
         }) before attempt ${event.attempt + 1}\n`,
       );
@@ -77,7 +78,7 @@ export class LogRenderer {
       const seconds = (now - resource.startedMs) / 1000;
       const rate = seconds > 0 ? resource.records / seconds : 0;
       text += `${resource.name}: ${resource.records} records, ${resource.pages} pages | ` +
-        `Time: ${seconds.toFixed(2)}s | Rate: ${rate.toFixed(2)}/s\n`;
+        `Time: ${formatSeconds(seconds)}s | Rate: ${rate.toFixed(2)}/s\n`;
     }
     const http = this.#counters.http;
     if (text !== "" && http !== undefined) {

@@ -9,7 +9,8 @@
 
 import { UserError } from "../errors.ts";
 import type { CliContext } from "./context.ts";
-import { formatJson, formatSeconds, formatTable, type Row } from "./_format.ts";
+import { formatSeconds } from "../duration.ts";
+import { formatJson, formatTable, type Row } from "./_format.ts";
 import { asObject, foundLine, objectAt, openPipelineFolder, readTrace } from "./_pipelines.ts";
 
 /** Options of `dltx pipeline <name> trace`. */

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { formatSeconds } from "../duration.ts";
 import { UserError } from "../errors.ts";
 import { describeCollision } from "../normalize/mod.ts";
 import { newLoadId } from "../package/mod.ts";
@@ -176,7 +177,7 @@ async function runToJsonl(
     logger.debug("stdout was closed by its reader; stopped extracting");
     return 0;
   }
-  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  const seconds = formatSeconds((performance.now() - started) / 1000);
   const counts = summary.rows ?? summary.records;
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const what = summary.rows ? "row(s) of table(s)" : "record(s) of resource(s)";

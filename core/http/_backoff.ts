@@ -6,6 +6,8 @@
  * @module
  */
 
+import { formatDuration } from "../duration.ts";
+
 /**
  * Wait before retry number `attempt` (1 = the wait after the first failed attempt).
  *
@@ -93,8 +95,7 @@ export function retryWait(options: RetryWaitOptions): RetryWait {
   return { waitMs: backoffMs(attempt, baseMs, leftMs) };
 }
 
-/** `1.5s`, `300s`, `0.01s`: durations in messages. */
+/** `1.5s`, `300s`, `0.01s`: a duration in milliseconds, as messages write it. */
 export function seconds(ms: number): string {
-  const s = ms / 1000;
-  return `${Number.isInteger(s) ? s : s.toFixed(s < 1 ? 3 : 1).replace(/\.?0+$/, "")}s`;
+  return formatDuration(ms / 1000);
 }

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { formatSeconds } from "../duration.ts";
+
 /** The outcome of one load package. */
 export interface LoadPackageInfo {
   /** The package's load id. */
@@ -57,7 +59,9 @@ export interface LoadInfo {
  */
 export function formatLoadInfo(info: LoadInfo): string {
   const lines = [
-    `Pipeline ${info.pipelineName} load step completed in ${info.loadSeconds.toFixed(2)} seconds`,
+    `Pipeline ${info.pipelineName} load step completed in ${
+      formatSeconds(info.loadSeconds)
+    } seconds`,
     `${info.packages.length} load package(s) were loaded to destination ${info.destinationType} ` +
     `and into dataset ${info.datasetName}`,
     `The ${info.destinationType} destination used ${info.destinationLocation} location to store data`,

@@ -23,7 +23,8 @@ function tableOf(schema: Schema, table: string | Table): Table {
  * @param schema The schema holding the tables.
  * @param table A table or table name.
  * @returns The root table.
- * @throws {InternalError} When the table or a parent on the way is not in the schema.
+ * @throws {InternalError} When the table or a parent on the way is not in the schema, or the
+ *   parents form a cycle: the schema is dltx's own, so either is a bug or a corrupt stored schema.
  */
 export function rootTableOf(schema: Schema, table: string | Table): Table {
   let current = tableOf(schema, table);
@@ -32,7 +33,14 @@ export function rootTableOf(schema: Schema, table: string | Table): Table {
     if (hops > Object.keys(schema.tables).length) {
       throw new InternalError(`Tables of schema "${schema.name}" have a parent cycle`);
     }
-    current = tableOf(schema, current.parent);
+    const parent: Table | undefined = schema.tables[current.parent];
+    if (parent === undefined) {
+      throw new InternalError(
+        `Table "${current.name}" names parent "${current.parent}", which is not in schema ` +
+          `"${schema.name}"`,
+      );
+    }
+    current = parent;
   }
   return current;
 }

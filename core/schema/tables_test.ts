@@ -34,6 +34,17 @@ Deno.test("rootTableOf() throws InternalError for unknown tables and cycles", ()
   throws(() => rootTableOf(schema, "issues__labels"), /parent cycle/);
 });
 
+Deno.test("rootTableOf() names a missing parent with an InternalError", () => {
+  const schema = family();
+  schema.tables.lost__child = { name: "lost__child", columns: {}, parent: "lost" };
+  throws(
+    () => rootTableOf(schema, "lost__child"),
+    (err) =>
+      err instanceof InternalError &&
+      /Table "lost__child" names parent "lost", which is not in schema "s"/.test(err.message),
+  );
+});
+
 Deno.test("childTables() lists all descendants in schema order", () => {
   const schema = family();
   deepStrictEqual(childTables(schema, "issues").map((t) => t.name), [

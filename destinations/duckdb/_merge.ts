@@ -15,34 +15,13 @@
  */
 
 import { UserError } from "../../core/errors.ts";
+import { rootTableOf } from "../../core/schema/mod.ts";
 import type { Column, Schema, Table } from "../../core/schema/types.ts";
 import { qualifiedTable, quoteIdent } from "./sql.ts";
 
 /** Temporary tables holding root row keys between statements. */
 const DELETE_IDS = "_dlt_merge_delete";
 const INSERT_IDS = "_dlt_merge_insert";
-
-/**
- * The root table of `name`, found by walking `parent`.
- *
- * @throws {UserError} when a table of the chain is missing or the parents form a loop
- */
-export function rootTableOf(schema: Schema, name: string): Table {
-  let table = schema.tables[name];
-  for (let depth = 0; table?.parent !== undefined; depth++) {
-    if (depth > 1000) throw new UserError(`Table "${name}" has a loop in its parent tables`);
-    const parent: Table | undefined = schema.tables[table.parent];
-    if (!parent) {
-      throw new UserError(
-        `Table "${table.name}" names parent "${table.parent}", which is not in schema ` +
-          `"${schema.name}"`,
-      );
-    }
-    table = parent;
-  }
-  if (!table) throw new UserError(`Table "${name}" is not in schema "${schema.name}"`);
-  return table;
-}
 
 /** Whether rows of `name` load through the staging dataset (its root has `merge`). */
 export function isMergeTable(schema: Schema, name: string): boolean {

@@ -9,6 +9,7 @@
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ConfigError, UserError } from "../core/errors.ts";
+import { exists } from "../core/exists.ts";
 import {
   checkImportable,
   MODULE_FILE,
@@ -33,17 +34,6 @@ export function vendoredDir(projectDir: string, name: string): string {
 /** `.dltx/connectors/<name>/<path>` as shown in messages. */
 export function vendoredPath(name: string, path = ""): string {
   return `${CONNECTORS_DIR}/${name}/${path}`;
-}
-
-/** Whether a path exists (file or folder). */
-export async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
 }
 
 /** Every file under `dir`, by `/`-separated relative path, sorted; symlinks are refused. */
@@ -135,7 +125,7 @@ export async function stage(projectDir: string, files: Map<string, Uint8Array>):
     dir,
     async moveTo(target: string) {
       const old = `${target}.old-${crypto.randomUUID().slice(0, 8)}`;
-      const hadOld = await exists(target);
+      const hadOld = await exists(target, { followSymlinks: false });
       if (hadOld) await Deno.rename(target, old);
       try {
         await Deno.rename(dir, target);

@@ -12,11 +12,11 @@
  */
 
 import { basename, extname } from "node:path";
+import { exists } from "../core/exists.ts";
 import { ConfigError } from "../core/errors.ts";
 import { unifiedDiff } from "./_line_diff.ts";
 import {
   CONNECTOR_NAME,
-  exists,
   hashFiles,
   listFiles,
   readFiles,
@@ -86,7 +86,7 @@ export async function installPlugin(
   const lock = await readLockfile(projectDir);
   const previous = Object.hasOwn(lock.connectors, name) ? lock.connectors[name] : undefined;
   const dir = vendoredDir(projectDir, name);
-  const dirExists = await exists(dir);
+  const dirExists = await exists(dir, { followSymlinks: false });
   checkConflict(name, plugin, { previous, dirExists, force: options.force ?? false });
   const old = dirExists ? await readFiles(dir, await listFiles(dir, name)) : new Map();
   if (!options.force && previous?.spec === plugin.spec) {

@@ -6,13 +6,13 @@
  * @module
  */
 
+import { exists } from "../core/exists.ts";
 import { ConfigError } from "../core/errors.ts";
 import type { Connector } from "../core/source/types.ts";
 import { sha256Hex } from "./_hash.ts";
 import {
   checkSelfContained,
   CONNECTOR_NAME,
-  exists,
   listFiles,
   loadConnectorFrom,
   readFiles,
@@ -37,7 +37,7 @@ export interface VendoredConnector {
  */
 export async function hasVendoredConnector(projectDir: string, name: string): Promise<boolean> {
   if (!CONNECTOR_NAME.test(name)) return false;
-  if (await exists(vendoredDir(projectDir, name))) return true;
+  if (await exists(vendoredDir(projectDir, name), { followSymlinks: false })) return true;
   const lock = await readLockfile(projectDir);
   return Object.hasOwn(lock.connectors, name);
 }
@@ -97,7 +97,7 @@ export async function verifyVendored(
   const { name } = locked;
   const fix = `run \`dltx add connector ${name} --update\` to fetch it again, restore it, or ` +
     `keep your edits with \`dltx add connector ${name} --pin\``;
-  if (!(await exists(dir))) {
+  if (!(await exists(dir, { followSymlinks: false }))) {
     throw new ConfigError(
       `${vendoredPath(name)} is missing but ${LOCKFILE_NAME} pins it; run ` +
         `\`dltx add connector ${name} --update\` to fetch it again`,

@@ -7,10 +7,10 @@
  * @module
  */
 
+import { exists } from "../core/exists.ts";
 import { ConfigError } from "../core/errors.ts";
 import {
   checkSelfContained,
-  exists,
   hashFiles,
   listFiles,
   readFiles,
@@ -32,7 +32,7 @@ import { type LockedConnector, LOCKFILE_NAME, readLockfile, writeLockfile } from
  */
 export async function pinVendored(projectDir: string, name: string): Promise<InstallResult> {
   const dir = vendoredDir(projectDir, name);
-  if (!(await exists(dir))) {
+  if (!(await exists(dir, { followSymlinks: false }))) {
     throw new ConfigError(
       `There is no ${vendoredPath(name)} to pin; add the connector first with ` +
         `\`dltx add connector <spec>\``,

@@ -11,6 +11,7 @@ import { isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import denoJson from "../../deno.json" with { type: "json" };
 import { ConfigError } from "../errors.ts";
+import { exists } from "../exists.ts";
 import type { DltxSource } from "./_init_project_files.ts";
 
 /** The dltx tree this module belongs to. */
@@ -78,15 +79,4 @@ export async function checkBuiltinModule(
 
 function withSlash(base: string): string {
   return base.endsWith("/") ? base : `${base}/`;
-}
-
-/** Whether a path exists. */
-export async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return false;
-    throw err;
-  }
 }

@@ -24,7 +24,8 @@ import type { Connector } from "../source/types.ts";
 import type { CliContext } from "./context.ts";
 import { resolveConnector } from "./connector_spec.ts";
 import { connectorDocsYaml, parseAgent, setupAgent, setupSummary } from "./ai/mod.ts";
-import { checkBuiltinModule, dltxSource, exists } from "./_init_source.ts";
+import { exists } from "../exists.ts";
+import { checkBuiltinModule, dltxSource } from "./_init_source.ts";
 import { destinationWarning, initSummary, type ProjectFile } from "./_init_summary.ts";
 import {
   type DltxSource,

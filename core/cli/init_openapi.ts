@@ -24,7 +24,7 @@ import { validateConnector } from "../source/mod.ts";
 import type { CliContext } from "./context.ts";
 import { parseAgent, setupAgent, setupSummary } from "./ai/mod.ts";
 import { initCommand } from "./init.ts";
-import { exists } from "./_init_source.ts";
+import { exists } from "../exists.ts";
 import { INIT_DESTINATIONS, pipelineNameOf } from "./_init_templates.ts";
 import { chooseOperations } from "./_openapi_picker.ts";
 

@@ -9,6 +9,7 @@ import { basename, dirname, resolve } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { defaultDeps, type Deps } from "../../core/deps.ts";
 import { ConfigError, InternalError, UserError } from "../../core/errors.ts";
+import { exists } from "../../core/exists.ts";
 import { type Logger, silentLogger } from "../../core/log.ts";
 import type {
   Destination,
@@ -409,15 +410,5 @@ function checkJobTables(request: LoadRequest): void {
           `"${request.schema.name}"`,
       );
     }
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return false;
-    throw err;
   }
 }

@@ -46,17 +46,6 @@ export async function readJsonFile(path: string): Promise<unknown> {
   return parseJson(await Deno.readTextFile(path));
 }
 
-/** Whether `path` exists. */
-export async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return false;
-    throw err;
-  }
-}
-
 /** Names of the regular files directly in `dir`, sorted; none when it does not exist. */
 export async function listFileNames(dir: string): Promise<string[]> {
   const names: string[] = [];

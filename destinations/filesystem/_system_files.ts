@@ -31,7 +31,8 @@ import {
   STATE_TABLE,
   VERSION_TABLE,
 } from "../../core/schema/types.ts";
-import { exists, INIT_FILE, listFileNames, readJsonFile, writeJsonFile } from "./_files.ts";
+import { exists } from "../../core/exists.ts";
+import { INIT_FILE, listFileNames, readJsonFile, writeJsonFile } from "./_files.ts";
 
 /** dlt's storage version of a filesystem dataset (2: compressed files carry `.gz`). */
 const STORAGE_VERSION = 2;

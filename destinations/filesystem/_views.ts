@@ -11,7 +11,8 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { LoaderError, UserError } from "../../core/errors.ts";
 import type { Column, Schema } from "../../core/schema/types.ts";
 import { firstLine, openMemoryDuckDb } from "./_duckdb.ts";
-import { exists, INIT_FILE, listTableFiles } from "./_files.ts";
+import { exists } from "../../core/exists.ts";
+import { INIT_FILE, listTableFiles } from "./_files.ts";
 import type { Layout } from "./_layout.ts";
 import {
   DEFAULT_MAX_LINE_SIZE,

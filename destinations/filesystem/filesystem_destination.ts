@@ -21,7 +21,8 @@ import { type MergeStrategy, rootTableOf } from "../../core/schema/mod.ts";
 import { type Bucket, parseBucketUrl } from "./_bucket.ts";
 import { removeOtherFiles, writeDataFiles } from "./_data_files.ts";
 import { firstLine, type MemoryDuckDb, openMemoryDuckDb } from "./_duckdb.ts";
-import { exists, listTableFiles } from "./_files.ts";
+import { exists } from "../../core/exists.ts";
+import { listTableFiles } from "./_files.ts";
 import { DEFAULT_LAYOUT, Layout } from "./_layout.ts";
 import { FILE_FORMATS, type FileFormat } from "./_sql.ts";
 import {

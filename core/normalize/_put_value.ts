@@ -9,7 +9,7 @@ import { DataError } from "../errors.ts";
 import { stringifyJson } from "../json/mod.ts";
 import type { Column } from "../schema/mod.ts";
 import { allowNewColumn, allowVariant, type RunContext } from "./_contract.ts";
-import { isIsoDatetime } from "./_iso.ts";
+import { isIsoDatetime } from "../iso_timestamp.ts";
 import type { FieldNode, TableState } from "./_table_state.ts";
 import {
   coerceValue,

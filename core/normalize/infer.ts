@@ -29,7 +29,7 @@ import {
   DEFAULT_DECIMAL_PRECISION,
   DEFAULT_DECIMAL_SCALE,
 } from "../schema/mod.ts";
-import { isIsoDate, isIsoDatetime, isoDatetimeUtcDate } from "./_iso.ts";
+import { isIsoDate, isIsoDatetime, isoDatetimeUtcDate } from "../iso_timestamp.ts";
 
 /** Returned by {@linkcode coerceValue} when a value does not fit the column type. */
 export const NOT_COERCIBLE: unique symbol = Symbol("not coercible");

@@ -22,8 +22,28 @@ Deno.test("readCursor() reads timestamps as instants, whatever their offset", ()
   equal(cmp("2024-01-02T00:00:00+05:00", "2024-01-01T20:00:00Z"), -1);
   equal(cmp("0001-01-01T00:00:00Z", "1970-01-01T00:00:00Z"), -1);
   equal(cmp("2024-01-01T10:00+02", "2024-01-01T08:00:00.000000Z"), 0);
-  equal(cmp("2024-01-01t10:00:00 Z", "2024-01-01T10:00:00Z"), 0); // unusual shapes too
   equal(cmp("2024-01-01T10:00:00.5", "2024-01-01T10:00:00,500"), 0);
+});
+
+Deno.test("readCursor() takes only dlt's ISO forms for timestamps, the rest for strings", () => {
+  // The same rules as type inference (core/iso_timestamp.ts): dates that do not exist, a
+  // lower-case `t` or `z`, a space before the zone are text, not instants.
+  for (
+    const text of [
+      "2024-02-31",
+      "2023-02-29T00:00:00Z",
+      "2024-04-31T10:00:00Z",
+      "0000-01-01",
+      "2024-01-01t10:00:00Z",
+      "2024-01-01T10:00:00z",
+      "2024-01-01T10:00:00 Z",
+      "2024-01-01T10:00:00 +02:00",
+      "2024-01-01T24:00:00Z",
+    ]
+  ) equal(cursor(text).kind, "string", text);
+  equal(cursor("2024-02-29").kind, "timestamp");
+  equal(cursor("2024-01-01 10:00:00,5+0200").kind, "timestamp");
+  equal(lagValue("2024-02-31", 1, "max"), undefined);
 });
 
 Deno.test("readCursor() keeps microseconds and nanoseconds apart", () => {

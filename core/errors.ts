@@ -106,3 +106,53 @@ export function isDiskFull(err: unknown): boolean {
   }
   return false;
 }
+
+/** Options of {@linkcode destinationError}. */
+export interface DestinationErrorOptions {
+  /** The failure as the destination words it (the driver's first line, details added). */
+  text: string;
+  /**
+   * What the user can do about it, when the failure is theirs to fix (a constraint the data
+   * breaks, I/O, memory, a table changed outside dltx). Without it the failure is a bug.
+   */
+  hint?: string;
+}
+
+/**
+ * The error a destination throws when its database or files fail: a `LoaderError` passes
+ * through; a failure with a `hint` becomes a `UserError` saying what failed and what to do;
+ * anything else is a bug in dltx and becomes an `InternalError` (exit 70, with the stack) that
+ * keeps the original error as its cause.
+ *
+ * @example Usage
+ * ```ts
+ * import { destinationError, InternalError, UserError } from "./errors.ts";
+ * import { ok } from "node:assert/strict";
+ *
+ * const full = destinationError(new Error("IO Error: disk full"), "Cannot load package 1", {
+ *   text: "IO Error: disk full",
+ *   hint: "free some disk space",
+ * });
+ * ok(full instanceof UserError);
+ * const bug = destinationError(new Error("Binder Error: no column x"), "Cannot load package 1", {
+ *   text: "Binder Error: no column x",
+ * });
+ * ok(bug instanceof InternalError);
+ * ```
+ *
+ * @param err The error the database, driver or file system threw.
+ * @param what What failed, e.g. `Cannot load package 1712.3 into duckdb:/data/x.duckdb`.
+ * @param options The failure's text and, for failures the user can fix, what to do.
+ * @returns The error to throw.
+ */
+export function destinationError(
+  err: unknown,
+  what: string,
+  options: DestinationErrorOptions,
+): LoaderError {
+  if (err instanceof LoaderError) return err;
+  if (options.hint !== undefined) {
+    return new UserError(`${what}: ${options.text}; ${options.hint}`, { cause: err });
+  }
+  return new InternalError(`${what}: ${options.text}`, { cause: err });
+}

@@ -338,10 +338,20 @@ export async function runCli(context: CliContext): Promise<number> {
       if (verbose && err.stack) ctx.stderr.write(masker.mask(`${err.stack}\n`));
       return EXIT.userError;
     }
-    const stack = err instanceof Error ? err.stack ?? err.message : String(err);
-    ctx.stderr.write(masker.mask(`internal error, please report: ${stack}\n`));
+    ctx.stderr.write(masker.mask(`internal error, please report: ${stackWithCauses(err)}\n`));
     return EXIT.internal;
   }
+}
+
+/** The stack of `err` and of each error in its cause chain (a wrapped driver error's too). */
+function stackWithCauses(err: unknown): string {
+  let text = err instanceof Error ? err.stack ?? err.message : String(err);
+  let e: unknown = err instanceof Error ? err.cause : undefined;
+  for (let depth = 0; e !== undefined && depth < 10; depth++) {
+    text += `\ncaused by: ${e instanceof Error ? e.stack ?? e.message : String(e)}`;
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return text;
 }
 
 /** Deno's permission errors, possibly wrapped as the cause of another error. */

@@ -11,7 +11,8 @@ import type { DropRequest } from "../../core/pipeline/destination.ts";
 import { planDdl, SYSTEM_TABLES } from "./_ddl.ts";
 import { qualifiedTable, quoteIdent } from "./sql.ts";
 import { writeSchemaVersion, writeStateRow } from "./_system_rows.ts";
-import { asUserError, existingColumns, stagingDatasetName } from "./_transaction.ts";
+import { duckDbError } from "./errors.ts";
+import { existingColumns, stagingDatasetName } from "./_transaction.ts";
 
 /**
  * Drops `request.tables` from the dataset and the staging dataset, and stores the new schema
@@ -47,6 +48,6 @@ export async function dropTables(
     await con.run("COMMIT");
   } catch (err) {
     await con.run("ROLLBACK").catch(() => {});
-    throw asUserError(err, `Cannot drop tables ${tables.join(", ")} from dataset ${ds}`);
+    throw duckDbError(err, `Cannot drop tables ${tables.join(", ")} from dataset ${ds}`);
   }
 }

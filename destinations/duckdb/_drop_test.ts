@@ -1,5 +1,5 @@
 import { deepStrictEqual, equal, ok, rejects } from "node:assert/strict";
-import { UserError } from "../../core/errors.ts";
+import { InternalError, UserError } from "../../core/errors.ts";
 import type { DropRequest } from "../../core/pipeline/destination.ts";
 import type { Table } from "../../core/schema/types.ts";
 import { DuckDbDestination } from "./duckdb_destination.ts";
@@ -85,11 +85,12 @@ Deno.test("DuckDbDestination.dropTables() changes nothing when it fails", async 
           datasetName: "demo_dataset",
           tables: ["users"],
           schema: schemaOf("h2"),
-          // Not an integer: writing the state row fails after the tables were dropped.
+          // Not an integer: writing the state row fails after the tables were dropped. No
+          // user can cause that, so it is reported as a bug.
           state: { pipelineName: "demo", state: {}, version: 1.5, versionHash: "x" },
         }),
         (err: Error) =>
-          err instanceof UserError &&
+          err instanceof InternalError &&
           err.message.startsWith("Cannot drop tables users from dataset demo_dataset: "),
       );
       equal((await destination.query("SELECT count(*) AS n FROM demo_dataset.users"))[0].n, 1);

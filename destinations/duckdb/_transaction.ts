@@ -8,20 +8,22 @@
  */
 
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { LoaderError, UserError } from "../../core/errors.ts";
 import type { Logger } from "../../core/log.ts";
 import type { LoadJob, LoadRequest } from "../../core/pipeline/destination.ts";
 import { rootTableOf } from "../../core/schema/mod.ts";
 import type { Schema, Table } from "../../core/schema/types.ts";
 import { LOADS_TABLE } from "../../core/schema/types.ts";
-import { firstLine } from "./results.ts";
+import { duckDbError, duckDbJobError } from "./errors.ts";
 import { type ExistingColumns, planDdl, SYSTEM_TABLES } from "./_ddl.ts";
 import { isMergeTable, mergeSql, tableChain } from "./_merge.ts";
 import { insertFromJsonSql, qualifiedTable, quoteIdent } from "./sql.ts";
 import { maximumObjectSizeFor } from "./read_limits.ts";
 import { isLoaded, writeSystemRows } from "./_system_rows.ts";
 
-/** An open transaction; every method throws a `UserError` naming what failed. */
+/**
+ * An open transaction; every method throws a `UserError` naming what failed, or an
+ * `InternalError` for a failure of SQL dltx wrote (see `duckDbError`).
+ */
 export class LoadTransaction {
   readonly #con: DuckDBConnection;
   readonly #dataset: string;
@@ -78,7 +80,7 @@ export class LoadTransaction {
       return new LoadTransaction(con, dataset, logger, existing, loaded);
     } catch (err) {
       await con.run("ROLLBACK").catch(() => {});
-      throw asUserError(err, `Cannot start a load into dataset ${dataset}`);
+      throw duckDbError(err, `Cannot start a load into dataset ${dataset}`);
     }
   }
 
@@ -129,10 +131,7 @@ export class LoadTransaction {
         const result = await this.#con.run(sql);
         this.#logger.debug(`Loaded ${result.rowsChanged} rows into ${job.table} from ${job.path}`);
       } catch (err) {
-        throw new UserError(
-          `Cannot load table "${job.table}" from ${job.path}: ${firstLine(err)}`,
-          { cause: err },
-        );
+        throw duckDbJobError(err, `Cannot load table "${job.table}" from ${job.path}`);
       }
     }
     this.loaded.add(job.path);
@@ -181,10 +180,9 @@ export class LoadTransaction {
       try {
         await this.#con.run(sql);
       } catch (err) {
-        throw new UserError(
-          `Cannot merge table "${root}" from ${this.#staging} into ${this.#dataset}: ` +
-            firstLine(err),
-          { cause: err },
+        throw duckDbError(
+          err,
+          `Cannot merge table "${root}" from ${this.#staging} into ${this.#dataset}`,
         );
       }
     }
@@ -199,12 +197,6 @@ export class LoadTransaction {
 /** The staging dataset of `dataset`, as dlt names it. */
 export function stagingDatasetName(dataset: string): string {
   return `${dataset}_staging`;
-}
-
-/** Wraps a DuckDB error in a `UserError`; `LoaderError`s pass through. */
-export function asUserError(err: unknown, what: string): LoaderError {
-  if (err instanceof LoaderError) return err;
-  return new UserError(`${what}: ${firstLine(err)}`, { cause: err });
 }
 
 /** Tables and columns of `dataset` in the open database. */

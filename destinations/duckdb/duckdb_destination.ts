@@ -31,7 +31,8 @@ import { isOutOfMemory, maxMemoryLimitMb, parseMegabytes } from "./_memory_limit
 import { runReadOnly } from "./read_only.ts";
 import { readStoredPipeline } from "./_restore.ts";
 import { quoteLiteral } from "./sql.ts";
-import { asUserError, LoadTransaction } from "./_transaction.ts";
+import { duckDbError } from "./errors.ts";
+import { LoadTransaction } from "./_transaction.ts";
 import type { QueryParam } from "./open_duckdb.ts";
 
 /** Options of {@linkcode DuckDbDestination}. */
@@ -195,7 +196,7 @@ export class DuckDbDestination implements Destination {
         } catch (err) {
           await close();
           await this.#forgetCreatedFile();
-          throw asUserError(err, `Cannot load package ${loadId} into ${this.location}`);
+          throw duckDbError(err, `Cannot load package ${loadId} into ${this.location}`);
         }
       },
       rollback: async () => {
@@ -219,7 +220,7 @@ export class DuckDbDestination implements Destination {
       await tx.commit(request, this.#now());
     } catch (err) {
       await tx.rollback();
-      throw asUserError(err, `Cannot load package ${request.loadId} into ${this.location}`);
+      throw duckDbError(err, `Cannot load package ${request.loadId} into ${this.location}`);
     }
   }
 
@@ -275,7 +276,7 @@ export class DuckDbDestination implements Destination {
     try {
       return await this.#read((con) => readStoredPipeline(con, datasetName, pipelineName));
     } catch (err) {
-      throw asUserError(
+      throw duckDbError(
         err,
         `Cannot restore pipeline ${pipelineName} from dataset ${datasetName} at ${this.location}`,
       );

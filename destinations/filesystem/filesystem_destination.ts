@@ -8,7 +8,7 @@
 
 import { join } from "node:path";
 import { defaultDeps, type Deps } from "../../core/deps.ts";
-import { ConfigError, InternalError, LoaderError, UserError } from "../../core/errors.ts";
+import { ConfigError, InternalError, UserError } from "../../core/errors.ts";
 import { type Logger, silentLogger } from "../../core/log.ts";
 import { newLoadId } from "../../core/package/mod.ts";
 import type {
@@ -20,8 +20,9 @@ import type {
 import { type MergeStrategy, rootTableOf } from "../../core/schema/mod.ts";
 import { type Bucket, parseBucketUrl } from "./_bucket.ts";
 import { removeOtherFiles, writeDataFiles } from "./_data_files.ts";
-import { firstLine, type MemoryDuckDb, openMemoryDuckDb } from "./_duckdb.ts";
+import { type MemoryDuckDb, openMemoryDuckDb } from "./_duckdb.ts";
 import { exists } from "../../core/exists.ts";
+import { filesystemError } from "./errors.ts";
 import { listTableFiles } from "./_files.ts";
 import { DEFAULT_LAYOUT, Layout } from "./_layout.ts";
 import { FILE_FORMATS, type FileFormat } from "./_sql.ts";
@@ -187,7 +188,7 @@ export class FilesystemDestination implements Destination {
         return;
       }
     } catch (err) {
-      throw asUserError(err, `Cannot read dataset folder ${datasetDir}`);
+      throw filesystemError(err, `Cannot read dataset folder ${datasetDir}`);
     }
     const { connection } = await this.#duckdb();
     const format = this.fileFormat;
@@ -204,7 +205,7 @@ export class FilesystemDestination implements Destination {
     } catch (err) {
       // The new data files are complete and older ones may be gone already: they stay, and
       // without its `_dlt_loads` file the load counts as not done.
-      throw asUserError(
+      throw filesystemError(
         err,
         `Load package ${loadId} wrote its data files to ${datasetDir} but could not complete`,
       );
@@ -245,7 +246,7 @@ export class FilesystemDestination implements Destination {
     try {
       return await readStoredPipeline(this.#datasetDir(datasetName), pipelineName);
     } catch (err) {
-      throw asUserError(
+      throw filesystemError(
         err,
         `Cannot restore pipeline ${pipelineName} from dataset ${datasetName} at ${this.location}`,
       );
@@ -280,7 +281,10 @@ export class FilesystemDestination implements Destination {
       await writeSchemaFile(datasetDir, schema, { id: loadId, now });
       await writeStateFile(datasetDir, state, { loadId, schemaHash: schema.version_hash, now });
     } catch (err) {
-      throw asUserError(err, `Cannot drop tables ${tables.join(", ")} from dataset ${datasetName}`);
+      throw filesystemError(
+        err,
+        `Cannot drop tables ${tables.join(", ")} from dataset ${datasetName}`,
+      );
     }
   }
 
@@ -372,10 +376,4 @@ function mergeTables(request: LoadRequest): string[] {
     if (root.write_disposition === "merge") merged.add(root.name);
   }
   return [...merged];
-}
-
-/** Wraps an unexpected error in a `UserError`; `LoaderError`s pass through. */
-function asUserError(err: unknown, what: string): LoaderError {
-  if (err instanceof LoaderError) return err;
-  return new UserError(`${what}: ${firstLine(err)}`, { cause: err });
 }

@@ -10,9 +10,10 @@ import type { DropRequest } from "../../core/pipeline/destination.ts";
 import { SYSTEM_TABLES } from "../duckdb/_ddl.ts";
 import type { PgClient } from "./_connect.ts";
 import { planDdl } from "./_ddl.ts";
+import { postgresError } from "./errors.ts";
 import { qualifiedTable } from "./sql.ts";
 import { writeSchemaVersion, writeStateRow } from "./_system_rows.ts";
-import { asUserError, ensureSchema, existingColumns, stagingDatasetName } from "./_transaction.ts";
+import { ensureSchema, existingColumns, stagingDatasetName } from "./_transaction.ts";
 
 /**
  * Drops `request.tables` from the dataset and the staging dataset, and stores the new schema
@@ -47,6 +48,6 @@ export async function dropTables(
     await client.query("COMMIT");
   } catch (err) {
     await client.query("ROLLBACK").catch(() => {});
-    throw asUserError(err, `Cannot drop tables ${tables.join(", ")} from dataset ${ds}`);
+    throw postgresError(err, `Cannot drop tables ${tables.join(", ")} from dataset ${ds}`);
   }
 }

@@ -10,7 +10,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 // @ts-types="@types/pg-copy-streams"
 import { from as copyFrom } from "pg-copy-streams";
-import { ConfigError, LoaderError, UserError } from "../../core/errors.ts";
+import { ConfigError, UserError } from "../../core/errors.ts";
 import type { Logger } from "../../core/log.ts";
 import type { LoadJob, LoadRequest } from "../../core/pipeline/destination.ts";
 import { rootTableOf } from "../../core/schema/mod.ts";
@@ -19,7 +19,8 @@ import { LOADS_TABLE } from "../../core/schema/types.ts";
 // TODO(lead): the chain helpers are the DuckDB destination's; a neutral home would suit them.
 import { tableChain } from "../duckdb/_merge.ts";
 import { SYSTEM_TABLES } from "../duckdb/_ddl.ts";
-import { errorText, type PgClient, sqlState } from "./_connect.ts";
+import { type PgClient, sqlState } from "./_connect.ts";
+import { postgresError } from "./errors.ts";
 import { CopyTextEncoder } from "./_copy_text.ts";
 import { type ExistingColumns, planDdl, planDdlWithConstraints } from "./_ddl.ts";
 import { mergeSql, replaceFromStagingSql, STAGE_ORDER, STAGE_ORDER_COLUMN } from "./_merge.ts";
@@ -41,7 +42,10 @@ export interface TransactionOptions {
   where: string;
 }
 
-/** An open transaction; every method throws a `UserError` naming what failed. */
+/**
+ * An open transaction; every method throws a `UserError` naming what failed, or an
+ * `InternalError` for a failure of SQL dltx wrote (see `postgresError`).
+ */
 export class LoadTransaction {
   readonly #client: PgClient;
   readonly #options: TransactionOptions;
@@ -95,7 +99,7 @@ export class LoadTransaction {
       return new LoadTransaction(client, options, existing, loaded);
     } catch (err) {
       await client.query("ROLLBACK").catch(() => {});
-      throw asUserError(err, `Cannot start a load into dataset ${dataset} at ${options.where}`);
+      throw postgresError(err, `Cannot start a load into dataset ${dataset} at ${options.where}`);
     }
   }
 
@@ -155,7 +159,7 @@ export class LoadTransaction {
             `${((performance.now() - started) / 1000).toFixed(2)} s`,
         );
       } catch (err) {
-        throw asUserError(err, `Cannot load table "${job.table}" from ${job.path}`);
+        throw postgresError(err, `Cannot load table "${job.table}" from ${job.path}`);
       }
       for (const [column, count] of encoder.stats.droppedNul) {
         this.#options.logger.warn(
@@ -179,13 +183,13 @@ export class LoadTransaction {
       try {
         await writeSystemRows(this.#client, request, now);
       } catch (err) {
-        throw asUserError(err, `Cannot write the system tables of ${this.#options.dataset}`);
+        throw postgresError(err, `Cannot write the system tables of ${this.#options.dataset}`);
       }
     }
     try {
       await this.#client.query("COMMIT");
     } catch (err) {
-      throw asUserError(err, `Cannot commit load package ${request.loadId}`);
+      throw postgresError(err, `Cannot commit load package ${request.loadId}`);
     }
   }
 
@@ -275,7 +279,7 @@ export class LoadTransaction {
       try {
         await this.#client.query(sql);
       } catch (err) {
-        throw asUserError(err, what);
+        throw postgresError(err, what);
       }
     }
   }
@@ -332,17 +336,6 @@ export async function ensureSchema(client: PgClient, name: string, where: string
     }
     throw err;
   }
-}
-
-/** Wraps a driver error in a `UserError` (first line, SQLSTATE detail); `LoaderError`s pass. */
-export function asUserError(err: unknown, what: string): LoaderError {
-  if (err instanceof LoaderError) return err;
-  const detail = (err as { detail?: unknown })?.detail;
-  const where = (err as { where?: unknown })?.where;
-  let text = errorText(err);
-  if (typeof detail === "string" && detail !== "") text += ` (${detail.split("\n", 1)[0]})`;
-  if (typeof where === "string" && /^COPY /.test(where)) text += ` [${where.split("\n", 1)[0]}]`;
-  return new UserError(`${what}: ${text}`, { cause: err });
 }
 
 /** Tables and columns of schema `dataset`. */

@@ -26,7 +26,8 @@ import {
 import { dropTables } from "./_drop.ts";
 import { runReadOnly } from "./read_only.ts";
 import { readStoredPipeline } from "./_restore.ts";
-import { asUserError, LoadTransaction, type ReplaceStrategy } from "./_transaction.ts";
+import { LoadTransaction, type ReplaceStrategy } from "./_transaction.ts";
+import { postgresError } from "./errors.ts";
 
 /** The replace strategies dlt's postgres destination has. */
 export const REPLACE_STRATEGIES: readonly ReplaceStrategy[] = [
@@ -130,7 +131,7 @@ export class PostgresDestination implements Destination {
       await tx.commit(request, this.#now());
     } catch (err) {
       await this.#abort(tx);
-      throw asUserError(err, `Cannot load package ${request.loadId} into ${this.location}`);
+      throw postgresError(err, `Cannot load package ${request.loadId} into ${this.location}`);
     }
     this.#logger.debug(
       `Loaded package ${request.loadId} into dataset ${request.datasetName} in ` +
@@ -162,7 +163,7 @@ export class PostgresDestination implements Destination {
           open = false;
         } catch (err) {
           await close();
-          throw asUserError(err, `Cannot load package ${loadId} into ${this.location}`);
+          throw postgresError(err, `Cannot load package ${loadId} into ${this.location}`);
         }
       },
       rollback: close,
@@ -219,7 +220,7 @@ export class PostgresDestination implements Destination {
     try {
       return await readStoredPipeline(client, datasetName, pipelineName);
     } catch (err) {
-      throw asUserError(
+      throw postgresError(
         err,
         `Cannot restore pipeline ${pipelineName} from dataset ${datasetName} at ${this.location}`,
       );

@@ -29,7 +29,7 @@ async function failWith(err: Error): Promise<{ code: number; stderr: string }> {
 }
 
 Deno.test("runCli() reports an internal error with its stack and its cause's, exit 70", async () => {
-  const driver = new Error("Binder Error: Referenced column \"x\" not found");
+  const driver = new Error('Binder Error: Referenced column "x" not found');
   const { code, stderr } = await failWith(
     new InternalError("Cannot load package 1.1 into duckdb:/x.duckdb: Binder Error", {
       cause: driver,

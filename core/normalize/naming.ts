@@ -100,17 +100,6 @@ export function normalizePath(name: string): string {
 }
 
 /**
- * Joins already normalized identifiers into a path (`issues`, `labels` -> `issues__labels`),
- * skipping blank ones.
- *
- * @param parts Normalized identifiers.
- * @returns The joined path.
- */
-export function makePath(...parts: string[]): string {
-  return parts.filter((p) => p.trim() !== "").join(PATH_SEPARATOR);
-}
-
-/**
  * Shortens a normalized identifier to `maxLength` the way dlt does for destinations with short
  * identifiers (Postgres: 63): the middle is cut out and replaced by a 6 character tag computed
  * from the original identifier (shake128, base64, lower case), so distinct long names stay

@@ -1,11 +1,5 @@
 import { equal, ok } from "node:assert/strict";
-import {
-  EMPTY_IDENTIFIER,
-  makePath,
-  normalizePath,
-  shortenIdentifier,
-  snakeCase,
-} from "./naming.ts";
+import { EMPTY_IDENTIFIER, normalizePath, shortenIdentifier, snakeCase } from "./naming.ts";
 
 // Expected values come from dlt's snake_case regexes run in Python (see naming.ts).
 const SNAKE_CASES: [string, string][] = [
@@ -94,11 +88,6 @@ Deno.test("normalizePath() keeps __ between normalized parts", () => {
 Deno.test("normalizePath() maps a name without parts to _empty", () => {
   equal(normalizePath("__"), "_empty");
   equal(normalizePath(" __ "), "_empty");
-});
-
-Deno.test("makePath() joins identifiers with __ and skips blank ones", () => {
-  equal(makePath("issues", "labels"), "issues__labels");
-  equal(makePath("issues", "", "labels"), "issues__labels");
 });
 
 Deno.test("shortenIdentifier() cuts the middle and inserts dlt's tag", () => {

@@ -1,6 +1,6 @@
 /**
  * The table/column model (laid out like dlt's stored schema), versions, the `_dlt_*` system
- * columns, parent/child helpers and the diff that drives a destination's DDL.
+ * columns, parent/child helpers and the hints a column carries.
  *
  * @module
  */
@@ -10,6 +10,5 @@ export * from "./dlt_columns.ts";
 export * from "./schema.ts";
 export * from "./version.ts";
 export * from "./stored.ts";
-export * from "./diff.ts";
 export * from "./tables.ts";
 export * from "./column_hints.ts";

@@ -49,9 +49,6 @@ export interface SingerStateMessage {
   value: unknown;
 }
 
-/** The Singer messages dltx reads and writes. */
-export type SingerMessage = SingerSchemaMessage | SingerRecordMessage | SingerStateMessage;
-
 /** Key of the last Singer STATE message in the source state (`sources.<source>.singer_state`). */
 export const SINGER_STATE_KEY = "singer_state";
 

@@ -10,7 +10,7 @@ import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { defaultDeps } from "../core/deps.ts";
 import { runCli } from "../core/cli/mod.ts";
 import type { CliContext } from "../core/cli/context.ts";
-import { createDashboardApp } from "../core/cli/dashboard/_api.ts";
+import { createDashboardApp } from "../core/cli/dashboard/mod.ts";
 import { loadCommand } from "../core/cli/load.ts";
 import { createMcpServer } from "../core/cli/mcp/server.ts";
 import { freshDatabase, pgQuery, skipReason, testServer } from "./_postgres.ts";

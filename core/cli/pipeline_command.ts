@@ -9,7 +9,7 @@
 
 import { InternalError, UserError } from "../errors.ts";
 import type { CliContext } from "./context.ts";
-import { listPipelineNames, pipelinesDirOf } from "./_pipelines.ts";
+import { listPipelineNames, pipelinesDirOf } from "./pipelines.ts";
 import { pipelineDropCommand } from "./pipeline_drop.ts";
 import { pipelineDropPendingCommand } from "./pipeline_drop_pending.ts";
 import { pipelineFailedJobsCommand } from "./pipeline_failed_jobs.ts";

@@ -22,7 +22,7 @@ import { bumpVersion, cloneSchema } from "../schema/mod.ts";
 import type { Schema } from "../schema/types.ts";
 import type { CliContext } from "./context.ts";
 import { confirmed } from "./_confirm.ts";
-import { destinationTarget, openDestination } from "./_pipeline_destination.ts";
+import { destinationTarget, openDestination } from "./pipeline_destination.ts";
 import {
   foundLine,
   objectAt,
@@ -31,7 +31,7 @@ import {
   readPipelineSchema,
   requireState,
   tablesByResource,
-} from "./_pipelines.ts";
+} from "./pipelines.ts";
 
 /** Options of `dltx pipeline <name> drop`. */
 export interface PipelineDropOptions {

@@ -11,7 +11,7 @@ import { listPackages, LoadPackage, type PackageSummary } from "../package/mod.t
 import { acquirePipelineLock } from "../pipeline/mod.ts";
 import type { CliContext } from "./context.ts";
 import { confirmed } from "./_confirm.ts";
-import { foundLine, openPipelineFolder } from "./_pipelines.ts";
+import { foundLine, openPipelineFolder } from "./pipelines.ts";
 
 /** Options of `dltx pipeline <name> drop-pending-packages`. */
 export interface DropPendingOptions {

@@ -8,7 +8,7 @@
 import { extname } from "node:path";
 import { listPackages, LoadPackage } from "../package/mod.ts";
 import type { CliContext } from "./context.ts";
-import { foundLine, openPipelineFolder } from "./_pipelines.ts";
+import { foundLine, openPipelineFolder } from "./pipelines.ts";
 
 /**
  * Prints the failed jobs, package by package.

@@ -10,7 +10,7 @@ import { listPackages, type PackageSummary } from "../package/mod.ts";
 import { destinationTypeName, type PipelineState } from "../pipeline/mod.ts";
 import type { CliContext } from "./context.ts";
 import { cellText, formatJson, formatTable, loadIdTime, type Row } from "./_format.ts";
-import { destinationTarget } from "./_pipeline_destination.ts";
+import { destinationTarget } from "./pipeline_destination.ts";
 import {
   asObject,
   foundLine,
@@ -19,7 +19,7 @@ import {
   type PipelineFolder,
   readTrace,
   tablesByResource,
-} from "./_pipelines.ts";
+} from "./pipelines.ts";
 
 /** Options of `dltx pipeline <name> info`. */
 export interface PipelineInfoOptions {

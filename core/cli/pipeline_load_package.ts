@@ -12,7 +12,7 @@ import { listPackages, LoadPackage, type PackageJob, SCHEMA_UPDATES_FILE } from 
 import type { Schema } from "../schema/types.ts";
 import type { CliContext } from "./context.ts";
 import { formatBytes, formatTable, formatYaml, loadIdTime } from "./_format.ts";
-import { asObject, foundLine, openPipelineFolder } from "./_pipelines.ts";
+import { asObject, foundLine, openPipelineFolder } from "./pipelines.ts";
 
 /** Options of `dltx pipeline <name> load-package`. */
 export interface PipelineLoadPackageOptions {

@@ -12,7 +12,7 @@ import { columnHints, toStoredSchema } from "../schema/mod.ts";
 import type { Column, Schema, Table } from "../schema/types.ts";
 import type { CliContext } from "./context.ts";
 import { formatJson, formatTable, formatYaml } from "./_format.ts";
-import { foundLine, openPipelineFolder, readPipelineSchema } from "./_pipelines.ts";
+import { foundLine, openPipelineFolder, readPipelineSchema } from "./pipelines.ts";
 
 /** Options of `dltx pipeline <name> schema`. */
 export interface PipelineSchemaOptions {

@@ -19,8 +19,8 @@ import {
 } from "../pipeline/mod.ts";
 import type { CliContext } from "./context.ts";
 import { createDestination } from "../../destinations/mod.ts";
-import { destinationOptions, destinationTarget, targetExists } from "./_pipeline_destination.ts";
-import { pipelinesDirOf } from "./_pipelines.ts";
+import { destinationOptions, destinationTarget, targetExists } from "./pipeline_destination.ts";
+import { pipelinesDirOf } from "./pipelines.ts";
 
 /** Options of `dltx pipeline <name> sync`. */
 export interface PipelineSyncOptions {

@@ -11,7 +11,7 @@ import { UserError } from "../errors.ts";
 import type { CliContext } from "./context.ts";
 import { formatSeconds } from "../duration.ts";
 import { formatJson, formatTable, type Row } from "./_format.ts";
-import { asObject, foundLine, objectAt, openPipelineFolder, readTrace } from "./_pipelines.ts";
+import { asObject, foundLine, objectAt, openPipelineFolder, readTrace } from "./pipelines.ts";
 
 /** Options of `dltx pipeline <name> trace`. */
 export interface PipelineTraceOptions {

@@ -16,11 +16,11 @@
  */
 
 import { UserError } from "../errors.ts";
-import { withDatasetHint } from "./_read_query.ts";
+import { withDatasetHint } from "./read_query.ts";
 import type { CliContext } from "./context.ts";
 import { formatCsv, formatJson, formatTable } from "./_format.ts";
-import { destinationTarget, openDestination } from "./_pipeline_destination.ts";
-import { openPipelineFolder } from "./_pipelines.ts";
+import { destinationTarget, openDestination } from "./pipeline_destination.ts";
+import { openPipelineFolder } from "./pipelines.ts";
 
 /** Options of `dltx query`. */
 export interface QueryCommandOptions {

@@ -70,3 +70,24 @@ export function childTables(schema: Schema, root: string | Table): Table[] {
   found.delete(tableOf(schema, root).name);
   return Object.values(schema.tables).filter((table) => found.has(table.name));
 }
+
+/**
+ * The root table `rootName` and every table below it that has columns, root first: the tables
+ * a merge (or a replace through staging) of one resource touches.
+ *
+ * @param schema The schema holding the tables.
+ * @param rootName A root table's name.
+ * @returns The chain; empty when `rootName` has no columns and no descendants with columns.
+ * @throws {InternalError} When a table's parent chain is broken (see `rootTableOf`).
+ */
+export function tableChain(schema: Schema, rootName: string): Table[] {
+  const chain: Table[] = [];
+  for (const table of Object.values(schema.tables)) {
+    if (Object.keys(table.columns).length === 0) continue;
+    if (rootTableOf(schema, table.name).name === rootName) {
+      if (table.name === rootName) chain.unshift(table);
+      else chain.push(table);
+    }
+  }
+  return chain;
+}

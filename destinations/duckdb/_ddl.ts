@@ -1,18 +1,10 @@
 /**
- * DDL from the schema: which tables and columns are missing in the destination, and the
- * definitions of dlt's system tables.
+ * DDL from the schema: which tables and columns are missing in the destination.
  *
  * @module
  */
 
-import {
-  type Column,
-  type DataType,
-  LOADS_TABLE,
-  STATE_TABLE,
-  type Table,
-  VERSION_TABLE,
-} from "../../core/schema/types.ts";
+import type { Table } from "../../core/schema/types.ts";
 import { columnDefinition, qualifiedTable } from "./sql.ts";
 
 /**
@@ -20,41 +12,6 @@ import { columnDefinition, qualifiedTable } from "./sql.ts";
  * Lower-cased because DuckDB resolves identifiers case-insensitively, quoted or not.
  */
 export type ExistingColumns = Map<string, Set<string>>;
-
-function table(name: string, columns: [string, DataType, boolean][]): Table {
-  const cols: Record<string, Column> = {};
-  for (const [col, data_type, nullable] of columns) cols[col] = { name: col, data_type, nullable };
-  return { name, columns: cols };
-}
-
-/** dlt's system tables, column for column (dlt schema engine 11). */
-export const SYSTEM_TABLES: readonly Table[] = [
-  table(VERSION_TABLE, [
-    ["version", "bigint", false],
-    ["engine_version", "bigint", false],
-    ["inserted_at", "timestamp", false],
-    ["schema_name", "text", false],
-    ["version_hash", "text", false],
-    ["schema", "text", false],
-  ]),
-  table(LOADS_TABLE, [
-    ["load_id", "text", false],
-    ["schema_name", "text", true],
-    ["status", "bigint", false],
-    ["inserted_at", "timestamp", false],
-    ["schema_version_hash", "text", true],
-  ]),
-  table(STATE_TABLE, [
-    ["version", "bigint", false],
-    ["engine_version", "bigint", false],
-    ["pipeline_name", "text", false],
-    ["state", "text", false],
-    ["created_at", "timestamp", false],
-    ["version_hash", "text", true],
-    ["_dlt_load_id", "text", false],
-    ["_dlt_id", "text", false],
-  ]),
-];
 
 /**
  * The statements that bring the destination up to `tables`: CREATE TABLE for missing tables

@@ -1,6 +1,7 @@
 import { deepStrictEqual } from "node:assert/strict";
 import type { Table } from "../../core/schema/types.ts";
-import { type ExistingColumns, planDdl, SYSTEM_TABLES } from "./_ddl.ts";
+import { SYSTEM_TABLES } from "../../core/pipeline/mod.ts";
+import { type ExistingColumns, planDdl } from "./_ddl.ts";
 
 const orders: Table = {
   name: "orders",

@@ -8,7 +8,8 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Logger } from "../../core/log.ts";
 import type { DropRequest } from "../../core/pipeline/destination.ts";
-import { planDdl, SYSTEM_TABLES } from "./_ddl.ts";
+import { SYSTEM_TABLES } from "../../core/pipeline/mod.ts";
+import { planDdl } from "./_ddl.ts";
 import { qualifiedTable, quoteIdent } from "./sql.ts";
 import { writeSchemaVersion, writeStateRow } from "./_system_rows.ts";
 import { duckDbError } from "./errors.ts";

@@ -28,19 +28,6 @@ export function isMergeTable(schema: Schema, name: string): boolean {
   return rootTableOf(schema, name).write_disposition === "merge";
 }
 
-/** The root table `rootName` and every table below it that has columns, root first. */
-export function tableChain(schema: Schema, rootName: string): Table[] {
-  const chain: Table[] = [];
-  for (const table of Object.values(schema.tables)) {
-    if (Object.keys(table.columns).length === 0) continue;
-    if (rootTableOf(schema, table.name).name === rootName) {
-      if (table.name === rootName) chain.unshift(table);
-      else chain.push(table);
-    }
-  }
-  return chain;
-}
-
 /** Where the chain's rows are and come from. */
 export interface MergeTarget {
   dataset: string;

@@ -2,8 +2,8 @@ import { deepStrictEqual, equal, ok, rejects, throws } from "node:assert/strict"
 import { UserError } from "../../core/errors.ts";
 import type { Column, MergeStrategy, Schema, Table } from "../../core/schema/types.ts";
 import { DuckDbDestination } from "./duckdb_destination.ts";
-import { rootTableOf } from "../../core/schema/mod.ts";
-import { mergeSql, tableChain } from "./_merge.ts";
+import { rootTableOf, tableChain } from "../../core/schema/mod.ts";
+import { mergeSql } from "./_merge.ts";
 import { col, deps, type Env, schemaOf, tableOf, withEnv } from "./_testing.ts";
 
 const ROW_KEY = col("_dlt_id", "text", false, { row_key: true, unique: true });

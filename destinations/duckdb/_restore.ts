@@ -8,11 +8,10 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { DataError } from "../../core/errors.ts";
 import type { StoredPipeline } from "../../core/pipeline/destination.ts";
+import { decompressState, NEWEST_STATE_FIRST } from "../../core/pipeline/mod.ts";
 import { fromStoredSchema } from "../../core/schema/mod.ts";
 import { type Schema, STATE_TABLE, VERSION_TABLE } from "../../core/schema/types.ts";
 import { qualifiedTable } from "./sql.ts";
-import { NEWEST_STATE_FIRST } from "./_system_rows.ts";
-import { decompressState } from "./state_codec.ts";
 
 /**
  * The newest `_dlt_pipeline_state` row of `pipelineName` and the newest `_dlt_version` row of

@@ -10,6 +10,7 @@ import {
   type LoadRequest,
   type LoadRow,
   loadRow,
+  NEWEST_STATE_FIRST,
   type PipelineStateRow,
   type StateRow,
   stateRow,
@@ -59,12 +60,6 @@ export async function writeSchemaVersion(
   if (known.currentRowCount > 0) return;
   await insertRow(con, qualifiedTable(dataset, VERSION_TABLE), versionRow(schema, now));
 }
-
-/**
- * The newest rows of `_dlt_pipeline_state` come first in this order (`created_at`, then the
- * load id for rows written within one clock tick).
- */
-export const NEWEST_STATE_FIRST = "created_at DESC, _dlt_load_id DESC";
 
 /** Adds the state row of `state` to `_dlt_pipeline_state` unless the newest one has its hash. */
 export async function writeStateRow(

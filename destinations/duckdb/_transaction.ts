@@ -10,12 +10,13 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Logger } from "../../core/log.ts";
 import type { LoadJob, LoadRequest } from "../../core/pipeline/destination.ts";
-import { rootTableOf } from "../../core/schema/mod.ts";
+import { rootTableOf, tableChain } from "../../core/schema/mod.ts";
 import type { Schema, Table } from "../../core/schema/types.ts";
 import { LOADS_TABLE } from "../../core/schema/types.ts";
 import { duckDbError, duckDbJobError } from "./errors.ts";
-import { type ExistingColumns, planDdl, SYSTEM_TABLES } from "./_ddl.ts";
-import { isMergeTable, mergeSql, tableChain } from "./_merge.ts";
+import { SYSTEM_TABLES } from "../../core/pipeline/mod.ts";
+import { type ExistingColumns, planDdl } from "./_ddl.ts";
+import { isMergeTable, mergeSql } from "./_merge.ts";
 import { insertFromJsonSql, qualifiedTable, quoteIdent } from "./sql.ts";
 import { maximumObjectSizeFor } from "./read_limits.ts";
 import { isLoaded, writeSystemRows } from "./_system_rows.ts";

@@ -7,7 +7,7 @@
 
 import type { Logger } from "../../core/log.ts";
 import type { DropRequest } from "../../core/pipeline/destination.ts";
-import { SYSTEM_TABLES } from "../duckdb/_ddl.ts";
+import { SYSTEM_TABLES } from "../../core/pipeline/mod.ts";
 import type { PgClient } from "./_connect.ts";
 import { planDdl } from "./_ddl.ts";
 import { postgresError } from "./errors.ts";

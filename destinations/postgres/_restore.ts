@@ -9,8 +9,7 @@ import { DataError } from "../../core/errors.ts";
 import type { StoredPipeline } from "../../core/pipeline/destination.ts";
 import { fromStoredSchema } from "../../core/schema/mod.ts";
 import { type Schema, STATE_TABLE, VERSION_TABLE } from "../../core/schema/types.ts";
-import { NEWEST_STATE_FIRST } from "../duckdb/_system_rows.ts";
-import { decompressState } from "../../core/pipeline/mod.ts";
+import { decompressState, NEWEST_STATE_FIRST } from "../../core/pipeline/mod.ts";
 import type { PgClient } from "./_connect.ts";
 import { qualifiedTable } from "./sql.ts";
 

@@ -10,6 +10,7 @@ import {
   type LoadRequest,
   type LoadRow,
   loadRow,
+  NEWEST_STATE_FIRST,
   type PipelineStateRow,
   type StateRow,
   stateRow,
@@ -17,7 +18,6 @@ import {
   versionRow,
 } from "../../core/pipeline/mod.ts";
 import { LOADS_TABLE, type Schema, STATE_TABLE, VERSION_TABLE } from "../../core/schema/types.ts";
-import { NEWEST_STATE_FIRST } from "../duckdb/_system_rows.ts";
 import type { PgClient } from "./_connect.ts";
 import { qualifiedTable, quoteIdent } from "./sql.ts";
 

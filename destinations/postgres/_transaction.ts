@@ -13,12 +13,11 @@ import { from as copyFrom } from "pg-copy-streams";
 import { ConfigError, UserError } from "../../core/errors.ts";
 import type { Logger } from "../../core/log.ts";
 import type { LoadJob, LoadRequest } from "../../core/pipeline/destination.ts";
-import { rootTableOf } from "../../core/schema/mod.ts";
+import { rootTableOf, tableChain } from "../../core/schema/mod.ts";
 import type { Schema, Table } from "../../core/schema/types.ts";
 import { LOADS_TABLE } from "../../core/schema/types.ts";
 // TODO(lead): the chain helpers are the DuckDB destination's; a neutral home would suit them.
-import { tableChain } from "../duckdb/_merge.ts";
-import { SYSTEM_TABLES } from "../duckdb/_ddl.ts";
+import { SYSTEM_TABLES } from "../../core/pipeline/mod.ts";
 import { type PgClient, sqlState } from "./_connect.ts";
 import { postgresError } from "./errors.ts";
 import { CopyTextEncoder } from "./_copy_text.ts";

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { defaultDeps } from "../../deps.ts";
 import { runCli } from "../cli.ts";
 import type { CliContext } from "../context.ts";
-import { createDashboardApp } from "./_api.ts";
+import { createDashboardApp } from "./api.ts";
 import { dashboardCommand } from "./serve.ts";
 
 const NAME = "shop_pipeline";

@@ -14,4 +14,4 @@ export {
   type DashboardAppOptions,
   describeSchema,
   type TableView,
-} from "./_api.ts";
+} from "./api.ts";

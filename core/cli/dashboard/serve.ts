@@ -3,7 +3,7 @@
  * its URL, opens it in the browser and runs until interrupted.
  *
  * The dashboard answers its own page only: the Host, Origin, token and content-type checks of
- * `_local_server_guard.ts` run on every request. The token is new at every start and travels
+ * `local_server_guard.ts` run on every request. The token is new at every start and travels
  * in the URL's fragment (`#token=...`), which the browser never sends to any server; the page
  * keeps it in its session storage and sends it as `Authorization: Bearer`.
  *
@@ -12,9 +12,9 @@
 
 import { UserError } from "../../errors.ts";
 import type { CliContext } from "../context.ts";
-import { openPipelineFolder } from "../_pipelines.ts";
-import { createLocalServerGuard, guardRequests, newToken } from "../_local_server_guard.ts";
-import { createDashboardApp } from "./_api.ts";
+import { openPipelineFolder } from "../pipelines.ts";
+import { createLocalServerGuard, guardRequests, newToken } from "../local_server_guard.ts";
+import { createDashboardApp } from "./api.ts";
 
 /** Options of the dashboard commands. */
 export interface DashboardOptions {

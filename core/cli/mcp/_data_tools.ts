@@ -13,7 +13,7 @@ import { UserError } from "../../errors.ts";
 import type { Schema, Table } from "../../schema/types.ts";
 import type { CliContext } from "../context.ts";
 import { cellText, formatJson, formatYaml } from "../_format.ts";
-import { openPipelineFolder, readPipelineSchema } from "../_pipelines.ts";
+import { openPipelineFolder, readPipelineSchema } from "../pipelines.ts";
 import { datasetOf, findTable, quoteIdent, withDestination } from "./_pipeline_tools.ts";
 import { type FilterCondition, missingColumns, whereSql } from "./_row_filter.ts";
 import { schemaDbml, schemaMermaid } from "./_schema_export.ts";

@@ -5,13 +5,13 @@
  * @module
  */
 
-import { limitedSql, withDatasetHint } from "../_read_query.ts";
+import { limitedSql, withDatasetHint } from "../read_query.ts";
 import { UserError } from "../../errors.ts";
 import { destinationTypeName } from "../../pipeline/mod.ts";
 import { childTables, columnHints } from "../../schema/mod.ts";
 import type { Column, Schema, Table } from "../../schema/types.ts";
 import type { CliContext } from "../context.ts";
-import { destinationTarget, openDestination } from "../_pipeline_destination.ts";
+import { destinationTarget, openDestination } from "../pipeline_destination.ts";
 import {
   listPipelineNames,
   openPipelineFolder,
@@ -20,7 +20,7 @@ import {
   readPipelineSchema,
   readTrace,
   requireState,
-} from "../_pipelines.ts";
+} from "../pipelines.ts";
 
 /** Rows `run_query` returns unless told otherwise. */
 export const DEFAULT_ROW_LIMIT = 100;

@@ -3,7 +3,7 @@
  * `--http` over MCP's Streamable HTTP transport on 127.0.0.1 until interrupted.
  *
  * The HTTP server answers only requests that pass the dashboard's guard
- * (`_local_server_guard.ts`): its own `Host`, no foreign `Origin`, a JSON body, and the token
+ * (`local_server_guard.ts`): its own `Host`, no foreign `Origin`, a JSON body, and the token
  * made at each start as `Authorization: Bearer <token>` (refusals are 403s). It is stateless:
  * each request gets a fresh server and transport, so clients share nothing.
  *
@@ -17,7 +17,7 @@ import {
 } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { UserError } from "../../errors.ts";
 import type { CliContext } from "../context.ts";
-import { createLocalServerGuard, guardRequests, newToken } from "../_local_server_guard.ts";
+import { createLocalServerGuard, guardRequests, newToken } from "../local_server_guard.ts";
 import { createMcpServer } from "./server.ts";
 
 /** Options of `dltx mcp`. */

@@ -71,7 +71,7 @@ export function tokensEqual(given: string, expected: string): boolean {
  * @throws {RangeError} for a port outside 1..65535 or an empty token
  * @example Usage
  * ```ts
- * import { createLocalServerGuard } from "./_local_server_guard.ts";
+ * import { createLocalServerGuard } from "./local_server_guard.ts";
  * const guard = createLocalServerGuard({ port: 8080, token: "t" });
  * const req = new Request("http://127.0.0.1:8080/api/x", {
  *   headers: { host: "127.0.0.1:8080", authorization: "Bearer t" },

@@ -1,6 +1,6 @@
 import { equal } from "node:assert/strict";
 import { UserError } from "../errors.ts";
-import { limitedSql, withDatasetHint } from "./_read_query.ts";
+import { limitedSql, withDatasetHint } from "./read_query.ts";
 
 Deno.test("limitedSql() wraps plain queries, keeps a trailing comment out of the way", () => {
   equal(

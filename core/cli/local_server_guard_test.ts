@@ -5,7 +5,7 @@ import {
   newToken,
   secureHeaders,
   tokensEqual,
-} from "./_local_server_guard.ts";
+} from "./local_server_guard.ts";
 
 const PORT = 8123;
 const TOKEN = "a".repeat(64);

@@ -12,9 +12,9 @@ import { listPackages, LOAD_PACKAGE_STATE_FILE, LoadPackage } from "../../packag
 import { type Destination, destinationTypeName } from "../../pipeline/mod.ts";
 import { columnHints } from "../../schema/mod.ts";
 import type { Schema, Table } from "../../schema/types.ts";
-import { limitedSql } from "../_read_query.ts";
+import { limitedSql } from "../read_query.ts";
 import type { CliContext } from "../context.ts";
-import { destinationTarget, openDestination } from "../_pipeline_destination.ts";
+import { destinationTarget, openDestination } from "../pipeline_destination.ts";
 import {
   asObject,
   listPipelineNames,
@@ -22,7 +22,7 @@ import {
   type PipelineFolder,
   pipelinesDirOf,
   readTrace,
-} from "../_pipelines.ts";
+} from "../pipelines.ts";
 import { DASHBOARD_CSP, DASHBOARD_PAGE } from "./_page.ts";
 
 /** The dashboard as a request handler. */

@@ -9,7 +9,7 @@
 import { join } from "node:path";
 import { fileOutput, runCli } from "../core/cli/mod.ts";
 import { defaultDeps } from "../core/deps.ts";
-import { openDuckDb } from "../destinations/duckdb/mod.ts";
+import { openDuckDb } from "../destinations/duckdb/open_duckdb.ts";
 import { startDemoApi } from "./demo_api.ts";
 
 const api = await startDemoApi();

@@ -6,7 +6,7 @@
  */
 
 import { join, resolve } from "node:path";
-import { openDuckDb } from "../destinations/duckdb/mod.ts";
+import { openDuckDb } from "../destinations/duckdb/open_duckdb.ts";
 
 /** The repository root. */
 export const REPO = new URL("..", import.meta.url).pathname;

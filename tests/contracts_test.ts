@@ -4,7 +4,7 @@
  * column, a new child list and a type change. The run that creates a table always evolves.
  */
 import { deepEqual, equal, match } from "node:assert/strict";
-import { openDuckDb } from "../destinations/duckdb/mod.ts";
+import { openDuckDb } from "../destinations/duckdb/open_duckdb.ts";
 import { json, serve, type TempProject, tempProject } from "./_helpers.ts";
 
 type Row = Record<string, unknown>;

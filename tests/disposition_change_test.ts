@@ -8,7 +8,7 @@
  */
 import { deepEqual, equal } from "node:assert/strict";
 import { join } from "node:path";
-import { openDuckDb } from "../destinations/duckdb/mod.ts";
+import { openDuckDb } from "../destinations/duckdb/open_duckdb.ts";
 import { json, serve, type TempProject, tempProject } from "./_helpers.ts";
 
 type Disposition = "append" | "replace" | "merge";

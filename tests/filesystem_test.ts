@@ -5,7 +5,7 @@
  */
 import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
 import { join } from "node:path";
-import { openDuckDb } from "../destinations/duckdb/mod.ts";
+import { openDuckDb } from "../destinations/duckdb/open_duckdb.ts";
 import { json, serve, tempProject } from "./_helpers.ts";
 
 const DS = "shop_pipeline_dataset";

@@ -6,7 +6,8 @@ import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { join } from "node:path";
 import { inflateSync } from "node:zlib";
 import { Buffer } from "node:buffer";
-import { DESTINATION_TYPES, openDuckDb } from "../destinations/mod.ts";
+import { DESTINATION_TYPES } from "../destinations/mod.ts";
+import { openDuckDb } from "../destinations/duckdb/open_duckdb.ts";
 import {
   type CliResult,
   fileHash,

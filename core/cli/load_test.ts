@@ -2,7 +2,7 @@ import { deepEqual, equal, match, rejects } from "node:assert/strict";
 import { join } from "node:path";
 import { inflateSync } from "node:zlib";
 import { Buffer } from "node:buffer";
-import { openDuckDb } from "../../destinations/mod.ts";
+import { openDuckDb } from "../../destinations/duckdb/open_duckdb.ts";
 import { defaultDeps } from "../deps.ts";
 import type { CliContext } from "./context.ts";
 import { loadCommand, type LoadCommandOptions } from "./load.ts";

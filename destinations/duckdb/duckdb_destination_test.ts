@@ -4,7 +4,7 @@ import { memoryLogger } from "../../core/log.ts";
 import { DuckDbDestination } from "./duckdb_destination.ts";
 import { openDuckDb } from "./open_duckdb.ts";
 import { toStoredSchema } from "../../core/schema/mod.ts";
-import { decompressState } from "./state_codec.ts";
+import { decompressState } from "../../core/pipeline/mod.ts";
 import { col, deps, NOW, schemaOf, SYS, tableOf, withEnv } from "./_testing.ts";
 
 Deno.test("DuckDbDestination reports duckdb:<abs path> and opens nothing before load()", async () => {

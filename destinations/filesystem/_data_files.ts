@@ -14,7 +14,7 @@ import { firstLine } from "./_duckdb.ts";
 import { jobFileId, listTableFiles, writeAtomically } from "./_files.ts";
 import type { Layout } from "./_layout.ts";
 import { compressible, copyJobSql, type FileFormat } from "./_sql.ts";
-import { maximumObjectSizeFor } from "../duckdb/mod.ts";
+import { maximumObjectSizeFor } from "../duckdb/read_limits.ts";
 
 /** How data files are written. */
 export interface DataFileOptions {

@@ -7,7 +7,7 @@
 
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { UserError } from "../../core/errors.ts";
-import { firstLine, plainRows } from "../duckdb/mod.ts";
+import { firstLine, plainRows } from "../duckdb/results.ts";
 
 /** An in-memory database and one connection to it. */
 export interface MemoryDuckDb {

@@ -6,13 +6,8 @@
  */
 
 import type { Column } from "../../core/schema/types.ts";
-import {
-  DUCKDB_TYPES,
-  duckdbType,
-  maximumObjectSizeArg,
-  quoteIdent,
-  quoteLiteral,
-} from "../duckdb/mod.ts";
+import { maximumObjectSizeArg } from "../duckdb/read_limits.ts";
+import { DUCKDB_TYPES, duckdbType, quoteIdent, quoteLiteral } from "../duckdb/sql.ts";
 
 export { DUCKDB_TYPES, duckdbType, quoteIdent, quoteLiteral };
 

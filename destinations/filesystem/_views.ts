@@ -19,9 +19,8 @@ import {
   maximumObjectSizeArg,
   maximumObjectSizeFor,
   readLimitFor,
-  runReadOnly,
-  sealConnection,
-} from "../duckdb/mod.ts";
+} from "../duckdb/read_limits.ts";
+import { runReadOnly, sealConnection } from "../duckdb/read_only.ts";
 import { duckdbType, jsonColumnsArg, literalList, quoteIdent } from "./_sql.ts";
 import { newestSchemas, SYSTEM_TABLE_COLUMNS } from "./_system_files.ts";
 

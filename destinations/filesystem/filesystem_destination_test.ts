@@ -1,7 +1,7 @@
 import { deepStrictEqual, equal, ok, rejects, throws } from "node:assert/strict";
 import { join } from "node:path";
 import { ConfigError, InternalError, UserError } from "../../core/errors.ts";
-import { decompressState } from "../duckdb/mod.ts";
+import { decompressState } from "../../core/pipeline/mod.ts";
 import { memoryLogger } from "../../core/log.ts";
 import { toStoredSchema } from "../../core/schema/mod.ts";
 import { FilesystemDestination } from "./filesystem_destination.ts";

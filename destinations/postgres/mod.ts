@@ -4,11 +4,12 @@
  * system tables, type mapping and credentials; restores a pipeline's state and schemas,
  * drops tables, and runs read-only queries.
  *
+ * This is the destination's API (and its credentials, parsed and checked as dlt's
+ * `ConnectionStringCredentials`); its SQL helpers stay in the folder.
+ *
  * @module
  */
 
 export * from "./postgres_destination.ts";
 export * from "./credentials.ts";
-export * from "./read_only.ts";
-export * from "./sql.ts";
 export type { ReplaceStrategy } from "./_transaction.ts";

@@ -6,8 +6,9 @@
  * fields are resolved from dlt's providers (env vars such as `SOURCES__SHOP__API_KEY`, then
  * `.dlt/secrets.toml` and `.dlt/config.toml` in the working directory, then in `~/.dlt/`), its
  * incremental cursors start from the pipeline's committed state, and its secrets are masked in
- * the trace and in the errors `run()` throws. A library pipeline reads `Deno.env` and
- * `Deno.cwd()` unless given `env` and `projectDir`.
+ * the trace and in the errors `run()` throws. `pipeline()`, `loadConfig()` and
+ * `restApiSource()` read `Deno.env` and `Deno.cwd()` unless given `env` and `projectDir` (or
+ * `config`); nothing else in the library reads the process's environment.
  *
  * @example Usage
  * ```ts ignore
@@ -46,11 +47,13 @@ export {
   loadConnectorFile,
   requestSettings,
   resolveConnectorConfig,
-  restApiSource,
   singerSource,
   streamInput,
   validateConnector,
 } from "./core/source/mod.ts";
+// The entry points that default to the process's env and working directory (core never reads
+// them itself).
+export { loadConfig, pipeline, restApiSource } from "./library.ts";
 export type {
   JsonlInput,
   JsonlSourceOptions,
@@ -65,7 +68,7 @@ export type * from "./core/source/types.ts";
 export type * from "./core/http/types.ts";
 export type * from "./core/schema/types.ts";
 export type { LogSink } from "./core/sandbox/mod.ts";
-export { Dataset, formatLoadInfo, Pipeline, pipeline, Relation } from "./core/pipeline/mod.ts";
+export { Dataset, formatLoadInfo, Pipeline, Relation } from "./core/pipeline/mod.ts";
 export type {
   DatasetOptions,
   Destination,
@@ -84,7 +87,7 @@ export type {
   StoredPipeline,
 } from "./core/pipeline/mod.ts";
 export { WorkingDir } from "./core/pipeline/mod.ts";
-export { ConfigResolver, loadConfig, SecretMasker } from "./core/config/mod.ts";
+export { ConfigResolver, SecretMasker } from "./core/config/mod.ts";
 export type {
   ConfigProvider,
   ConfigSourceOptions,

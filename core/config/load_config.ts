@@ -14,13 +14,14 @@ import { loadTomlProvider } from "./toml_provider.ts";
 /** Where config is read from. */
 export interface ConfigSourceOptions {
   /**
-   * The environment.
-   * @default {Deno.env.toObject()}
+   * The environment. Library code never reads the process's itself: the CLI passes its own,
+   * and the package's `loadConfig()` (in `mod.ts`) passes `Deno.env.toObject()`.
+   * @default {{}}
    */
   env?: Readonly<Record<string, string | undefined>>;
   /**
-   * Folder whose `.dlt/` holds the project's TOML files.
-   * @default {Deno.cwd()}
+   * Folder whose `.dlt/` holds the project's TOML files; without one only the home folder's
+   * are read. The package's `loadConfig()` (in `mod.ts`) passes `Deno.cwd()`.
    */
   projectDir?: string;
   /**
@@ -58,12 +59,12 @@ export interface ConfigSourceOptions {
  * @throws {ConfigError} A TOML file has a syntax error (names file and line) or is unreadable.
  */
 export async function loadConfig(options: ConfigSourceOptions = {}): Promise<ConfigResolver> {
-  const env = options.env ?? Deno.env.toObject();
-  const projectDir = options.projectDir ?? Deno.cwd();
+  const env = options.env ?? {};
   const homeDir = options.homeDir === undefined
     ? env.HOME ?? env.USERPROFILE
     : options.homeDir ?? undefined;
-  const dirs = [join(projectDir, ".dlt")];
+  const dirs: string[] = [];
+  if (options.projectDir !== undefined) dirs.push(join(options.projectDir, ".dlt"));
   if (homeDir) dirs.push(join(homeDir, ".dlt"));
   const logger = options.logger ?? silentLogger;
 

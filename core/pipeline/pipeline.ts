@@ -47,13 +47,14 @@ export interface PipelineOptions {
   pipelinesDir?: string;
   /**
    * The environment: config env vars (`SOURCES__<SOURCE>__<FIELD>`), `DLTX_PIPELINES_DIR` and
-   * the home folder whose `.dlt/` holds the user's TOML files.
-   * @default Deno.env.toObject()
+   * the home folder whose `.dlt/` holds the user's TOML files. A `Pipeline` never reads the
+   * process's itself; the package's `pipeline()` (in `mod.ts`) passes `Deno.env.toObject()`.
+   * @default {{}}
    */
   env?: Readonly<Record<string, string | undefined>>;
   /**
-   * The project folder whose `.dlt/secrets.toml` and `.dlt/config.toml` are read.
-   * @default Deno.cwd()
+   * The project folder whose `.dlt/secrets.toml` and `.dlt/config.toml` are read; without one
+   * only the home folder's are. The package's `pipeline()` (in `mod.ts`) passes `Deno.cwd()`.
    */
   projectDir?: string;
   /**
@@ -134,7 +135,7 @@ export class Pipeline {
   readonly #keepCompletedJobs?: boolean;
   readonly #onEvent: EventSink;
   readonly #waitForLock: boolean;
-  #env?: Readonly<Record<string, string | undefined>>;
+  readonly #env: Readonly<Record<string, string | undefined>>;
   readonly #projectDir?: string;
   #config?: Promise<ConfigResolver>;
   #prepared?: Promise<PipelineState>;
@@ -155,10 +156,10 @@ export class Pipeline {
     this.#keepCompletedJobs = options.keepCompletedJobs;
     this.#onEvent = options.onEvent ?? noEvents;
     this.#waitForLock = options.waitForLock ?? false;
-    this.#env = options.env;
+    this.#env = options.env ?? {};
     this.#projectDir = options.projectDir;
     if (options.config) this.#config = Promise.resolve(options.config);
-    const dir = options.pipelinesDir ?? defaultPipelinesDir(this.#environment());
+    const dir = options.pipelinesDir ?? defaultPipelinesDir(this.#env);
     this.workingDir = new WorkingDir(dir, this.pipelineName);
   }
 
@@ -380,21 +381,9 @@ export class Pipeline {
     }
   }
 
-  /**
-   * The environment given, else the process's (read only when needed, as dlt reads it): a
-   * library user's pipeline sees its env vars; the CLI passes its own.
-   */
-  #environment(): Readonly<Record<string, string | undefined>> {
-    this.#env ??= Deno.env.toObject();
-    return this.#env;
-  }
-
   /** The config providers: given, else env vars and the `.dlt/` TOML files (read once). */
   #configResolver(): Promise<ConfigResolver> {
-    this.#config ??= loadConfig({
-      env: this.#environment(),
-      projectDir: this.#projectDir ?? Deno.cwd(),
-    });
+    this.#config ??= loadConfig({ env: this.#env, projectDir: this.#projectDir });
     return this.#config;
   }
 

@@ -81,7 +81,7 @@ export function unboundSource(
     },
     async *extract(extractOptions) {
       bound = bind({
-        config: await loadConfig(),
+        config: await (options.configProviders?.() ?? loadConfig()),
         masker: new SecretMasker(),
         logger: options.logger ?? silentLogger,
         deps: options.deps ?? defaultDeps,

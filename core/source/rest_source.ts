@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { Masker } from "../config/mod.ts";
+import type { ConfigResolver, Masker } from "../config/mod.ts";
 import type { Deps } from "../deps.ts";
 import { ConfigError, DataError } from "../errors.ts";
 import { type EventSink, noEvents } from "../events.ts";
@@ -50,10 +50,16 @@ export interface RestApiSourceOptions {
   /**
    * Values of the connector's config fields; `{field}` placeholders use them. Without them the
    * source is completed by the pipeline that runs it (`Pipeline.run()` resolves the fields
-   * from its config providers), or by the first `extract()`, which reads env vars and the
-   * `.dlt/` TOML files of the working directory.
+   * from its config providers), or by the first `extract()`, from `configProviders`.
    */
   config?: Record<string, unknown>;
+  /**
+   * The config providers the first `extract()` of a source no pipeline completed resolves its
+   * fields from. Library code reads no process state: the package's `restApiSource()` (in
+   * `mod.ts`) reads env vars and the `.dlt/` TOML files of the working directory.
+   * @default none: only the fields' defaults
+   */
+  configProviders?: () => Promise<ConfigResolver>;
   /** Network, clock and sleep. @default defaultDeps */
   deps?: Deps;
   /** Where the source reports what it does. @default silentLogger */

@@ -84,8 +84,17 @@ export function duckDbHint(err: unknown): string | undefined {
  * @returns The error to throw.
  */
 export function duckDbJobError(err: unknown, what: string): LoaderError {
+  return destinationError(err, what, { text: firstLine(err), hint: duckDbJobHint(err) });
+}
+
+/**
+ * What the user can do about a job file that failed to load, when it is theirs to fix: as
+ * {@linkcode duckDbHint}, and a value that does not fit its column.
+ *
+ * @param err Any error.
+ * @returns The hint, or `undefined` for a failure that is a bug in dltx.
+ */
+export function duckDbJobHint(err: unknown): string | undefined {
   const type = duckDbErrorType(err);
-  const hint = duckDbHint(err) ??
-    (type !== undefined && DATA_TYPES.has(type) ? DATA_HINT : undefined);
-  return destinationError(err, what, { text: firstLine(err), hint });
+  return duckDbHint(err) ?? (type !== undefined && DATA_TYPES.has(type) ? DATA_HINT : undefined);
 }

@@ -7,10 +7,9 @@
 
 import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { UserError } from "../../core/errors.ts";
 import type { Logger } from "../../core/log.ts";
 import type { LoadJob, LoadRequest } from "../../core/pipeline/mod.ts";
-import { firstLine } from "./_duckdb.ts";
+import { filesystemJobError } from "./errors.ts";
 import { jobFileId, listTableFiles, writeAtomically } from "./_files.ts";
 import type { Layout } from "./_layout.ts";
 import { compressible, copyJobSql, type FileFormat } from "./_sql.ts";
@@ -30,7 +29,8 @@ export interface DataFileOptions {
  * job file.
  *
  * @returns the absolute paths written
- * @throws {UserError} naming the table and job file that could not be written
+ * @throws {UserError} naming the table and job file that could not be written (see
+ *   `filesystemJobError`; a bug is an `InternalError`)
  */
 export async function writeDataFiles(
   con: DuckDBConnection,
@@ -80,10 +80,7 @@ async function writeDataFile(
       );
     });
   } catch (err) {
-    throw new UserError(
-      `Cannot write table "${job.table}" from ${job.path} to ${path}: ${firstLine(err)}`,
-      { cause: err },
-    );
+    throw filesystemJobError(err, `Cannot write table "${job.table}" from ${job.path} to ${path}`);
   }
   return path;
 }

@@ -7,7 +7,7 @@
  */
 
 import { destinationError, isDiskFull, type LoaderError } from "../../core/errors.ts";
-import { duckDbHint } from "../duckdb/errors.ts";
+import { duckDbHint, duckDbJobHint } from "../duckdb/errors.ts";
 import { firstLine } from "../duckdb/results.ts";
 
 const FOLDER = "check that the bucket's folder exists, is writable and has free space";
@@ -47,4 +47,19 @@ export function filesystemHint(err: unknown): string | undefined {
  */
 export function filesystemError(err: unknown, what: string): LoaderError {
   return destinationError(err, what, { text: firstLine(err), hint: filesystemHint(err) });
+}
+
+/**
+ * The error to throw when a job file cannot be written as a data file: as
+ * {@linkcode filesystemError}, and a value that does not fit its column is the user's too.
+ *
+ * @param err What the file system or DuckDB threw.
+ * @param what What failed, e.g. `Cannot write table "t" from <job file> to <data file>`.
+ * @returns The error to throw.
+ */
+export function filesystemJobError(err: unknown, what: string): LoaderError {
+  return destinationError(err, what, {
+    text: firstLine(err),
+    hint: filesystemHint(err) ?? duckDbJobHint(err),
+  });
 }

@@ -1,7 +1,7 @@
 import { equal, ok } from "node:assert/strict";
 import { join } from "node:path";
 import { DataError, InternalError, UserError } from "../../core/errors.ts";
-import { filesystemError } from "./errors.ts";
+import { filesystemError, filesystemJobError } from "./errors.ts";
 
 const WHAT = "Cannot drop tables users from dataset ds";
 
@@ -58,4 +58,17 @@ Deno.test("filesystemError() makes dltx's own failures InternalErrors that keep 
   }
   const data = new DataError("state file is not valid JSON");
   equal(filesystemError(data, WHAT), data);
+});
+
+Deno.test("filesystemJobError() makes a value that does not fit its column the user's to fix", () => {
+  const what = 'Cannot write table "t" from /p/t.1.jsonl to /b/ds/t/1.parquet';
+  const conversion = new Error("Conversion Error: Could not convert string 'x' to INT64");
+  const err = filesystemJobError(conversion, what);
+  ok(err instanceof UserError, String(err));
+  ok(/; a value of the job file does not fit its column/.test(err.message), err.message);
+  ok(filesystemJobError(new Error("Binder Error: no column x"), what) instanceof InternalError);
+  const full = Object.assign(new Error("No space left on device (os error 28)"), {
+    code: "ENOSPC",
+  });
+  ok(/disk is full/.test(filesystemJobError(full, what).message));
 });

@@ -26,29 +26,6 @@ export interface JsonSchema {
   [key: string]: unknown;
 }
 
-/** Singer's SCHEMA message: the shape and keys of a stream's records. */
-export interface SingerSchemaMessage {
-  type: "SCHEMA";
-  stream: string;
-  schema: JsonSchema;
-  key_properties: string[];
-  bookmark_properties?: string[];
-}
-
-/** Singer's RECORD message: one record of a stream. */
-export interface SingerRecordMessage {
-  type: "RECORD";
-  stream: string;
-  record: Record<string, unknown>;
-  time_extracted?: string;
-}
-
-/** Singer's STATE message: where the tap got to, to be handed back on its next run. */
-export interface SingerStateMessage {
-  type: "STATE";
-  value: unknown;
-}
-
 /** Key of the last Singer STATE message in the source state (`sources.<source>.singer_state`). */
 export const SINGER_STATE_KEY = "singer_state";
 

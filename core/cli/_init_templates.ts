@@ -50,7 +50,7 @@ export function renderPipeline(spec: InitSpec): string {
   const name = pipelineNameOf(connector);
   const names = ["type Connector", destination, "formatLoadInfo", "pipeline", "restApiSource"];
   names.push("UserError");
-  if (destination === "filesystem") names.push("loadConfig");
+  if (destination !== "duckdb") names.push("loadConfig");
   if (connectorImport.kind === "file") names.push("loadConnectorFile");
   const lines = [
     "/**",
@@ -285,16 +285,19 @@ function destinationLines(destination: InitDestination): string[] {
     return [
       "  // DESTINATION__POSTGRES__CREDENTIALS, or [destination.postgres.credentials] in",
       "  // .dlt/secrets.toml: a connection string or database, username, password, host, port.",
+      "  const config = await loadConfig();",
       "  const { credentials } = config.resolveFields(",
       '    ["destination", "postgres"],',
       '    [{ name: "credentials", secret: true }],',
       "    { pipelineName: PIPELINE_NAME },",
       "  ).values;",
-      "  const p = pipeline({",
+      "  // `await using`: the connection is closed when main() returns.",
+      "  await using p = pipeline({",
       "    pipelineName: PIPELINE_NAME,",
       "    // The dataset (a PostgreSQL schema) is `${PIPELINE_NAME}_dataset` unless you pass",
       "    // datasetName.",
       "    destination: postgres(credentials as string | Record<string, unknown>),",
+      "    config,",
       "  });",
     ];
   }

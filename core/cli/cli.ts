@@ -11,29 +11,19 @@ import denoJson from "../../deno.json" with { type: "json" };
 import { SecretMasker } from "../config/mod.ts";
 import { isDiskFull, UserError } from "../errors.ts";
 import type { CliContext } from "./context.ts";
-import { runCommand, type RunCommandOptions } from "./run.ts";
-import { loadCommand, type LoadCommandOptions } from "./load.ts";
-import {
-  PIPELINE_OPERATIONS,
-  pipelineCommand,
-  type PipelineCommandOptions,
-} from "./pipeline_command.ts";
-import { queryCommand, type QueryCommandOptions } from "./query.ts";
-import { addConnectorCommand, type AddConnectorOptions } from "./add.ts";
-import { initCommand, type InitCommandOptions } from "./init.ts";
-import { initOpenApiCommand, type InitOpenApiOptions } from "./init_openapi.ts";
+// Each command's module loads when the command runs (a dynamic import in its action), so
+// `dltx run` does not pay at start-up for the modules of init, ai, pipeline or query.
+import type { RunCommandOptions } from "./run.ts";
+import type { LoadCommandOptions } from "./load.ts";
+import type { PipelineCommandOptions } from "./pipeline_command.ts";
+import type { QueryCommandOptions } from "./query.ts";
+import type { AddConnectorOptions } from "./add.ts";
+import type { InitCommandOptions } from "./init.ts";
+import type { InitOpenApiOptions } from "./init_openapi.ts";
 import type { DashboardOptions } from "./dashboard/mod.ts";
 import type { McpCommandOptions } from "./mcp/mod.ts";
-import {
-  AI_AGENTS,
-  type AiCommandOptions,
-  aiSetupCommand,
-  aiStatusCommand,
-  aiToolkitInfoCommand,
-  aiToolkitInstallCommand,
-  aiToolkitListCommand,
-  aiToolkitUninstallCommand,
-} from "./ai/mod.ts";
+import type { AiCommandOptions } from "./ai/mod.ts";
+import { AI_AGENTS } from "./ai/agents.ts";
 
 /** Exit codes of the CLI. */
 export const EXIT = { ok: 0, userError: 1, usage: 2, internal: 70, interrupted: 130 } as const;
@@ -91,9 +81,13 @@ export async function runCli(context: CliContext): Promise<number> {
     .option("--name <name>", "--openapi: the connector's name (default: the spec's title)")
     .option("--format <format>", "--openapi: the connector as yaml (default) or ts")
     .action(async (connector, destination, options: InitCommandOptions & InitOpenApiOptions) => {
-      exitCode = options.openapi !== undefined
-        ? await initOpenApiCommand(ctx, { connector, destination }, options)
-        : await initCommand(ctx, { connector, destination }, options);
+      if (options.openapi !== undefined) {
+        const { initOpenApiCommand } = await import("./init_openapi.ts");
+        exitCode = await initOpenApiCommand(ctx, { connector, destination }, options);
+      } else {
+        const { initCommand } = await import("./init.ts");
+        exitCode = await initCommand(ctx, { connector, destination }, options);
+      }
     });
 
   const ai = program.command("ai")
@@ -110,17 +104,20 @@ export async function runCli(context: CliContext): Promise<number> {
     .argument("[agent]", agentHelp)
     .option("--agent <agent>", agentHelp)
     .action(async (agent: string | undefined, options: AiCommandOptions) => {
+      const { aiSetupCommand } = await import("./ai/mod.ts");
       exitCode = await aiSetupCommand(ctx, agent, options);
     });
   ai.command("setup")
     .description("the same as dltx ai init")
     .argument("<agent>", agentHelp)
     .action(async (agent: string) => {
+      const { aiSetupCommand } = await import("./ai/mod.ts");
       exitCode = await aiSetupCommand(ctx, agent);
     });
   ai.command("status")
     .description("show what dltx ai set up for each agent, and the toolkits installed")
     .action(async () => {
+      const { aiStatusCommand } = await import("./ai/mod.ts");
       exitCode = await aiStatusCommand(ctx);
     });
   const toolkit = ai.command("toolkit")
@@ -128,12 +125,14 @@ export async function runCli(context: CliContext): Promise<number> {
   toolkit.command("list")
     .description("the toolkits dltx has, and for which agents each is installed")
     .action(async () => {
+      const { aiToolkitListCommand } = await import("./ai/mod.ts");
       exitCode = await aiToolkitListCommand(ctx);
     });
   toolkit.command("info")
     .description("a toolkit's skills and where each editor gets them")
     .argument("<name>", "toolkit name")
     .action(async (name: string) => {
+      const { aiToolkitInfoCommand } = await import("./ai/mod.ts");
       exitCode = await aiToolkitInfoCommand(ctx, name);
     });
   toolkit.command("install")
@@ -145,6 +144,7 @@ export async function runCli(context: CliContext): Promise<number> {
     .option("--agent <agent>", `${agentHelp} (default: every agent dltx ai init was run for)`)
     .option("--force", "replace files of the same name that dltx did not write")
     .action(async (name: string, options: AiCommandOptions) => {
+      const { aiToolkitInstallCommand } = await import("./ai/mod.ts");
       exitCode = await aiToolkitInstallCommand(ctx, name, options);
     });
   toolkit.command("uninstall")
@@ -152,6 +152,7 @@ export async function runCli(context: CliContext): Promise<number> {
     .argument("<name>", "toolkit name")
     .option("--agent <agent>", `${agentHelp} (default: every agent it is installed for)`)
     .action(async (name: string, options: AiCommandOptions) => {
+      const { aiToolkitUninstallCommand } = await import("./ai/mod.ts");
       exitCode = await aiToolkitUninstallCommand(ctx, name, options);
     });
 
@@ -172,6 +173,7 @@ export async function runCli(context: CliContext): Promise<number> {
     .option("--force", "replace a connector of the same name added from another spec")
     .option("--pin", "accept your edits of .dltx/connectors/<spec>/: pin its files as they are")
     .action(async (spec: string, options: AddConnectorOptions) => {
+      const { addConnectorCommand } = await import("./add.ts");
       exitCode = await addConnectorCommand(ctx, spec, options);
     });
 
@@ -204,6 +206,7 @@ export async function runCli(context: CliContext): Promise<number> {
     )
     .action(async (connector: string, options: RunCommandOptions) => {
       // `--verbose` may land on the program's option of the same name.
+      const { runCommand } = await import("./run.ts");
       exitCode = await runCommand(ctx, connector, { ...options, verbose });
     });
 
@@ -224,6 +227,7 @@ export async function runCli(context: CliContext): Promise<number> {
     .option("--log-format <format>", "text (default) | json: one JSON object per event on stderr")
     .option("--wait", "when another process runs this pipeline, wait for it instead of failing")
     .action(async (inputs: string[], options: LoadCommandOptions) => {
+      const { loadCommand } = await import("./load.ts");
       exitCode = await loadCommand(ctx, inputs, { ...options, verbose });
     });
 
@@ -258,6 +262,7 @@ export async function runCli(context: CliContext): Promise<number> {
     .option("--port <port>", "show: the dashboard's port (default: a free one)")
     .option("--no-open", "show: do not open the dashboard in the browser")
     .action(async (name, operation, args: string[], options: PipelineCommandOptions) => {
+      const { PIPELINE_OPERATIONS, pipelineCommand } = await import("./pipeline_command.ts");
       // Commander hands `--verbose` to the program (stack traces); it means -v here too.
       const op: string = operation ?? "info";
       if (
@@ -274,7 +279,6 @@ export async function runCli(context: CliContext): Promise<number> {
     .option("--port <port>", "port to listen on (default: a free one)")
     .option("--no-open", "do not open the dashboard in the browser")
     .action(async (options: DashboardOptions) => {
-      // Loaded on demand, like `mcp`: other commands do not pay for their modules.
       const { dashboardCommand } = await import("./dashboard/mod.ts");
       exitCode = await dashboardCommand(ctx, undefined, options);
     });
@@ -286,6 +290,7 @@ export async function runCli(context: CliContext): Promise<number> {
     .option("--format <format>", "table | json | csv", "table")
     .option("--limit <rows>", "print at most this many rows")
     .action(async (pipelineName: string, sql: string, options: QueryCommandOptions) => {
+      const { queryCommand } = await import("./query.ts");
       exitCode = await queryCommand(ctx, pipelineName, sql, options);
     });
 

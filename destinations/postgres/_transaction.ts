@@ -9,14 +9,13 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 // @ts-types="@types/pg-copy-streams"
-import { from as copyFrom } from "pg-copy-streams";
+import type { from as CopyFrom } from "pg-copy-streams";
 import { ConfigError, UserError } from "../../core/errors.ts";
 import type { Logger } from "../../core/log.ts";
 import type { LoadJob, LoadRequest } from "../../core/pipeline/destination.ts";
 import { rootTableOf, tableChain } from "../../core/schema/mod.ts";
 import type { Schema, Table } from "../../core/schema/types.ts";
 import { LOADS_TABLE } from "../../core/schema/types.ts";
-// TODO(lead): the chain helpers are the DuckDB destination's; a neutral home would suit them.
 import { SYSTEM_TABLES } from "../../core/pipeline/mod.ts";
 import { type PgClient, sqlState } from "./_connect.ts";
 import { postgresError } from "./errors.ts";
@@ -151,6 +150,8 @@ export class LoadTransaction {
       const started = performance.now();
       try {
         const bytes = await Deno.readFile(job.path);
+        // Loaded on first use, as the driver is (see _connect.ts).
+        const { from: copyFrom } = await import("pg-copy-streams") as { from: typeof CopyFrom };
         const stream = this.#client.query(copyFrom(sql));
         await pipeline(Readable.from(encoder.encodeBytes(bytes, job.path)), stream);
         this.#options.logger.debug(

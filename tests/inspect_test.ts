@@ -1,23 +1,21 @@
 /** Inspecting pipelines end to end: `dltx pipeline <name> ...` and `dltx query` after real runs. */
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { join } from "node:path";
-import { json, serve, tempProject } from "./_helpers.ts";
+import { serveApi, tempProject } from "./_helpers.ts";
 
 const DB = "shop_pipeline.duckdb";
 const DS = "shop_pipeline_dataset";
 
 /** A shop API: items (with nested tags, updated_at cursor) and tags. */
 function shopApi(items: () => unknown[]) {
-  return (req: Request): Response => {
-    const url = new URL(req.url);
-    if (url.pathname === "/items") {
+  return serveApi({
+    "/items": (url) => {
       // The incremental start value arrives as `since`; serve what is newer.
       const since = url.searchParams.get("since") ?? "";
-      return json(items().filter((i) => String((i as { updated_at: string }).updated_at) > since));
-    }
-    if (url.pathname === "/tags") return json([{ tag: "x" }, { tag: "y" }]);
-    return json({ message: "not found" }, { status: 404 });
-  };
+      return items().filter((i) => String((i as { updated_at: string }).updated_at) > since);
+    },
+    "/tags": () => [{ tag: "x" }, { tag: "y" }],
+  });
 }
 
 function shopConnector(base: string) {
@@ -50,7 +48,7 @@ const ITEMS = [
 ];
 
 Deno.test("pipeline info, trace, load-package and schema describe the last run", async () => {
-  await using server = serve(shopApi(() => ITEMS));
+  await using server = shopApi(() => ITEMS);
   await using p = await tempProject();
   const connector = await p.writeConnector(shopConnector(server.url));
   const res = await p.dltx(["run", connector]);
@@ -97,7 +95,7 @@ Deno.test("pipeline info, trace, load-package and schema describe the last run",
 });
 
 Deno.test("query prints tables, JSON and CSV, and refuses writes and bad SQL", async () => {
-  await using server = serve(shopApi(() => ITEMS));
+  await using server = shopApi(() => ITEMS);
   await using p = await tempProject();
   const connector = await p.writeConnector(shopConnector(server.url));
   equal((await p.dltx(["run", connector])).code, 0);
@@ -136,7 +134,7 @@ Deno.test("query prints tables, JSON and CSV, and refuses writes and bad SQL", a
 });
 
 Deno.test("drop removes a resource's tables and state; its next run loads it from scratch", async () => {
-  await using server = serve(shopApi(() => ITEMS));
+  await using server = shopApi(() => ITEMS);
   await using p = await tempProject();
   const connector = await p.writeConnector(shopConnector(server.url));
   equal((await p.dltx(["run", connector])).code, 0);
@@ -192,7 +190,7 @@ Deno.test("drop removes a resource's tables and state; its next run loads it fro
 });
 
 Deno.test("sync restores state and schema into an empty pipelines dir", async () => {
-  await using server = serve(shopApi(() => ITEMS));
+  await using server = shopApi(() => ITEMS);
   await using p = await tempProject();
   const connector = await p.writeConnector(shopConnector(server.url));
   equal((await p.dltx(["run", connector])).code, 0);

@@ -95,6 +95,10 @@ export function mergeJsonServer(
   if (existing === undefined || existing.trim() === "") {
     return `${JSON.stringify({ [key]: { dltx: server } }, null, 2)}\n`;
   }
+  // A missing or null `key` is set whole (jsonc-parser cannot add a key below null).
+  if (doc[key] === undefined || doc[key] === null) {
+    return editJson(existing, [key], { dltx: server });
+  }
   return editJson(existing, [key, "dltx"], server);
 }
 
@@ -117,7 +121,10 @@ export function mergeJsonList(
 ): string | undefined {
   const doc = parseJsonObject(existing, file);
   let node: Record<string, unknown> = doc;
-  for (const key of path.slice(0, -1)) {
+  // How many keys of the path the file has, from the top (null counts as missing).
+  let present = 0;
+  for (const [i, key] of path.slice(0, -1).entries()) {
+    if (present === i && node[key] !== undefined && node[key] !== null) present++;
     const next = node[key] ?? {};
     if (!isObject(next)) throw new ConfigError(`${file}: "${key}" is not an object`);
     node = node[key] = next;
@@ -131,8 +138,11 @@ export function mergeJsonList(
     node[last] = [...list, ...missing];
     return `${JSON.stringify(doc, null, 2)}\n`;
   }
-  // A list that is not there yet is created whole; an existing one gets the entries appended.
-  if (!Array.isArray(node[last])) return editJson(existing, path, missing);
+  // What is not there yet is created whole; an existing list gets the entries appended.
+  if (!Array.isArray(node[last])) {
+    const value = path.slice(present + 1).reduceRight<unknown>((v, k) => ({ [k]: v }), missing);
+    return editJson(existing, path.slice(0, present + 1), value);
+  }
   let text = existing;
   for (const entry of missing) text = editJson(text, [...path, -1], entry, true);
   return text;

@@ -142,6 +142,21 @@ Deno.test("mergeJsonList() appends to a commented list and creates a missing one
   deepEqual(parseJsonc(created), { x: 1, p: { d: ["A"] } });
 });
 
+Deno.test("mergeJsonServer() and mergeJsonList() fill in keys that are null or missing", () => {
+  deepEqual(parseJsonc(mergeJsonServer('{"servers": null}', "servers", { c: 1 }, "f")!), {
+    servers: { dltx: { c: 1 } },
+  });
+  deepEqual(parseJsonc(mergeJsonList('{"p": null} // c', ["p", "q", "d"], ["A"], "s")!), {
+    p: { q: { d: ["A"] } },
+  });
+  deepEqual(parseJsonc(mergeJsonList('{"p": {"d": null}}', ["p", "d"], ["A"], "s")!), {
+    p: { d: ["A"] },
+  });
+  deepEqual(parseJsonc(mergeJsonList('{"a": {"x": 1}}', ["a", "a", "d"], ["A"], "s")!), {
+    a: { x: 1, a: { d: ["A"] } },
+  });
+});
+
 Deno.test("mergeJsonList() adds missing entries to a nested list", () => {
   const existing = JSON.stringify({ permissions: { deny: ["Bash(rm:*)"], allow: ["Read"] } });
   const text = mergeJsonList(existing, ["permissions", "deny"], ["A", "Bash(rm:*)"], "s.json")!;

@@ -159,7 +159,11 @@ Deno.test("dltx run: progress is off when stderr is a pipe: no ANSI codes, no pr
   // The 5 s log interval starts inside the process: a process that lived less cannot have
   // reached it (on a loaded machine the run may outlive it, and then a line is right).
   if (ms < 5000) ok(!LOG_LINE.test(res.stderr), "a run shorter than 5 s prints no progress line");
-  match(res.stderr, /^items: waiting 0s \(rate limit\) before attempt 2$/m);
+  // The 429 halves the requests allowed in flight; it asks for no wait, so no pause.
+  match(
+    res.stderr,
+    /^http:\/\/127\.0\.0\.1:\d+ is rate limited: allowing 4 request\(s\) in flight to it$/m,
+  );
   match(res.stdout, /^Pipeline progress_pipeline load step completed/);
   ok(!res.stdout.includes("records,"));
 });
@@ -209,7 +213,7 @@ Deno.test("dltx run on a terminal draws the bar without PROGRESS, and TERM=dumb 
   // Deno itself clears its status line on a terminal (`ESC[0G ESC[2K ESC[J`); dltx draws nothing.
   ok(!dumb.stderr.includes("rows/s"), JSON.stringify(dumb.stderr));
   ok(!new RegExp(`${ESC}\\[\\d*A`).test(dumb.stderr), "no cursor movement of a bar");
-  match(dumb.stderr, /^items: waiting 0s \(rate limit\) before attempt 2\r?$/m);
+  match(dumb.stderr, /is rate limited: allowing 4 request\(s\) in flight to it\r?$/m);
 });
 
 Deno.test("dltx run --log-format json writes one JSON object per event and message on stderr", async () => {
@@ -254,7 +258,7 @@ Deno.test({
       PROGRESS: "log",
       SOURCES__PROGRESS__RUN: "c",
     });
-    match(logged.stderr, /^items: waiting 0s \(rate limit\) before attempt 2$/m);
+    match(logged.stderr, /is rate limited: allowing 4 request\(s\) in flight to it$/m);
     const machine = await p.dltx(["run", file, "--pipeline", "d", "--log-format", "json"], {
       SOURCES__PROGRESS__RUN: "d",
     });

@@ -11,9 +11,8 @@ import type { DltxEvent } from "../events.ts";
 import type { Output } from "./context.ts";
 import type { ProgressClock } from "./_progress_clock.ts";
 import { ProgressCounters, type ResourceProgress } from "./_progress_counters.ts";
-import { httpLine } from "./_progress_format.ts";
 import { formatDuration } from "../duration.ts";
-import { ratePerSecond, waitReason } from "./_progress_format.ts";
+import { httpLine, ratePerSecond, waitReason } from "./_progress_format.ts";
 
 /** Erases from the cursor to the end of the screen. */
 const ERASE_DOWN = "\x1b[J";

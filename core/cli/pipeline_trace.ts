@@ -10,7 +10,9 @@
 import { UserError } from "../errors.ts";
 import type { CliContext } from "./context.ts";
 import { formatSeconds } from "../duration.ts";
-import { formatJson, formatTable, type Row } from "./_format.ts";
+import type { Row } from "./_format_cell.ts";
+import { formatJson } from "./_format_json.ts";
+import { formatTable } from "./_format_table.ts";
 import { asObject, foundLine, objectAt, openPipelineFolder, readTrace } from "./pipelines.ts";
 
 /** Options of `dltx pipeline <name> trace`. */

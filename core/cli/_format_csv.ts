@@ -5,7 +5,7 @@
  */
 
 import { stringify } from "csv-stringify/sync";
-import { columnsOf, plainText, type Row } from "./_format_cell.ts";
+import { columnsOf, plainText, type Row } from "./format_cell.ts";
 
 /**
  * CSV with a header line; fields holding a comma, quote or line break are quoted and quotes

@@ -7,7 +7,7 @@
  */
 
 import stringWidth from "string-width";
-import { cellText, columnsOf, type Row } from "./_format_cell.ts";
+import { cellText, columnsOf, type Row } from "./format_cell.ts";
 
 /** Options of {@linkcode formatTable}. */
 export interface TableOptions {

@@ -13,7 +13,7 @@ import type { Schema } from "../schema/types.ts";
 import type { CliContext } from "./context.ts";
 import { formatBytes, loadIdTime } from "./_format_units.ts";
 import { formatTable } from "./_format_table.ts";
-import { formatYaml } from "./_format_json.ts";
+import { formatYaml } from "./format_json.ts";
 import { asObject, foundLine, openPipelineFolder } from "./pipelines.ts";
 
 /** Options of `dltx pipeline <name> load-package`. */

@@ -11,7 +11,7 @@ import { UserError } from "../errors.ts";
 import { columnHints, toStoredSchema } from "../schema/mod.ts";
 import type { Column, Schema, Table } from "../schema/types.ts";
 import type { CliContext } from "./context.ts";
-import { formatJson, formatYaml } from "./_format_json.ts";
+import { formatJson, formatYaml } from "./format_json.ts";
 import { formatTable } from "./_format_table.ts";
 import { foundLine, openPipelineFolder, readPipelineSchema } from "./pipelines.ts";
 

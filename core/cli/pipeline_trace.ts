@@ -10,8 +10,8 @@
 import { UserError } from "../errors.ts";
 import type { CliContext } from "./context.ts";
 import { formatSeconds } from "../duration.ts";
-import type { Row } from "./_format_cell.ts";
-import { formatJson } from "./_format_json.ts";
+import type { Row } from "./format_cell.ts";
+import { formatJson } from "./format_json.ts";
 import { formatTable } from "./_format_table.ts";
 import { asObject, foundLine, objectAt, openPipelineFolder, readTrace } from "./pipelines.ts";
 

@@ -19,7 +19,7 @@ import { UserError } from "../errors.ts";
 import { withDatasetHint } from "./read_query.ts";
 import type { CliContext } from "./context.ts";
 import { formatCsv } from "./_format_csv.ts";
-import { formatJson } from "./_format_json.ts";
+import { formatJson } from "./format_json.ts";
 import { formatTable } from "./_format_table.ts";
 import { destinationTarget, openDestination } from "./pipeline_destination.ts";
 import { openPipelineFolder } from "./pipelines.ts";

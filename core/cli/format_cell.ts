@@ -4,7 +4,7 @@
  * @module
  */
 
-import { jsonReplacer } from "./_format_json.ts";
+import { jsonReplacer } from "./format_json.ts";
 
 /** A result row as destinations return it: column name -> value. */
 export type Row = Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { deepStrictEqual, equal } from "node:assert/strict";
-import { cellText, columnsOf } from "./_format_cell.ts";
+import { cellText, columnsOf } from "./format_cell.ts";
 
 Deno.test("cellText() prints dates as ISO, objects as JSON and bigints exactly", () => {
   equal(cellText(new Date(Date.UTC(2024, 0, 2, 3, 4, 5))), "2024-01-02T03:04:05.000Z");

@@ -1,5 +1,5 @@
 import { equal } from "node:assert/strict";
-import { formatJson, formatYaml } from "./_format_json.ts";
+import { formatJson, formatYaml } from "./format_json.ts";
 
 Deno.test("formatJson() writes an array of objects and big integers without losing digits", () => {
   const text = formatJson([{ id: 1, big: 12345678901234567890n, at: new Date(0), n: null }]);

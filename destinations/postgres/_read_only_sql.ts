@@ -10,7 +10,6 @@
  * @module
  */
 
-import { parse } from "libpg-query";
 import { UserError } from "../../core/errors.ts";
 
 /** The statements a read-only query may be, for messages. */
@@ -107,6 +106,8 @@ export interface ReadOnlySql {
 export async function checkReadOnlySql(sql: string, where: string): Promise<ReadOnlySql> {
   let tree: { stmts?: { stmt?: unknown }[] };
   try {
+    // Loaded on first use (the grammar is WebAssembly): other destinations never pay for it.
+    const { parse } = await import("libpg-query");
     tree = await parse(sql);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -454,6 +454,82 @@ Deno.test("FilesystemDestination.load() skips a load id that is already complete
   });
 });
 
+Deno.test("FilesystemDestination.begin() converts streamed jobs hidden; commit shows them as load() would", async () => {
+  for (const fileFormat of ["parquet", "jsonl"] as const) {
+    await withEnv(async (env) => {
+      const streamed = destinationFor(env, fileFormat);
+      try {
+        const items = await env.job("items", ITEM_ROWS);
+        const tags = await env.job("items__tags", TAG_ROWS);
+        const session = await streamed.begin("shop_dataset", LOAD_1);
+        await session.addJobs([{ table: items.table, path: items.path }], SCHEMA);
+        const staged = await env.files();
+        // Converted, but only under a hidden temporary name: no reader sees it yet.
+        equal(staged.length, 1, `${staged}`);
+        ok(staged[0].startsWith("shop_dataset/items/.") && staged[0].endsWith(".tmp"), staged[0]);
+        await session.commit(env.request(LOAD_1, SCHEMA, [items, tags]));
+        const files = await env.files();
+        ok(!files.some((f) => f.endsWith(".tmp")), `${files}`);
+        // The same files, names and rows as a whole-package load() of the same jobs.
+        await withEnv(async (other) => {
+          const whole = destinationFor(other, fileFormat);
+          try {
+            const jobs = [
+              await other.job("items", ITEM_ROWS),
+              await other.job("items__tags", TAG_ROWS),
+            ];
+            await whole.load(other.request(LOAD_1, SCHEMA, jobs));
+            const rename = (f: string) =>
+              f.replace(items.fileId, "ITEMS").replace(tags.fileId, "TAGS");
+            const renameOther = (f: string) =>
+              f.replace(jobs[0].fileId, "ITEMS").replace(jobs[1].fileId, "TAGS");
+            deepStrictEqual(files.map(rename), (await other.files()).map(renameOther));
+            for (const table of ["items", "items__tags"]) {
+              const sql = `SELECT * FROM shop_dataset.${table} ORDER BY _dlt_id`;
+              deepStrictEqual(await streamed.query(sql), await whole.query(sql));
+            }
+          } finally {
+            await whole.close();
+          }
+        });
+      } finally {
+        await streamed.close();
+      }
+    });
+  }
+});
+
+Deno.test("FilesystemDestination.begin(): rollback, a failed commit and a loaded load id leave no file", async () => {
+  await withEnv(async (env) => {
+    const destination = destinationFor(env);
+    try {
+      const items = await env.job("items", ITEM_ROWS);
+      const rolledBack = await destination.begin("shop_dataset", LOAD_1);
+      await rolledBack.addJobs([items], SCHEMA);
+      await rolledBack.rollback();
+      deepStrictEqual(await env.files(), []);
+
+      const failing = await destination.begin("shop_dataset", LOAD_1);
+      await failing.addJobs([items], SCHEMA);
+      const bad = await env.job("items__tags", "not json\n");
+      await rejects(
+        () => failing.commit(env.request(LOAD_1, SCHEMA, [items, bad])),
+        (err: Error) => err instanceof UserError && err.message.includes("items__tags"),
+      );
+      deepStrictEqual((await env.files()).filter((f) => !f.includes("_dlt_")), []);
+
+      await loadItems(env, destination, LOAD_2);
+      const before = await env.files();
+      const again = await destination.begin("shop_dataset", LOAD_2);
+      await again.addJobs([items], SCHEMA);
+      await again.commit(env.request(LOAD_2, SCHEMA, [items]));
+      deepStrictEqual(await env.files(), before);
+    } finally {
+      await destination.close();
+    }
+  });
+});
+
 Deno.test("FilesystemDestination.load() appends merge tables with dlt's warning", async () => {
   await withEnv(async (env) => {
     const logger = memoryLogger();

@@ -5,13 +5,13 @@
  * @module
  */
 
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { UserError } from "../../core/errors.ts";
 import type { Logger } from "../../core/log.ts";
 import type { LoadJob, LoadRequest } from "../../core/pipeline/mod.ts";
 import { firstLine } from "./_duckdb.ts";
-import { jobFileId, listTableFiles, tempPathOf } from "./_files.ts";
+import { jobFileId, listTableFiles, writeAtomically } from "./_files.ts";
 import type { Layout } from "./_layout.ts";
 import { compressible, copyJobSql, type FileFormat } from "./_sql.ts";
 import { maximumObjectSizeFor } from "../duckdb/mod.ts";
@@ -25,21 +25,9 @@ export interface DataFileOptions {
 }
 
 /**
- * A data file converted under its temporary name (see `tempPathOf`) while the load was still
- * being extracted; the commit renames it into place.
- */
-export interface StagedFile {
-  /** Where it is now: hidden, so no reader of the dataset sees it. */
-  temp: string;
-  /** Where the commit puts it. */
-  path: string;
-}
-
-/**
- * Writes a data file per job of `request` (tables without columns have none). Jobs in
- * `staged` were converted already (a load session did it while the package was written):
- * their files are renamed into place instead. When one fails, the files written before it
- * are removed again and the error names the table and job file.
+ * Writes a data file per job of `request` (tables without columns have none). When one
+ * fails, the files written before it are removed again and the error names the table and
+ * job file.
  *
  * @returns the absolute paths written
  * @throws {UserError} naming the table and job file that could not be written
@@ -49,44 +37,27 @@ export async function writeDataFiles(
   datasetDir: string,
   request: LoadRequest,
   options: DataFileOptions,
-  staged: ReadonlyMap<string, StagedFile | undefined> = new Map(),
 ): Promise<Set<string>> {
   const written = new Set<string>();
   try {
     for (const job of request.jobs) {
-      let path: string | undefined;
-      if (staged.has(job.path)) {
-        const file = staged.get(job.path);
-        if (file) await Deno.rename(file.temp, file.path);
-        path = file?.path;
-      } else {
-        const file = await stageDataFile(con, datasetDir, request, job, options);
-        if (file) await Deno.rename(file.temp, file.path);
-        path = file?.path;
-      }
+      const path = await writeDataFile(con, datasetDir, request, job, options);
       if (path) written.add(path);
     }
     return written;
   } catch (err) {
     for (const path of written) await Deno.remove(path).catch(() => {});
-    for (const file of staged.values()) if (file) await Deno.remove(file.temp).catch(() => {});
     throw err;
   }
 }
 
-/**
- * Converts one job file into its data file under the temporary name (nothing is visible
- * yet); `undefined` for a table without columns.
- *
- * @throws {UserError} naming the table and job file that could not be converted
- */
-export async function stageDataFile(
+async function writeDataFile(
   con: DuckDBConnection,
   datasetDir: string,
-  request: Pick<LoadRequest, "schema" | "loadId">,
+  request: LoadRequest,
   job: LoadJob,
   options: DataFileOptions,
-): Promise<StagedFile | undefined> {
+): Promise<string | undefined> {
   const columns = Object.values(request.schema.tables[job.table].columns);
   if (columns.length === 0) return undefined;
   const relative = options.layout.filePath({
@@ -97,25 +68,24 @@ export async function stageDataFile(
     ext: fileExtension(options.format, options.compress),
   });
   const path = join(datasetDir, ...relative.split("/"));
-  const temp = tempPathOf(path);
   try {
-    await Deno.mkdir(dirname(path), { recursive: true });
-    const maximumObjectSize = await maximumObjectSizeFor([job.path]);
-    await con.run(
-      copyJobSql(columns, job.path, temp, {
-        format: options.format,
-        compress: options.compress,
-        maximumObjectSize,
-      }),
-    );
+    await writeAtomically(path, async (temp) => {
+      const maximumObjectSize = await maximumObjectSizeFor([job.path]);
+      await con.run(
+        copyJobSql(columns, job.path, temp, {
+          format: options.format,
+          compress: options.compress,
+          maximumObjectSize,
+        }),
+      );
+    });
   } catch (err) {
-    await Deno.remove(temp).catch(() => {});
     throw new UserError(
       `Cannot write table "${job.table}" from ${job.path} to ${path}: ${firstLine(err)}`,
       { cause: err },
     );
   }
-  return { temp, path };
+  return path;
 }
 
 /** dlt's extension of a data file (its `{ext}`): `jsonl.gz` when gzipped, else the format. */

@@ -15,12 +15,11 @@ import type {
   Destination,
   DropRequest,
   LoadRequest,
-  LoadSession,
   StoredPipeline,
 } from "../../core/pipeline/mod.ts";
 import { type MergeStrategy, rootTableOf } from "../../core/schema/mod.ts";
 import { type Bucket, parseBucketUrl } from "./_bucket.ts";
-import { removeOtherFiles, stageDataFile, type StagedFile, writeDataFiles } from "./_data_files.ts";
+import { removeOtherFiles, writeDataFiles } from "./_data_files.ts";
 import { firstLine, type MemoryDuckDb, openMemoryDuckDb } from "./_duckdb.ts";
 import { exists, listTableFiles } from "./_files.ts";
 import { DEFAULT_LAYOUT, Layout } from "./_layout.ts";
@@ -163,55 +162,7 @@ export class FilesystemDestination implements Destination {
    * @throws {UserError} naming the table and job file that could not be written
    * @throws {InternalError} when a job's table is not in the schema
    */
-  load(request: LoadRequest): Promise<void> {
-    return this.#load(request, new Map());
-  }
-
-  /**
-   * Opens a load session that converts job files into data files while the package is still
-   * written, so DuckDB's conversion overlaps extraction. The files wait under their hidden
-   * temporary names (no reader of the dataset sees them) until `commit()` renames them into
-   * place and writes the system files, as `load()` does; `rollback()` removes them.
-   */
-  async begin(datasetName: string, loadId: string): Promise<LoadSession> {
-    const datasetDir = this.#datasetDir(datasetName);
-    const { connection } = await this.#duckdb();
-    /** By job path; `undefined` for a table without columns (no file). */
-    const staged = new Map<string, StagedFile | undefined>();
-    const discard = async () => {
-      for (const file of staged.values()) if (file) await Deno.remove(file.temp).catch(() => {});
-      staged.clear();
-    };
-    const options = { format: this.fileFormat, layout: this.#layout, compress: this.compress };
-    return {
-      addJobs: async (jobs, schema) => {
-        for (const job of jobs) {
-          if (staged.has(job.path)) continue;
-          const file = await stageDataFile(
-            connection,
-            datasetDir,
-            { schema, loadId },
-            job,
-            options,
-          );
-          staged.set(job.path, file);
-        }
-      },
-      commit: async (request) => {
-        try {
-          await this.#load(request, staged);
-        } finally {
-          await discard();
-        }
-      },
-      rollback: discard,
-    };
-  }
-
-  async #load(
-    request: LoadRequest,
-    staged: ReadonlyMap<string, StagedFile | undefined>,
-  ): Promise<void> {
+  async load(request: LoadRequest): Promise<void> {
     for (const table of mergeTables(request)) {
       // dlt's filesystem destination falls back the same way, with the same warning.
       this.#logger.warn(
@@ -241,7 +192,7 @@ export class FilesystemDestination implements Destination {
       format,
       layout,
       compress: this.compress,
-    }, staged);
+    });
     try {
       await initDataset(datasetDir);
       await removeOtherFiles(datasetDir, request, { layout, keep: written, logger: this.#logger });

@@ -22,6 +22,8 @@ if (import.meta.main) {
     stderr: fileOutput(Deno.stderr),
     signal: controller.signal,
     deps: defaultDeps,
+    // Deno's confirm() prints "<question> [y/N] " and reads the answer from the terminal.
+    confirm: Deno.stdin.isTerminal() ? (question) => Promise.resolve(confirm(question)) : undefined,
   });
   Deno.exit(code);
 }

@@ -7,8 +7,11 @@
 
 /** The I/O a dltx component may use. */
 export interface Deps {
+  /** Sends HTTP requests. */
   fetch: typeof fetch;
+  /** The current time. */
   now: () => Date;
+  /** Waits `ms` milliseconds; rejects when `signal` aborts. */
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 

@@ -7,6 +7,12 @@
 
 /** Base of every error dltx throws on purpose. */
 export class LoaderError extends Error {
+  /**
+   * Makes the error.
+   *
+   * @param message what failed and how to fix it
+   * @param options the `cause`
+   */
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "LoaderError";
@@ -15,6 +21,12 @@ export class LoaderError extends Error {
 
 /** The user can fix this. The message is printed as is. */
 export class UserError extends LoaderError {
+  /**
+   * Makes the error.
+   *
+   * @param message what failed and how to fix it
+   * @param options the `cause`
+   */
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "UserError";
@@ -23,6 +35,12 @@ export class UserError extends LoaderError {
 
 /** Missing or invalid configuration, connector definitions included. */
 export class ConfigError extends UserError {
+  /**
+   * Makes the error.
+   *
+   * @param message what failed and how to fix it
+   * @param options the `cause`
+   */
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "ConfigError";
@@ -35,6 +53,14 @@ export class HttpError extends UserError {
   readonly status: number;
   /** The request URL with secrets masked. */
   readonly url: string;
+  /**
+   * Makes the error.
+   *
+   * @param message what failed
+   * @param status the HTTP status (0 when no response arrived)
+   * @param url the request's URL, secrets masked
+   * @param options the `cause`
+   */
   constructor(message: string, status: number, url: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "HttpError";
@@ -45,6 +71,12 @@ export class HttpError extends UserError {
 
 /** Data that cannot be processed as given (malformed JSON, selector matching nothing, ...). */
 export class DataError extends UserError {
+  /**
+   * Makes the error.
+   *
+   * @param message what failed and how to fix it
+   * @param options the `cause`
+   */
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "DataError";

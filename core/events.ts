@@ -16,6 +16,10 @@ export type DltxEvent =
     status: number;
     ms: number;
     attempt: number;
+    /** Requests to the same origin still in flight when this answer came. */
+    inFlight?: number;
+    /** Requests the origin is allowed in flight now (halved by rate limits, AIMD). */
+    limit?: number;
   }
   | {
     /** A retry wait: rate limit (429, Retry-After), server error or connection failure. */
@@ -26,8 +30,25 @@ export type DltxEvent =
     seconds: number;
     attempt: number;
   }
+  | {
+    /**
+     * Every request to `host` (an origin) waits `seconds` from now: its rate limit is reached
+     * (`reason`: the status and headers that said so).
+     */
+    type: "rate_limit_pause";
+    host: string;
+    seconds: number;
+    reason: string;
+  }
   | { type: "page"; resource: string; records: number; pages: number; recordsTotal: number }
-  | { type: "schema_change"; table: string; column?: string; dataType?: string }
+  | {
+    type: "schema_change";
+    table: string;
+    column?: string;
+    dataType?: string;
+    /** The resource whose page made the change. */
+    resource?: string;
+  }
   | {
     /**
      * Keys of one record became the same column or child table, so one value was dropped

@@ -7,8 +7,11 @@
 
 /** Where dltx components report what they are doing. */
 export interface Logger {
+  /** Details for `--verbose` and `RUNTIME__LOG_LEVEL=DEBUG`. */
   debug(message: string): void;
+  /** Progress a user wants to see. */
   info(message: string): void;
+  /** Something the user should look at; the run goes on. */
   warn(message: string): void;
 }
 

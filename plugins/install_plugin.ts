@@ -88,6 +88,10 @@ export async function installPlugin(
   const dir = vendoredDir(projectDir, name);
   const dirExists = await exists(dir);
   checkConflict(name, plugin, { previous, dirExists, force: options.force ?? false });
+  const old = dirExists ? await readFiles(dir, await listFiles(dir, name)) : new Map();
+  if (!options.force && previous?.spec === plugin.spec) {
+    await checkEdits(name, plugin, { previous, old });
+  }
 
   const locked: LockedConnector = {
     name,
@@ -99,7 +103,6 @@ export async function installPlugin(
     entry: plugin.entry,
     files: await hashFiles(plugin.files),
   };
-  const old = dirExists ? await readFiles(dir, await listFiles(dir, name)) : new Map();
   const { changes, diff } = compare(name, old, plugin.files);
   const sameLock = previous !== undefined && sameEntry(previous, locked);
   if (sameLock && changes.length === 0) {
@@ -162,6 +165,39 @@ function checkConflict(
     throw new ConfigError(
       `${vendoredPath(name)} already exists but is not in dltx.lock; move it away, or add ` +
         `--force to replace it with ${plugin.spec}`,
+    );
+  }
+}
+
+/**
+ * An update replaces the files with the spec's: refused when that would lose edits, pinned
+ * (`--pin`) or not, unless forced.
+ *
+ * @throws {ConfigError} naming the edited files and how to go on
+ */
+async function checkEdits(
+  name: string,
+  plugin: ResolvedPlugin,
+  state: { previous: LockedConnector; old: Map<string, Uint8Array> },
+): Promise<void> {
+  const { previous, old } = state;
+  const changed = compare(name, old, plugin.files).changes.map((c) => c.path);
+  if (changed.length === 0) return;
+  const current = await hashFiles(old);
+  const unpinned = [...new Set([...Object.keys(current), ...Object.keys(previous.files)])]
+    .filter((path) => current[path] !== previous.files[path]).sort();
+  if (unpinned.length > 0) {
+    throw new ConfigError(
+      `${vendoredPath(name)} has edits that are not in dltx.lock (${unpinned.join(", ")}); ` +
+        `--update would replace them with ${plugin.spec}. Nothing was changed: keep them with ` +
+        `\`dltx add connector ${name} --pin\`, or add --force to replace them`,
+    );
+  }
+  if (previous.edited) {
+    throw new ConfigError(
+      `Connector "${name}" is a customised copy (edits pinned with --pin in dltx.lock); ` +
+        `--update would replace ${changed.join(", ")} with ${plugin.spec}. Nothing was ` +
+        "changed: add --force to replace your edits",
     );
   }
 }

@@ -32,6 +32,11 @@ export interface LockedConnector {
   entry: string;
   /** sha256 (hex) of every file, by path relative to the connector's folder. */
   files: Record<string, string>;
+  /**
+   * The files were edited after `dltx add` and pinned with `--pin`: `--update` keeps them
+   * unless given `--force`.
+   */
+  edited?: true;
 }
 
 /** The whole lockfile. */
@@ -101,6 +106,7 @@ export function stringifyLockfile(lock: Lockfile): string {
       ...(c.path !== undefined ? { path: c.path } : {}),
       entry: c.entry,
       files,
+      ...(c.edited ? { edited: true as const } : {}),
     };
     connectors[name] = ordered;
   }
@@ -174,6 +180,10 @@ function parseEntry(value: unknown, at: string, key: string): LockedConnector {
   const path = str("path", true);
   if (url !== undefined) entryOut.url = url;
   if (path !== undefined) entryOut.path = path;
+  if (o.edited !== undefined) {
+    if (o.edited !== true) bad(`${at}.edited`, "must be true when present", o.edited);
+    entryOut.edited = true;
+  }
   return entryOut;
 }
 

@@ -109,3 +109,18 @@ Deno.test("readLockfile() fails clearly on a corrupt file", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a customised copy keeps its edited mark through the lockfile; edited must be true", () => {
+  const lock = sample();
+  lock.connectors.shop.edited = true;
+  const text = stringifyLockfile(lock);
+  equal(JSON.parse(text).connectors.shop.edited, true);
+  equal(JSON.parse(text).connectors.acme.edited, undefined);
+  deepEqual(parseLockfile(text), lock);
+  const bad = JSON.parse(text);
+  bad.connectors.shop.edited = "yes";
+  throws(
+    () => parseLockfile(JSON.stringify(bad)),
+    /connectors\.shop\.edited must be true when present/,
+  );
+});

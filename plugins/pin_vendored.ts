@@ -50,6 +50,9 @@ export async function pinVendored(projectDir: string, name: string): Promise<Ins
   const definition = await readPluginMeta(dir, entry, { files, display });
 
   const hashes = await hashFiles(files);
+  const changes = changedFiles(previous?.files ?? {}, hashes);
+  // Marked, so that `--update` does not replace the edits without `--force`.
+  const edited = previous?.edited || (previous !== undefined && changes.length > 0);
   const locked: LockedConnector = previous ? { ...previous, files: hashes } : {
     name,
     spec: `./${vendoredPath(name, entry)}`,
@@ -59,7 +62,7 @@ export async function pinVendored(projectDir: string, name: string): Promise<Ins
     entry,
     files: hashes,
   };
-  const changes = changedFiles(previous?.files ?? {}, hashes);
+  if (edited) locked.edited = true;
   if (previous && changes.length === 0) {
     return { name, locked, status: "unchanged", changes, diff: "" };
   }

@@ -125,11 +125,12 @@ function resolveBuiltin(name: string, options: ResolvePluginOptions): ResolvedPl
       builtin.dltxVersion ? ` of dltx ${builtin.dltxVersion}` : ""
     }, copied by \`dltx add connector ${name}\`.`,
     `Customise it, then record the new sha256 in dltx.lock: \`dltx add connector ${name} --pin\`.`,
-    `Types for editor completion: import type { Connector } from dltx's mod.ts (docs/editor.md).`,
+    `Typed for the editor by a type-only import of "dltx", erased before it runs (docs/editor.md).`,
   ];
   const files = new Map<string, Uint8Array>();
   const encoder = new TextEncoder();
-  files.set(`${name}.ts`, encoder.encode(serializeConnector(connector, { header })));
+  const source = serializeConnector(connector, { header, typesFrom: "dltx" });
+  files.set(`${name}.ts`, encoder.encode(source));
   if (builtin.docs !== undefined) files.set(`${name}.md`, encoder.encode(builtin.docs));
   return {
     kind: "builtin",

@@ -14,6 +14,11 @@ import type { Connector } from "../core/source/types.ts";
 export interface SerializeOptions {
   /** Comment lines put above the definition (without `//`). @default none */
   header?: string[];
+  /**
+   * Types the definition for editors: `import type { Connector } from "<typesFrom>";` above it
+   * and `satisfies Connector` after it (erased before it runs). @default untyped
+   */
+  typesFrom?: string;
   /** Line width the literal is wrapped at. @default 100 */
   lineWidth?: number;
 }
@@ -44,7 +49,9 @@ export function serializeConnector(connector: Connector, options: SerializeOptio
   const width = options.lineWidth ?? 100;
   const header = (options.header ?? []).map((line) => `// ${line}`.trimEnd() + "\n").join("");
   const body = literal(connector, { indent: "", room: width - "export default ".length, width });
-  return `${header}export default ${body};\n`;
+  if (options.typesFrom === undefined) return `${header}export default ${body};\n`;
+  return `${header}import type { Connector } from ${JSON.stringify(options.typesFrom)};\n\n` +
+    `export default ${body} satisfies Connector;\n`;
 }
 
 interface Layout {

@@ -102,3 +102,9 @@ Deno.test("serializeConnector() refuses a function without source", () => {
       e instanceof InternalError && /resources\[0\]\.processing_steps\[0\]\.map/.test(e.message),
   );
 });
+
+Deno.test("serializeConnector() types the definition with a type-only import when asked", () => {
+  const source = serializeConnector(CONNECTOR, { header: ["copied"], typesFrom: "dltx" });
+  match(source, /^\/\/ copied\nimport type \{ Connector \} from "dltx";\n\nexport default \{\n/);
+  match(source, /\n\} satisfies Connector;\n$/);
+});

@@ -5,7 +5,8 @@
  * [--map-step] [--no-extra] [--to duckdb|postgres]`: measures a real `dltx run` of a
  * GitHub-issue-like API into DuckDB against DuckDB loading the same records from a JSONL file
  * by itself; with `--to postgres`, into PostgreSQL against PostgreSQL's own `COPY` of the same
- * rows from CSV.
+ * rows from CSV. `--latency <ms> [--concurrency N]` runs the latency scenario instead
+ * (`scripts/_bench_latency.ts`).
  *
  * 1. Starts `scripts/bench_api.ts` in its own process (it must not share the CLI's event loop
  *    or heap) and writes a connector JSON for it (resource `issues`, `header_link` paginator).
@@ -49,6 +50,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UserError } from "../core/errors.ts";
+import { benchLatency } from "./_bench_latency.ts";
 import {
   type BenchCounts,
   type BenchIds,
@@ -57,19 +59,17 @@ import {
   type IdKind,
   writeBenchJsonl,
 } from "./bench_api.ts";
-import { v8FlagsArg } from "./v8_flags.ts";
 import { benchServer, countLoadedPostgres, postgresCopyBaseline } from "./_bench_postgres.ts";
+import {
+  type ApiProcess,
+  cliCommand,
+  type Measured,
+  runMeasured,
+  startApiScript,
+  tail,
+} from "./_bench_process.ts";
 
 const REPO = fileURLToPath(new URL("../", import.meta.url));
-const POLL_MS = 20;
-
-interface Measured {
-  code: number;
-  stdout: string;
-  stderr: string;
-  seconds: number;
-  peakRssMb: number;
-}
 
 interface BenchOptions {
   rows: number;
@@ -85,96 +85,15 @@ interface BenchOptions {
   postgresUrl?: string;
 }
 
-/** The kernel's peak resident set size of a process in MiB, or 0 once it is gone. */
-function readPeakRssMb(pid: number): number {
-  try {
-    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-    const kb = /^VmHWM:\s+(\d+)\s+kB/m.exec(status)?.[1];
-    return kb ? Number(kb) / 1024 : 0;
-  } catch {
-    return 0; // Exited (or no /proc): keep the last value read.
-  }
-}
-
-/** Runs a command to completion, measuring wall time and peak RSS. */
-async function runMeasured(
-  cmd: string,
-  args: string[],
-  options: { cwd: string; env?: Record<string, string> },
-): Promise<Measured> {
-  const started = performance.now();
-  const child = new Deno.Command(cmd, {
-    args,
-    cwd: options.cwd,
-    env: options.env,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let peakRssMb = 0;
-  const poll = setInterval(() => {
-    peakRssMb = Math.max(peakRssMb, readPeakRssMb(child.pid));
-  }, POLL_MS);
-  try {
-    const output = await child.output();
-    const seconds = (performance.now() - started) / 1000;
-    const decoder = new TextDecoder();
-    return {
-      code: output.code,
-      stdout: decoder.decode(output.stdout),
-      stderr: decoder.decode(output.stderr),
-      seconds,
-      peakRssMb,
-    };
-  } finally {
-    clearInterval(poll);
-  }
-}
-
 /** A bench API in its own process; stopped by closing its stdin (`--exit-on-stdin-close`). */
-async function startApiProcess(
-  rows: number,
-  pageSize: number,
-  ids: IdKind,
-): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      join(REPO, "scripts", "bench_api.ts"),
-      "--rows",
-      String(rows),
-      "--page-size",
-      String(pageSize),
-      "--exit-on-stdin-close",
-      ...(ids === "small" ? ["--small-ids"] : []),
-    ],
-    cwd: REPO,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const stop = async () => {
-    await child.stdin.close().catch(() => {});
-    const timer = setTimeout(() => child.kill("SIGKILL"), 2000);
-    await child.status;
-    clearTimeout(timer);
-  };
-  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  for (;;) {
-    const { value, done } = await lines.read();
-    if (value) text += value;
-    const url = /^listening (\S+)$/m.exec(text)?.[1];
-    if (url) {
-      await lines.cancel();
-      return { url, stop };
-    }
-    if (done) {
-      await stop();
-      throw new UserError(`scripts/bench_api.ts exited before listening; it printed: ${text}`);
-    }
-  }
+function startApiProcess(rows: number, pageSize: number, ids: IdKind): Promise<ApiProcess> {
+  return startApiScript("bench_api.ts", [
+    "--rows",
+    String(rows),
+    "--page-size",
+    String(pageSize),
+    ...(ids === "small" ? ["--small-ids"] : []),
+  ]);
 }
 
 /** The connector the CLI runs: the bench API's `issues`, paged by its `Link` header. */
@@ -196,14 +115,6 @@ function benchMapConnector(url: string): string {
   return `const definition = ${definition};\n` +
     `definition.resources[0].processing_steps = [{ map: (r) => ({ ...r, mapped: true }) }];\n` +
     `export default definition;\n`;
-}
-
-/** The command that runs the CLI: `deno run -A <file>` for a script, the file for a binary. */
-function cliCommand(cli: string, args: string[]): [string, string[]] {
-  // From source, run with the flags the compiled binary has baked in (scripts/v8_flags.ts).
-  return /\.[jt]s$/.test(cli)
-    ? [Deno.execPath(), ["run", "-A", v8FlagsArg(), cli, ...args]]
-    : [cli, args];
 }
 
 interface Loaded extends BenchCounts {
@@ -239,11 +150,6 @@ async function countLoaded(dbPath: string, dataset = "bench_dataset"): Promise<L
     conn.closeSync();
     instance.closeSync();
   }
-}
-
-/** Last lines of a process's output, for error messages. */
-function tail(text: string, lines = 20): string {
-  return text.trimEnd().split("\n").slice(-lines).join("\n");
 }
 
 /** A run of the CLI: the connector file it loads (written by `write`) and its pipeline. */
@@ -585,6 +491,16 @@ async function main(args: string[]): Promise<number> {
     .option("--map-step", "also run a TS connector with a map step (the plugin sandbox)", false)
     .option("--to <destination>", "duckdb (default) | postgres", "duckdb")
     .option("--no-extra", "measure only `dltx run` (no bench-load and bench-parquet lines)")
+    .option(
+      "--latency <ms>",
+      "run the latency scenario instead: an API answering after <ms>, 250 requests",
+      positiveInt("--latency"),
+    )
+    .option(
+      "--concurrency <n>",
+      "--latency: the CLI's concurrency (SOURCES__BENCH_LATENCY__CONCURRENCY; default 8)",
+      positiveInt("--concurrency"),
+    )
     .parse(args, { from: "user" })
     .opts<
       {
@@ -596,6 +512,8 @@ async function main(args: string[]): Promise<number> {
         mapStep: boolean;
         extra: boolean;
         to: string;
+        latency?: number;
+        concurrency?: number;
       }
     >();
   if (opts.to !== "duckdb" && opts.to !== "postgres") {
@@ -614,6 +532,15 @@ async function main(args: string[]): Promise<number> {
     return 1;
   }
   try {
+    if (opts.latency !== undefined) {
+      await benchLatency({
+        latencyMs: opts.latency,
+        concurrency: opts.concurrency,
+        cli,
+        keep: opts.keep,
+      });
+      return 0;
+    }
     await bench({
       rows: opts.rows,
       pageSize: opts.pageSize,

@@ -223,7 +223,9 @@ async function main(args: string[]): Promise<number> {
     console.log("Load it into DuckDB with:");
     console.log(`  export SOURCES__DEMO__BASE_URL=${api.url}`);
     console.log(`  export SOURCES__DEMO__API_KEY=${api.apiKey}`);
-    console.log("  deno task dltx run demo");
+    console.log(
+      "  dltx run demo    (or, without the dltx command installed: deno task dltx run demo)",
+    );
     console.log("Press Ctrl-C to stop.");
     return 0;
   } catch (error) {

@@ -47,7 +47,7 @@ Deno.test("dltx init github duckdb --agent cursor writes github-docs.yaml and th
     docs.resources.map((r: { name: string }) => r.name),
     ["issues", "comments", "pull_requests", "releases", "stargazers"],
   );
-  match(await Deno.readTextFile(p.path(".cursor/rules/dltx.mdc")), /defineConnector/);
+  match(await Deno.readTextFile(p.path(".cursor/rules/dltx.mdc")), /satisfies Connector/);
   match(await Deno.readTextFile(p.path(".cursorignore")), /^\.dlt\/secrets\.toml$/m);
   ok(JSON.parse(await Deno.readTextFile(p.path(".cursor/mcp.json"))).mcpServers.dltx);
   // The project itself is scaffolded as without --agent.

@@ -126,7 +126,7 @@ Deno.test("a second run of a running pipeline fails at once and leaves the first
   ok(!/internal error|Discarding/.test(second.stderr), second.stderr);
   equal(firstExited, false, "the second run failed at once, not after the first one");
   // The other writers of the working folder are refused the same way.
-  const drop = await p.dltx(["pipeline", "slow_pipeline", "drop", "--resources", "records"]);
+  const drop = await p.dltx(["pipeline", "slow_pipeline", "drop", "records", "--yes"]);
   equal(drop.code, 1, drop.stderr);
   match(drop.stderr, new RegExp(`is being run by process ${first.pid}`));
   const sync = await p.dltx(["pipeline", "slow_pipeline", "sync"]);

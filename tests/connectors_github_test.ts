@@ -209,8 +209,10 @@ Deno.test("github reports a bad token, an unknown repository, the rate limit and
     /404 Client Error: Not Found for url: .*\/repos\/dlt-hub\/no-such-repo\/releases/,
   );
 
-  // Without a token GitHub allows few requests; past them it answers 403 and says why.
+  // Without a token GitHub allows few requests; the first answer says none are left until the
+  // reset in an hour, more than the retry budget: the run fails at once, saying how to wait.
   await using limited = await startGithubApi({ token: TOKEN, anonymousLimit: 1 });
+  const started = Date.now();
   const rateLimited = await p.dltx(
     ["run", "github", "--resources", "stargazers"],
     env(limited.url),
@@ -218,7 +220,19 @@ Deno.test("github reports a bad token, an unknown repository, the rate limit and
   equal(rateLimited.code, 1);
   match(
     rateLimited.stderr,
-    /403 Client Error: Forbidden for url: .*\/repositories\/452221115\/stargazers\?per_page=100&page=2 .*API rate limit exceeded/,
+    /is rate limited \(x-ratelimit-remaining: 0, x-ratelimit-reset in 3\d{3}(\.\d)?s\) for 3\d{3}s, longer than the retry budget of 300s \(runtime\.request_max_retry_delay\); set RUNTIME__REQUEST_MAX_RETRY_DELAY to at least 3\d{3} to wait for it/,
+  );
+  ok(Date.now() - started < 60_000, "it did not wait");
+  // Past the limit, GitHub answers 403 with x-ratelimit-remaining: 0; a reset beyond the
+  // budget fails that request with GitHub's own message and the wait it asked for.
+  const answered = await p.dltx(
+    ["run", "github", "--resources", "stargazers"],
+    env(limited.url),
+  );
+  equal(answered.code, 1);
+  match(
+    answered.stderr,
+    /403 Client Error: Forbidden for url: .*\/stargazers\?per_page=100 .*API rate limit exceeded.*the server asked to wait 3\d{3}(\.\d)?s \(x-ratelimit-reset\), more than the retry budget of 300s/s,
   );
 
   const missing = await p.dltx(only, { SOURCES__GITHUB__BASE_URL: api.url });
@@ -226,4 +240,21 @@ Deno.test("github reports a bad token, an unknown repository, the rate limit and
   match(missing.stderr, /Missing 2 field\(s\) in configuration/);
   match(missing.stderr, /SOURCES__GITHUB__OWNER/);
   match(missing.stderr, /SOURCES__GITHUB__REPO/);
+});
+
+Deno.test("github waits out its rate limit: remaining 0 and its 403 pause every request until the reset", async () => {
+  // Four requests a window of a second without a token; the whole load needs several windows,
+  // and concurrent requests run into GitHub's 403 "API rate limit exceeded" on the way.
+  await using api = await startGithubApi({ token: TOKEN, anonymousLimit: 4, windowSeconds: 1 });
+  await using p = await tempProject();
+  const run = await p.dltx(["run", "github"], env(api.url));
+  equal(run.code, 0, run.stderr);
+  match(
+    run.stderr,
+    /is rate limited \((403 Forbidden, )?x-ratelimit-remaining: 0, x-ratelimit-reset in \d+(\.\d+)?s\): pausing every request to it for/,
+  );
+  deepEqual(
+    await counts(p, ["issues", "comments", "pull_requests", "releases", "stargazers"]),
+    { comments: 6, issues: 4, pull_requests: 4, releases: 2, stargazers: 3 },
+  );
 });

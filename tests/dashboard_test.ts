@@ -46,6 +46,81 @@ async function readUrl(stdout: ReadableStream<Uint8Array>): Promise<string> {
   }
 }
 
+/** `dltx pipeline <name> show --no-open` in the project, and a headless Chromium. */
+async function openDashboard(dir: string, env: Record<string, string>, name: string) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "--config",
+      join(REPO, "deno.json"),
+      join(REPO, "main.ts"),
+      "pipeline",
+      name,
+      "show",
+      "--no-open",
+    ],
+    cwd: dir,
+    env,
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const userDataDir = await Deno.makeTempDir({ prefix: "dltx_chromium_" });
+  const browser = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
+  });
+  return {
+    url: await readUrl(child.stdout),
+    browser,
+    async [Symbol.asyncDispose]() {
+      await browser.close();
+      child.kill("SIGINT");
+      await child.status;
+      await Deno.remove(userDataDir, { recursive: true }).catch(() => {});
+    },
+  };
+}
+
+Deno.test({
+  name: "dashboard chart: rows each run loaded, replace tables too; run labels never overlap",
+  ignore: !(await Deno.stat(CHROMIUM).then(() => true, () => false)),
+  async fn() {
+    await using api = serve(shopApi);
+    await using p = await tempProject();
+    const connector = await p.writeConnector({
+      ...shopConnector(api.url),
+      resources: ["items", { name: "tags", write_disposition: "replace" }],
+    });
+    for (let run = 0; run < 4; run++) equal((await p.dltx(["run", connector])).code, 0);
+    await using dashboard = await openDashboard(p.dir, p.env, "shop_pipeline");
+    const page = await dashboard.browser.newPage();
+    await page.goto(dashboard.url);
+    await page.waitForSelector("#chart svg");
+    // Every run loaded 2 tags: a replace later emptied the table, not what the run loaded.
+    const bars = await page.locator("#chart svg rect title").allTextContents();
+    equal(bars.filter((t) => t === "tags: 2 rows").length, 4, bars.join(", "));
+    equal(bars.filter((t) => t === "items: 3 rows").length, 4, bars.join(", "));
+    // The labels under the bars: one per run, no two overlapping, all inside the chart.
+    const boxes = await page.locator("#chart svg text[transform]").evaluateAll((els) =>
+      els.map((el) => el.getBoundingClientRect().toJSON())
+    );
+    const svg = await page.locator("#chart svg").evaluate((el) =>
+      el.getBoundingClientRect().toJSON()
+    );
+    equal(boxes.length, 4);
+    for (let i = 1; i < boxes.length; i++) {
+      const [a, b] = [boxes[i - 1], boxes[i]];
+      const overlap = a.right > b.left && b.right > a.left && a.bottom > b.top && b.bottom > a.top;
+      equal(overlap, false, `labels ${i - 1} and ${i} overlap: ${JSON.stringify([a, b])}`);
+    }
+    for (const box of boxes) {
+      ok(box.left >= svg.left && box.bottom <= svg.bottom, JSON.stringify({ box, svg }));
+    }
+  },
+});
+
 Deno.test({
   name: "dashboard shows tables with row counts, runs a query and shows a bad query's error",
   ignore: !(await Deno.stat(CHROMIUM).then(() => true, () => false)),

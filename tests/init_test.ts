@@ -6,7 +6,7 @@ import { listBuiltinConnectors } from "../connectors/mod.ts";
 import { runCli } from "../core/cli/mod.ts";
 import { defaultDeps } from "../core/deps.ts";
 import { startDemoApi } from "../scripts/demo_api.ts";
-import { type CliResult, type TempProject, tempProject } from "./_helpers.ts";
+import { type CliResult, json, serve, type TempProject, tempProject } from "./_helpers.ts";
 
 const DEMO_ROWS = {
   customer_reviews: 121,
@@ -17,12 +17,16 @@ const DEMO_ROWS = {
   products: 30,
 };
 
-/** Runs `deno <args>` in the project, with the project's env only. */
-async function deno(p: TempProject, args: string[]): Promise<CliResult> {
+/** Runs `deno <args>` in the project, with the project's env only (and `env`). */
+async function deno(
+  p: TempProject,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<CliResult> {
   const out = await new Deno.Command(Deno.execPath(), {
     args,
     cwd: p.dir,
-    env: p.env,
+    env: { ...p.env, ...env },
     clearEnv: true,
     stdout: "piped",
     stderr: "piped",
@@ -76,6 +80,20 @@ Deno.test("the pipeline dltx init writes type-checks and loads the demo API into
     match(run.stdout, /^Load package \d+\.\d{6} is LOADED and contains no failed jobs$/m);
     equal(run.stdout.includes(api.apiKey), false);
     deepEqual(await tableCounts(p), DEMO_ROWS);
+
+    // The first run installed the project's deps (node_modules/, deno.lock): a second run
+    // works with no network at all, no registry, and an empty Deno cache.
+    ok((await Deno.stat(p.path("node_modules"))).isDirectory);
+    ok((await Deno.stat(p.path("deno.lock"))).isFile);
+    const offline = await deno(p, ["run", "-A", "demo_pipeline.ts"], {
+      DENO_DIR: p.path("_empty_deno_dir"),
+      HTTPS_PROXY: "http://127.0.0.1:9",
+      HTTP_PROXY: "http://127.0.0.1:9",
+      NO_PROXY: "127.0.0.1",
+      NPM_CONFIG_REGISTRY: "http://127.0.0.1:9/",
+    });
+    equal(offline.code, 0, offline.stderr);
+    match(offline.stdout, /^Load package \d+\.\d{6} is LOADED and contains no failed jobs$/m);
 
     // It passes a Deno project's checks (deno fmt's default width, too); type-checking it is
     // the last test's job.
@@ -156,6 +174,76 @@ Deno.test("dltx init writes a pipeline that type-checks for every built-in conne
   }
   const imports = JSON.parse(await Deno.readTextFile(join(p.dir, "deno.json"))).imports;
   for (const c of listBuiltinConnectors()) ok(imports[`dltx/connectors/${c.name}`], c.name);
+  // A vendored copy of each built-in is typed the one way, and type-checks in the project.
+  for (const connector of listBuiltinConnectors()) {
+    const code = await runCli({
+      args: ["add", "connector", connector.name],
+      env: p.env,
+      cwd: p.dir,
+      stdout: { isTerminal: false, write: () => {} },
+      stderr: { isTerminal: false, write: () => {} },
+      deps: defaultDeps,
+    });
+    equal(code, 0, connector.name);
+    const vendored = `.dltx/connectors/${connector.name}/${connector.name}.ts`;
+    match(await Deno.readTextFile(p.path(vendored)), /\} satisfies Connector;\n$/);
+    files.push(vendored);
+  }
   const check = await deno(p, ["check", ...files]);
   equal(check.code, 0, check.stderr);
+});
+
+Deno.test("a TS connector typed the one way (import type + satisfies) checks, runs, adds and inits", async () => {
+  await using server = serve(() => json([{ id: 1, name: "a" }, { id: 2, name: "b" }]));
+  await using p = await tempProject();
+  // A project as `dltx init` makes it: its deno.json resolves "dltx" for the editor.
+  equal((await p.dltx(["init", "demo", "duckdb"])).code, 0);
+  const shop = (extra: string) =>
+    `import type { Connector } from "dltx";
+
+export default {
+  name: "shop",
+  config: { token: { secret: true, default: null } },
+  client: { base_url: ${JSON.stringify(server.url)}, paginator: "single_page" },
+  resources: [{ name: "users", primary_key: "id"${extra} }],
+} satisfies Connector;
+`;
+  await Deno.writeTextFile(p.path("shop.ts"), shop(""));
+  // The editor's check (deno check runs the language server's type check).
+  const check = await deno(p, ["check", "shop.ts"]);
+  equal(check.code, 0, check.stderr);
+  await Deno.writeTextFile(p.path("typo.ts"), shop(', write_dispositon: "merge"'));
+  const typo = await deno(p, ["check", "typo.ts"]);
+  equal(typo.code, 1);
+  match(typo.stderr, /write_dispositon/);
+
+  // dltx run loads it in its sandbox; dltx add vendors it; the vendored copy runs.
+  const run = await p.dltx(["run", "shop.ts"]);
+  equal(run.code, 0, run.stderr);
+  const add = await p.dltx(["add", "connector", "./shop.ts"]);
+  equal(add.code, 0, add.stderr);
+  const vendored = await p.dltx(["run", "shop", "--pipeline", "vendored"]);
+  equal(vendored.code, 0, vendored.stderr);
+  const [row] = await p.query(
+    "vendored.duckdb",
+    "SELECT count(*) AS n FROM vendored_dataset.users",
+  );
+  equal(Number(row.n), 2);
+
+  // A pipeline script made for it imports it with the library.
+  equal((await p.dltx(["init", "shop", "duckdb", "--force"])).code, 0);
+  const pipeline = await deno(p, ["run", "-A", "shop_pipeline.ts"]);
+  equal(pipeline.code, 0, pipeline.stderr);
+  match(pipeline.stdout, /^Pipeline shop_pipeline load step completed/m);
+
+  // The one thing that does not work, a runtime import of dltx, says what to write instead.
+  await Deno.writeTextFile(
+    p.path("runtime.ts"),
+    'import { defineConnector } from "dltx";\nexport default defineConnector({});\n',
+  );
+  for (const args of [["run", "runtime.ts"], ["add", "connector", "./runtime.ts"]]) {
+    const refused = await p.dltx(args);
+    equal(refused.code, 1);
+    match(refused.stderr, /write `import type \{ Connector \} from "dltx";`/);
+  }
 });

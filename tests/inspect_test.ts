@@ -1,7 +1,35 @@
 /** Inspecting pipelines end to end: `dltx pipeline <name> ...` and `dltx query` after real runs. */
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { join } from "node:path";
-import { json, serve, tempProject } from "./_helpers.ts";
+import { json, REPO, serve, type TempProject, tempProject } from "./_helpers.ts";
+
+/**
+ * Runs `dltx <args>` on a pseudo-terminal (util-linux `script`), typing `input`: how a user
+ * answers a confirmation prompt. stdout and stderr come back together, as a terminal shows them.
+ */
+async function onTerminal(
+  p: TempProject,
+  args: string[],
+  input: string,
+): Promise<{ code: number; stdout: string }> {
+  const quote = (a: string) => `'${a.replaceAll("'", "'\\''")}'`;
+  const command = [Deno.execPath(), "run", "-A", "--config", `${REPO}deno.json`, `${REPO}main.ts`]
+    .concat(args).map(quote).join(" ");
+  const child = new Deno.Command("script", {
+    args: ["-qec", command, "/dev/null"],
+    cwd: p.dir,
+    env: p.env,
+    clearEnv: true,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(input));
+  await writer.close();
+  const out = await child.output();
+  return { code: out.code, stdout: new TextDecoder().decode(out.stdout) };
+}
 
 const DB = "shop_pipeline.duckdb";
 const DS = "shop_pipeline_dataset";
@@ -79,12 +107,23 @@ Deno.test("pipeline info, trace, load-package and schema describe the last run",
   match(info.stdout, /shop\s+items\s+updated_at\s+2024-03-01T00:00:00Z/);
   match(info.stdout, /^Has 1 completed load package\(s\):$/m);
 
-  match(trace.stdout, /^Run started at \S+ and LOADED in \d+\.\d\d seconds with 2 step\(s\)\.$/m);
-  match(trace.stdout, /^Step extract\+normalize COMPLETED in \d+\.\d\d seconds, peak RSS/m);
-  match(trace.stdout, /^\s+items__tags\s+1$/m);
-  // Records, HTTP requests and pages per resource.
-  match(trace.stdout, /^\s+items\s+2\s+1\s+1$/m);
-  match(trace.stdout, /^Step load COMPLETED/m);
+  // dlt's steps, in order, with dlt's wording.
+  match(trace.stdout, /^Run started at \S+ and COMPLETED in \d+\.\d\d seconds with 3 steps\.$/m);
+  deepEqual(trace.stdout.match(/^Step \w+ COMPLETED in \d+\.\d\d seconds\.$/gm)?.length, 3);
+  match(trace.stdout, /^Step extract COMPLETED[^]*^Step normalize COMPLETED[^]*^Step load /m);
+  match(
+    trace.stdout,
+    /^Normalized data for the following tables:\n(- \w+: \d+ row\(s\)\n)*- items__tags: 1 row\(s\)$/m,
+  );
+  // Records, HTTP requests, pages, retries, seconds waited and seconds per resource.
+  match(trace.stdout, /^\s+items\s+2\s+1\s+1\s+0\s+0\s+\d+(\.\d+)?$/m);
+  match(
+    trace.stdout,
+    new RegExp(
+      `^Loaded to destination duckdb and into dataset ${DS} at duckdb:${p.path(DB)}$`,
+      "m",
+    ),
+  );
 
   match(pkg.stdout, /for schema shop is in LOADED state\./);
   match(pkg.stdout, /items__tags/);
@@ -144,22 +183,27 @@ Deno.test("drop removes a resource's tables and state; its next run loads it fro
   const before = JSON.parse(await Deno.readTextFile(statePath));
   ok(before.sources.shop.resources.items, "the incremental cursor of items is in the state");
 
-  const dry = await p.dltx([
-    "pipeline",
-    "shop_pipeline",
-    "drop",
-    "--resources",
-    "items",
-    "--dry-run",
-  ]);
+  const dry = await p.dltx(["pipeline", "shop_pipeline", "drop", "items", "--dry-run"]);
   equal(dry.code, 0, dry.stderr);
   match(dry.stdout, /^Table\(s\) to drop: items, items__tags$/m);
   match(dry.stdout, /^Resource\(s\) state to reset: items$/m);
   match(dry.stdout, /^Dry run: nothing was dropped\.$/m);
 
-  const drop = await p.dltx(["pipeline", "shop_pipeline", "drop", "--resources", "items"]);
-  equal(drop.code, 0, drop.stderr);
-  match(drop.stdout, /^Dropped 2 table\(s\) and the state of 1 resource\(s\)/m);
+  // Without a terminal to ask on, drop needs --yes; on a terminal it asks, default no.
+  const refused = await p.dltx(["pipeline", "shop_pipeline", "drop", "items"]);
+  equal(refused.code, 1);
+  match(refused.stderr, /asks for confirmation, but stdin is not a terminal: nothing was changed/);
+  const declined = await onTerminal(p, ["pipeline", "shop_pipeline", "drop", "items"], "n\n");
+  equal(declined.code, 0, declined.stdout);
+  match(declined.stdout, /Do you want to apply these changes\? \[y\/N\]/);
+  match(declined.stdout, /Nothing was dropped\./);
+  const [{ n: kept }] = await p.query(DB, `SELECT count(*) AS n FROM ${DS}.items`);
+  equal(Number(kept), 2, "nothing was dropped before the answer was yes");
+
+  const drop = await onTerminal(p, ["pipeline", "shop_pipeline", "drop", "items"], "y\n");
+  equal(drop.code, 0, drop.stdout);
+  // The answer was typed ahead, so the terminal echoed it before the question.
+  match(drop.stdout, /\[y\/N\] Dropped 2 table\(s\) and the state of 1 resource\(s\)/);
   const tables = await p.query(
     DB,
     `SELECT table_name FROM information_schema.tables WHERE table_schema = '${DS}'

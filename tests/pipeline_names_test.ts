@@ -36,7 +36,7 @@ Deno.test("bad pipeline names fail with one error in every command, writing noth
       ["load", "-", "--table", "t", "--pipeline", name],
       ["pipeline", name, "info"],
       ["pipeline", name, "sync"],
-      ["pipeline", name, "drop", "--resources", "items"],
+      ["pipeline", name, "drop", "items", "--yes"],
       ["query", name, "SELECT 1"],
     ];
     for (const args of commands) {

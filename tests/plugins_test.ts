@@ -267,6 +267,26 @@ Deno.test("add connector <built-in> copies it to customise; edits fail the run u
       "SELECT count(*) AS n FROM demo_pipeline_dataset.catalog",
     );
     equal(Number(row.n), 30);
+    equal(lock(p).connectors.demo.edited, true);
+
+    // --update would replace the customised copy with the built-in: not without --force.
+    const update = await p.dltx(["add", "connector", "demo", "--update"]);
+    expectError(
+      update,
+      /^error: Connector "demo" is a customised copy \(edits pinned with --pin in dltx\.lock\); --update would replace demo\.ts with demo\. Nothing was changed: add --force to replace your edits\n$/,
+    );
+    match(await Deno.readTextFile(path), /table_name: "catalog"/);
+    // An edit not pinned yet is refused the same way.
+    await Deno.writeTextFile(path, (await Deno.readTextFile(path)) + "// mine\n");
+    expectError(
+      await p.dltx(["add", "connector", "demo", "--update"]),
+      /^error: \.dltx\/connectors\/demo\/ has edits that are not in dltx\.lock \(demo\.ts\); --update would replace them with demo\. Nothing was changed: keep them with `dltx add connector demo --pin`, or add --force to replace them\n$/,
+    );
+    match(await Deno.readTextFile(path), /\/\/ mine\n$/);
+    const forced = await p.dltx(["add", "connector", "demo", "--update", "--force"]);
+    equal(forced.code, 0, forced.stderr);
+    equal((await Deno.readTextFile(path)).includes("catalog"), false);
+    equal(lock(p).connectors.demo.edited, undefined);
   } finally {
     await demo.close();
   }

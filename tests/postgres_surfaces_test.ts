@@ -128,7 +128,7 @@ Deno.test({
       out.length = 0;
       const code = await runCli({
         ...p.ctx,
-        args: ["pipeline", NAME, "drop", "--resources", "items"],
+        args: ["pipeline", NAME, "drop", "items", "--yes"],
       });
       equal(code, 0, out.join(""));
       const left = await pgQuery(

@@ -60,7 +60,11 @@ Deno.test("progress is off when stderr is a pipe: no ANSI codes, no progress lin
   equal(res.code, 0, res.stderr);
   ok(!res.stderr.includes("\x1b"), JSON.stringify(res.stderr));
   ok(!LOG_LINE.test(res.stderr), "a run shorter than 5 s prints no progress line");
-  match(res.stderr, /^items: waiting 0s \(rate limit\) before attempt 2$/m);
+  // The 429 halves the requests allowed in flight; it asks for no wait, so no pause.
+  match(
+    res.stderr,
+    /^http:\/\/127\.0\.0\.1:\d+ is rate limited: allowing 4 request\(s\) in flight to it$/m,
+  );
   match(res.stdout, /^Pipeline progress_pipeline load step completed/);
   ok(!res.stdout.includes("records,"));
 });
@@ -128,7 +132,7 @@ Deno.test({
       PROGRESS: "log",
       SOURCES__PROGRESS__RUN: "c",
     });
-    match(logged.stderr, /^items: waiting 0s \(rate limit\) before attempt 2$/m);
+    match(logged.stderr, /is rate limited: allowing 4 request\(s\) in flight to it$/m);
     const machine = await p.dltx(["run", file, "--pipeline", "d", "--log-format", "json"], {
       SOURCES__PROGRESS__RUN: "d",
     });

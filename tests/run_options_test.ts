@@ -115,7 +115,7 @@ Deno.test("append adds rows on every run, replace swaps them; state is stored wi
   equal(versions[0].schema_name, "shop");
 });
 
-Deno.test("loaded job files are deleted unless load.delete_completed_jobs is false", async () => {
+Deno.test("loaded job files are kept, as dlt keeps them, unless load.delete_completed_jobs is true", async () => {
   await using server = serve(shopApi);
   await using p = await tempProject();
   const connector = await p.writeConnector(shopConnector(server.url));
@@ -123,20 +123,28 @@ Deno.test("loaded job files are deleted unless load.delete_completed_jobs is fal
     const files: string[] = [];
     const loadDir = join(p.env.DLTX_PIPELINES_DIR, pipeline, "load");
     for await (const pkg of Deno.readDir(loadDir)) {
-      for (const folder of ["new_jobs", "completed_jobs"]) {
+      for (const folder of ["new_jobs", "started_jobs", "completed_jobs"]) {
         try {
-          for await (const f of Deno.readDir(join(loadDir, pkg.name, folder))) files.push(f.name);
+          for await (const f of Deno.readDir(join(loadDir, pkg.name, folder))) {
+            files.push(`${folder}/${f.name}`);
+          }
         } catch { /* folder absent */ }
       }
     }
-    return files;
+    return files.sort();
   };
   const env = { SOURCES__SHOP__TOKEN: "t0k3n" };
-  equal((await p.dltx(["run", connector, "--pipeline", "lean"], env)).code, 0);
+  equal((await p.dltx(["run", connector, "--pipeline", "kept"], env)).code, 0);
+  const kept = await jobFiles("kept");
+  equal(kept.length, 2, JSON.stringify(kept));
+  ok(kept.every((f) => f.startsWith("completed_jobs/")), JSON.stringify(kept));
+  // load-package lists them, with their table.
+  const pkg = await p.dltx(["pipeline", "kept", "load-package"], env);
+  equal(pkg.code, 0, pkg.stderr);
+  match(pkg.stdout, /completed_jobs\s+items\s+items\.\S+\.jsonl/);
+  const lean = { ...env, LOAD__DELETE_COMPLETED_JOBS: "true" };
+  equal((await p.dltx(["run", connector, "--pipeline", "lean"], lean)).code, 0);
   deepEqual(await jobFiles("lean"), []);
-  const keep = { ...env, LOAD__DELETE_COMPLETED_JOBS: "false" };
-  equal((await p.dltx(["run", connector, "--pipeline", "kept"], keep)).code, 0);
-  equal((await jobFiles("kept")).length, 2);
 });
 
 Deno.test("--resources with an unknown name and --to with an unknown destination fail clearly", async () => {
@@ -152,4 +160,21 @@ Deno.test("--resources with an unknown name and --to with an unknown destination
   equal(to.code, 1);
   match(to.stderr, /Unknown destination "snowflake"/);
   equal(server.requests.length, 0, "no request before the options are validated");
+});
+
+Deno.test("where the records were found is said with --verbose only; each request once", async () => {
+  await using server = serve(shopApi);
+  await using p = await tempProject();
+  const connector = await p.writeConnector(shopConnector(server.url));
+  const env = { SOURCES__SHOP__TOKEN: "t0k3n" };
+  const plain = await p.dltx(["run", connector], env);
+  equal(plain.code, 0, plain.stderr);
+  equal(plain.stderr, "", "a plain run prints nothing but the load info");
+  const verbose = await p.dltx(["run", connector, "--verbose"], env);
+  equal(verbose.code, 0, verbose.stderr);
+  match(verbose.stderr, /^debug: Resource "items": records found at \$$/m);
+  const requests = verbose.stderr.split("\n").filter((l) => /\/items\b/.test(l) && /GET/.test(l));
+  deepEqual(requests.length, 1, verbose.stderr);
+  match(requests[0], /^debug: GET http:\/\/127\.0\.0\.1:\d+\/items -> 200 in \d+ ms \[items\]$/);
+  equal(verbose.stderr.includes("t0k3n"), false);
 });

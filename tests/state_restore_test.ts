@@ -187,7 +187,7 @@ Deno.test("a dropped resource stays dropped on a new machine: it loads from init
   await using p = await tempProject();
   const connector = await p.writeConnector(feedConnector(server.url));
   equal((await p.dltx(["run", connector])).code, 0);
-  const drop = await p.dltx(["pipeline", "feed_pipeline", "drop", "--resources", "users"]);
+  const drop = await p.dltx(["pipeline", "feed_pipeline", "drop", "users", "--yes"]);
   equal(drop.code, 0, drop.stderr);
 
   await Deno.remove(p.env.DLTX_PIPELINES_DIR, { recursive: true });

@@ -24,13 +24,30 @@ export interface ImportMap {
   scopes?: Record<string, Record<string, string>>;
 }
 
-/** What `.gitignore` must hold: secrets, local databases and pipeline working folders. */
+/**
+ * What `.gitignore` must hold: secrets, local databases, pipeline working folders and the npm
+ * packages Deno installs into the project.
+ */
 export const GITIGNORE_ENTRIES: readonly string[] = [
   "secrets.toml",
   "*.duckdb",
   "*.duckdb.wal",
   ".dltx/pipelines/",
+  "node_modules/",
 ];
+
+/**
+ * Settings a project gets unless it has its own: the npm packages dltx needs (DuckDB's
+ * bindings) are installed into the project's `node_modules/` on the first run, and a remote
+ * dltx (JSR or a URL) into `vendor/`; `deno.lock` pins them. Later runs need no network and no
+ * registry, whatever happens to Deno's global cache.
+ *
+ * @param source Where dltx comes from; a local tree needs no `vendor/`.
+ */
+export function projectSettings(source: DltxSource): Record<string, unknown> {
+  const remote = source.kind === "jsr" || /^https?:/i.test(source.base);
+  return remote ? { nodeModulesDir: "auto", vendor: true } : { nodeModulesDir: "auto" };
+}
 
 /**
  * The import map a project needs: `dltx` (and `dltx/connectors/<name>` for a built-in
@@ -69,17 +86,23 @@ export interface MergedFile {
  *
  * @param existing The file's text, or `undefined` when there is none.
  * @param wanted The entries the project needs.
- * @param options `file` names the file in errors; `force` replaces entries that differ.
+ * @param options `file` names the file in errors; `force` replaces entries that differ;
+ *   `settings` are top-level keys added only where the file has none (never a conflict).
  * @throws {ConfigError} when the file is not a JSON object (deno.jsonc comments included)
  */
 export function mergeDenoJson(
   existing: string | undefined,
   wanted: ImportMap,
-  options: { file: string; force: boolean },
+  options: { file: string; force: boolean; settings?: Readonly<Record<string, unknown>> },
 ): MergedFile {
   const config = existing === undefined ? {} : parseConfig(existing, options.file, wanted);
   const conflicts: string[] = [];
   let changed = existing === undefined;
+  for (const [key, value] of Object.entries(options.settings ?? {})) {
+    if (config[key] !== undefined) continue;
+    config[key] = value;
+    changed = true;
+  }
   const mergeInto = (path: string[], target: Record<string, unknown>, entries: object) => {
     for (const [key, value] of Object.entries(entries)) {
       const label = [...path, key].map((k) => JSON.stringify(k)).join(".");
@@ -143,7 +166,7 @@ export function mergeGitignore(existing: string | undefined): string | undefined
     : existing.endsWith("\n")
     ? existing + "\n"
     : existing + "\n\n";
-  return `${head}# dltx: secrets, local databases and pipeline working folders\n${
+  return `${head}# dltx: secrets, local databases, pipeline working folders, npm packages\n${
     missing.join("\n")
   }\n`;
 }

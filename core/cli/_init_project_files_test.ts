@@ -4,6 +4,7 @@ import {
   mergeDenoJson,
   mergeGitignore,
   projectImportMap,
+  projectSettings,
 } from "./_init_project_files.ts";
 
 const NPM = { yaml: "npm:yaml@2.9.1" };
@@ -53,6 +54,26 @@ Deno.test("mergeDenoJson() adds missing entries, keeps the rest, and reports dif
   deepEqual(JSON.parse(forced.text!), wanted);
 });
 
+Deno.test("mergeDenoJson() adds the project settings only where the file has none", () => {
+  const wanted = projectImportMap(
+    { kind: "jsr", specifier: "jsr:@dltx/dltx@^1.2.0" },
+    undefined,
+    NPM,
+  );
+  const settings = projectSettings({ kind: "jsr", specifier: "jsr:@dltx/dltx@^1.2.0" });
+  deepEqual(settings, { nodeModulesDir: "auto", vendor: true });
+  deepEqual(projectSettings({ kind: "tree", base: "../dltx/" }), { nodeModulesDir: "auto" });
+  const fresh = mergeDenoJson(undefined, wanted, { file: "deno.json", force: false, settings });
+  deepEqual(JSON.parse(fresh.text!), { ...settings, ...wanted });
+  // The user's choice stays, and is no conflict (not even with --force).
+  const own = JSON.stringify({ nodeModulesDir: "manual", ...wanted });
+  for (const force of [false, true]) {
+    const merged = mergeDenoJson(own, wanted, { file: "deno.json", force, settings });
+    deepEqual(merged.conflicts, []);
+    deepEqual(JSON.parse(merged.text!), { nodeModulesDir: "manual", ...wanted, vendor: true });
+  }
+});
+
 Deno.test("mergeDenoJson() names a file it cannot merge", () => {
   const wanted = { imports: { dltx: "jsr:@dltx/dltx" } };
   throws(
@@ -74,8 +95,8 @@ Deno.test("mergeGitignore() appends only the missing entries under a comment", (
   deepEqual(all.split("\n").filter((l) => l && !l.startsWith("#")), GITIGNORE_ENTRIES);
   equal(
     mergeGitignore("node_modules/\n/*.duckdb\nsecrets.toml"),
-    "node_modules/\n/*.duckdb\nsecrets.toml\n\n# dltx: secrets, local databases and pipeline working folders\n" +
-      "*.duckdb.wal\n.dltx/pipelines/\n",
+    "node_modules/\n/*.duckdb\nsecrets.toml\n\n# dltx: secrets, local databases, pipeline working " +
+      "folders, npm packages\n*.duckdb.wal\n.dltx/pipelines/\n",
   );
   equal(mergeGitignore(all), undefined);
 });

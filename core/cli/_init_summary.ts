@@ -44,14 +44,25 @@ export function initSummary(
     "Next steps:",
   ];
   const fields = Object.entries(connector.config ?? {});
-  const required = (secret: boolean) =>
-    fields.filter(([, f]) => (f.secret ?? false) === secret && f.default == null).map(([n]) => n);
+  // No default: required; `default: null`: optional (the connector works without it).
+  const named = (secret: boolean, optional: boolean) =>
+    fields.filter(([, f]) =>
+      (f.secret ?? false) === secret && (optional ? f.default === null : f.default === undefined)
+    ).map(([n]) => n);
+  const required = (secret: boolean) => named(secret, false);
   const env = (names: string[]) =>
     names.map((n) => envKey(["sources", connector.name, n])).join(", ");
   const steps: string[] = [];
   const secrets = required(true);
   if (secrets.length > 0) {
     steps.push(`Put the secrets in .dlt/secrets.toml (or in env vars ${env(secrets)})`);
+  }
+  const optionalSecrets = named(true, true);
+  if (optionalSecrets.length > 0) {
+    steps.push(
+      `Optionally, put ${optionalSecrets.join(", ")} in .dlt/secrets.toml (or in env vars ` +
+        `${env(optionalSecrets)})`,
+    );
   }
   const settings = required(false);
   steps.push(

@@ -78,6 +78,16 @@ Deno.test("renderSecretsToml() writes the secret fields only, or says there are 
   const text = renderSecretsToml(SHOP);
   match(text, /\[sources\.shop\]\n# Admin token\n# Required: .*\n# token = "<token>"\n$/);
   equal(text.includes("page_size"), false);
+  // `default: null` is optional (GitHub's token): said so, not "Required".
+  const optional = renderSecretsToml({
+    ...SHOP,
+    config: { token: { secret: true, default: null, doc: "Admin token" } },
+  });
+  match(
+    optional,
+    /# Admin token\n# Optional: uncomment the next line to set it \(or set SOURCES__SHOP__TOKEN\)\.\n# token = "<token>"\n$/,
+  );
+  equal(optional.includes("Required"), false);
   const none = renderSecretsToml({ ...SHOP, config: {} });
   match(none, /# The shop connector needs no secrets\./);
   deepEqual(parse(none), { sources: { shop: {} } });

@@ -1,6 +1,6 @@
 /**
  * Live progress on a terminal: one line per resource (pages, records, rows/s, current table,
- * retry waits), redrawn in place with ANSI cursor movement at most every `intervalMs`, and
+ * retry waits), one for the requests in flight and rate-limit pauses, redrawn in place with ANSI cursor movement at most every `intervalMs`, and
  * erased at the end so only what was logged stays. Hand-written: the ~100 lines a progress
  * library would save do not pay for a dependency.
  *
@@ -11,6 +11,7 @@ import type { DltxEvent } from "../events.ts";
 import type { Output } from "./context.ts";
 import type { ProgressClock } from "./_progress_clock.ts";
 import { ProgressCounters, type ResourceProgress } from "./_progress_counters.ts";
+import { httpLine } from "./_progress_format.ts";
 import { formatSeconds, ratePerSecond, waitReason } from "./_progress_format.ts";
 
 /** Erases from the cursor to the end of the screen. */
@@ -80,6 +81,8 @@ export class BarRenderer {
       lines.push(resourceLine(resource, now));
     }
     const stage = this.#counters.stage;
+    const http = httpLine(this.#counters, now);
+    if (http !== undefined && stage?.name !== "load") lines.push(http);
     if (stage?.name === "load") {
       lines.push(`loading into the destination... ${formatSeconds(elapsed(stage.startedMs, now))}`);
     }

@@ -119,3 +119,51 @@ Deno.test("BarRenderer cuts lines to the terminal width", () => {
 function match(text: string, pattern: RegExp): void {
   ok(pattern.test(text), `${JSON.stringify(text)} does not match ${pattern}`);
 }
+
+Deno.test("BarRenderer shows requests in flight, the limit, and a host's rate-limit pause", () => {
+  const { clock, stderr, bar } = setup(200);
+  bar.handle({ type: "stage", stage: "extract", status: "start" });
+  const answer = (inFlight: number, limit: number): DltxEvent => ({
+    type: "request",
+    resource: "items",
+    method: "GET",
+    url: "u",
+    status: 200,
+    ms: 1,
+    attempt: 1,
+    inFlight,
+    limit,
+  });
+  bar.handle(answer(7, 8));
+  clock.advance(100);
+  equal(screen(stderr.text()).at(-1), "requests: 1 done, 7 in flight (limit 8)");
+  bar.handle({
+    type: "rate_limit_pause",
+    host: "https://api.test",
+    seconds: 3,
+    reason: "429 Too Many Requests",
+  });
+  bar.handle(answer(3, 4));
+  clock.advance(100);
+  equal(
+    screen(stderr.text()).at(-1),
+    "requests: 2 done, 3 in flight (limit 4), https://api.test paused 3s (429 Too Many Requests)",
+  );
+  clock.advance(3000);
+  equal(screen(stderr.text()).at(-1), "requests: 2 done, 3 in flight (limit 4)");
+  bar.stop();
+});
+
+Deno.test("BarRenderer names the table on the line of the resource whose page added it", () => {
+  const { clock, stderr, bar } = setup();
+  bar.handle(page("issues", 1, 100));
+  bar.handle(page("users", 1, 30));
+  // The issues page is normalized after the users page arrived.
+  bar.handle({ type: "schema_change", table: "issues", resource: "issues" });
+  clock.advance(100);
+  deepStrictEqual(screen(stderr.text()), [
+    "issues: 1 pages, 100 records, 0 rows/s, table issues",
+    "users: 1 pages, 30 records, 0 rows/s",
+  ]);
+  bar.stop();
+});

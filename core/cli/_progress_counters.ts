@@ -31,6 +31,24 @@ export interface ResourceProgress {
   wait?: Wait;
 }
 
+/** Requests in flight, as the latest answer saw them. */
+export interface HttpProgress {
+  /** Requests in flight to the host of the latest answer. */
+  inFlight: number;
+  /** Its current limit (halved by rate limits). */
+  limit: number;
+  /** Answers so far. */
+  requests: number;
+}
+
+/** A host paused by its rate limit. */
+export interface HostPause {
+  host: string;
+  /** Clock time the pause ends. */
+  untilMs: number;
+  reason: string;
+}
+
 /** Label of waits of requests made for no resource (an OAuth2 token, say). */
 export const NO_RESOURCE = "requests";
 
@@ -40,6 +58,10 @@ export class ProgressCounters {
   readonly resources: Map<string, ResourceProgress> = new Map();
   /** The stage running and since when; `undefined` before the first and after the last. */
   stage?: { name: "extract" | "load"; startedMs: number };
+  /** Requests in flight, once an answer told. */
+  http?: HttpProgress;
+  /** Hosts paused by rate limits, by origin. */
+  readonly pauses: Map<string, HostPause> = new Map();
   readonly #now: () => number;
   /** Resource of the latest page: the schema changes that follow come from that page. */
   #current?: ResourceProgress;
@@ -53,6 +75,10 @@ export class ProgressCounters {
   apply(event: DltxEvent): ResourceProgress | undefined {
     switch (event.type) {
       case "request": {
+        if (event.inFlight !== undefined && event.limit !== undefined) {
+          const requests = (this.http?.requests ?? 0) + 1;
+          this.http = { inFlight: event.inFlight, limit: event.limit, requests };
+        }
         if (event.resource === undefined) return undefined;
         // Reported when the answer came: the resource started when the request went out.
         const resource = this.#resource(event.resource, event.ms);
@@ -74,9 +100,21 @@ export class ProgressCounters {
         this.#current = resource;
         return resource;
       }
-      case "schema_change":
-        if (this.#current) this.#current.table = event.table;
-        return this.#current;
+      case "schema_change": {
+        // Pages of several resources interleave: the event names its resource when it can.
+        const resource = event.resource === undefined
+          ? this.#current
+          : this.resources.get(event.resource) ?? this.#current;
+        if (resource) resource.table = event.table;
+        return resource;
+      }
+      case "rate_limit_pause":
+        this.pauses.set(event.host, {
+          host: event.host,
+          untilMs: this.#now() + event.seconds * 1000,
+          reason: event.reason,
+        });
+        return undefined;
       case "stage":
         this.stage = event.status === "start"
           ? { name: event.stage, startedMs: this.#now() }

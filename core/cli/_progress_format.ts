@@ -6,6 +6,7 @@
  */
 
 import type { DltxEvent } from "../events.ts";
+import type { ProgressCounters } from "./_progress_counters.ts";
 
 /** `3s`, `1.5s`: whole seconds bare, else one decimal. */
 export function formatSeconds(seconds: number): string {
@@ -17,9 +18,12 @@ export function ratePerSecond(records: number, ms: number): number {
   return ms > 0 ? Math.round((records * 1000) / ms) : 0;
 }
 
-/** Why a request waits: a rate limit (429), a server error, or no response at all. */
+/**
+ * Why a request waits: a rate limit (429, or a 403 the client took for one: it only waits on a
+ * 403 that said so), a server error, or no response at all.
+ */
 export function waitReason(status: number): string {
-  if (status === 429) return "rate limit";
+  if (status === 429 || status === 403) return "rate limit";
   return status === 0 ? "no response" : `status ${status}`;
 }
 
@@ -42,4 +46,20 @@ export function jsonEventLine(event: DltxEvent, ts: Date, mask: (text: string) =
     out[key] = typeof value === "string" ? mask(value) : value;
   }
   return JSON.stringify(out);
+}
+
+/**
+ * `requests: 7 in flight (limit 8), https://api.github.com paused 37s (403 Forbidden, ...)`:
+ * requests in flight as the latest answer saw them and the hosts paused now; `undefined`
+ * before the first answer that told.
+ */
+export function httpLine(counters: ProgressCounters, now: number): string | undefined {
+  const { http } = counters;
+  if (http === undefined) return undefined;
+  let line = `requests: ${http.requests} done, ${http.inFlight} in flight (limit ${http.limit})`;
+  for (const pause of counters.pauses.values()) {
+    if (pause.untilMs <= now) continue;
+    line += `, ${pause.host} paused ${Math.ceil((pause.untilMs - now) / 1000)}s (${pause.reason})`;
+  }
+  return line;
 }

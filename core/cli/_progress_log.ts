@@ -1,8 +1,9 @@
 /**
  * Progress off a terminal, in dlt's `PROGRESS=log` style: every `intervalMs` one line per
  * resource that moved since the last one
- * (`<resource>: <n> records, <p> pages | Time: <s>s | Rate: <r>/s`), and one line per retry
- * wait as it starts. A run shorter than the interval prints only its wait lines.
+ * (`<resource>: <n> records, <p> pages | Time: <s>s | Rate: <r>/s`) and one for the requests
+ * (`requests: <n> done, <m> in flight (limit <l>)`), and one line per retry wait as it starts
+ * (a rate limit's pause is the client's log line). A run shorter than the interval prints only its wait lines.
  *
  * @module
  */
@@ -41,10 +42,16 @@ export class LogRenderer {
     this.#timer = this.#clock.setInterval(() => this.#tick(), options.intervalMs ?? 5000);
   }
 
-  /** Takes one event into the counters; a retry wait is written at once. */
+  /**
+   * Takes one event into the counters; a retry wait is written at once, except a rate limit's:
+   * the client's log line about the host's pause says it once for every request held.
+   */
   handle(event: DltxEvent): void {
     this.#counters.apply(event);
-    if (event.type === "rate_limit_wait" && !this.#stopped) {
+    if (
+      event.type === "rate_limit_wait" && !this.#stopped && event.status !== 429 &&
+      event.status !== 403
+    ) {
       this.#out.write(
         `${event.resource ?? NO_RESOURCE}: waiting ${formatSeconds(event.seconds)} (${
           waitReason(event.status)
@@ -71,6 +78,10 @@ export class LogRenderer {
       const rate = seconds > 0 ? resource.records / seconds : 0;
       text += `${resource.name}: ${resource.records} records, ${resource.pages} pages | ` +
         `Time: ${seconds.toFixed(2)}s | Rate: ${rate.toFixed(2)}/s\n`;
+    }
+    const http = this.#counters.http;
+    if (text !== "" && http !== undefined) {
+      text += `requests: ${http.requests} done, ${http.inFlight} in flight (limit ${http.limit})\n`;
     }
     if (text !== "") this.#out.write(text);
   }

@@ -45,15 +45,17 @@ export async function commandSetup(
   if (logFormat !== "text" && logFormat !== "json") {
     throw new ConfigError(`Unknown --log-format "${logFormat}"; expected text or json`);
   }
+  const verbose = options.verbose ?? false;
   const progress = createProgress({ ...ctx, masker }, {
     mode: progressMode(ctx.env, ctx.stderr.isTerminal),
     logFormat,
-    verbose: options.verbose ?? false,
-    level: typeof logLevel === "string" ? logLevel : undefined,
+    verbose,
+    // --verbose shows the details of a run (debug lines), whatever the configured level.
+    level: verbose ? "DEBUG" : typeof logLevel === "string" ? logLevel : undefined,
   });
   return {
     config,
-    logger: progress.logger,
+    logger: verbose ? withoutRequestLines(progress.logger) : progress.logger,
     masker,
     events: progress.sink,
     stopProgress: () => progress.stop(),
@@ -84,14 +86,25 @@ export function cliPipeline(
     pipelinesDir: ctx.env.DLTX_PIPELINES_DIR
       ? resolve(ctx.cwd, ctx.env.DLTX_PIPELINES_DIR)
       : undefined,
+    env: ctx.env,
+    projectDir: ctx.cwd,
+    // Sources read the same providers as the command (and `load.delete_completed_jobs`).
+    config,
     logger,
     deps: ctx.deps,
     masker,
     onEvent: setup.events,
     waitForLock: target.waitForLock,
-    keepCompletedJobs: config.get("load.delete_completed_jobs", { expect: "boolean" })?.value ===
-      false,
   });
+}
+
+/**
+ * With --verbose, each request is shown once, from its event (status and time included): the
+ * HTTP client's own `GET <url>` debug line before it is left out.
+ */
+function withoutRequestLines(logger: Logger): Logger {
+  const requestLine = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \S+$/;
+  return { ...logger, debug: (m) => requestLine.test(m) ? undefined : logger.debug(m) };
 }
 
 function definedEnv(env: Record<string, string | undefined>): Record<string, string> {

@@ -6,33 +6,24 @@
  * @module
  */
 
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
 import denoJson from "../../deno.json" with { type: "json" };
 import { SecretMasker } from "../config/mod.ts";
 import { isDiskFull, UserError } from "../errors.ts";
 import type { CliContext } from "./context.ts";
-import { runCommand, type RunCommandOptions } from "./run.ts";
-import { loadCommand, type LoadCommandOptions } from "./load.ts";
-import {
-  PIPELINE_OPERATIONS,
-  pipelineCommand,
-  type PipelineCommandOptions,
-} from "./pipeline_command.ts";
-import { queryCommand, type QueryCommandOptions } from "./query.ts";
-import { addConnectorCommand, type AddConnectorOptions } from "./add.ts";
-import { initCommand, type InitCommandOptions } from "./init.ts";
+// Each command's module loads when the command runs (a dynamic import in its action), so
+// `dltx run` does not pay at start-up for the modules of init, ai, pipeline or query.
+import type { RunCommandOptions } from "./run.ts";
+import type { LoadCommandOptions } from "./load.ts";
+import type { PipelineCommandOptions } from "./pipeline_command.ts";
+import type { QueryCommandOptions } from "./query.ts";
+import type { AddConnectorOptions } from "./add.ts";
+import type { InitCommandOptions } from "./init.ts";
+import type { InitOpenApiOptions } from "./init_openapi.ts";
 import type { DashboardOptions } from "./dashboard/mod.ts";
 import type { McpCommandOptions } from "./mcp/mod.ts";
-import {
-  AI_AGENTS,
-  type AiCommandOptions,
-  aiSetupCommand,
-  aiStatusCommand,
-  aiToolkitInfoCommand,
-  aiToolkitInstallCommand,
-  aiToolkitListCommand,
-  aiToolkitUninstallCommand,
-} from "./ai/mod.ts";
+import type { AiCommandOptions } from "./ai/mod.ts";
+import { AI_AGENTS } from "./ai/agents.ts";
 
 /** Exit codes of the CLI. */
 export const EXIT = { ok: 0, userError: 1, usage: 2, internal: 70, interrupted: 130 } as const;
@@ -58,7 +49,10 @@ export async function runCli(context: CliContext): Promise<number> {
       "create a pipeline project: <connector>_pipeline.ts, .dlt/config.toml, " +
         ".dlt/secrets.toml, .gitignore and the deno.json that imports dltx",
     )
-    .usage("<connector> <destination> [--force] [--agent <agent>] | -l")
+    .usage(
+      "<connector> <destination> [--force] [--agent <agent>] | --openapi <spec> [destination] " +
+        "[--endpoints a,b | --all] [--name N] [--format yaml|ts] | -l",
+    )
     .argument("[connector]", "a built-in or added connector's name, or a connector file's path")
     .argument("[destination]", "duckdb | filesystem | postgres")
     .option("-l, --list", "list the built-in connectors, one line each")
@@ -74,8 +68,26 @@ export async function runCli(context: CliContext): Promise<number> {
         AI_AGENTS.join(" | ")
       }`,
     )
-    .action(async (connector, destination, options: InitCommandOptions) => {
-      exitCode = await initCommand(ctx, { connector, destination }, options);
+    .option(
+      "--openapi <spec>",
+      "generate the connector from an OpenAPI spec (3.0, 3.1 or Swagger 2.0): a file or an " +
+        "https:// URL; then the only argument is the destination (default duckdb)",
+    )
+    .option(
+      "--endpoints <names>",
+      "--openapi: the endpoints to load (names, operationIds or paths)",
+    )
+    .option("--all", "--openapi: every GET endpoint of the spec")
+    .option("--name <name>", "--openapi: the connector's name (default: the spec's title)")
+    .option("--format <format>", "--openapi: the connector as yaml (default) or ts")
+    .action(async (connector, destination, options: InitCommandOptions & InitOpenApiOptions) => {
+      if (options.openapi !== undefined) {
+        const { initOpenApiCommand } = await import("./init_openapi.ts");
+        exitCode = await initOpenApiCommand(ctx, { connector, destination }, options);
+      } else {
+        const { initCommand } = await import("./init.ts");
+        exitCode = await initCommand(ctx, { connector, destination }, options);
+      }
     });
 
   const ai = program.command("ai")
@@ -92,17 +104,20 @@ export async function runCli(context: CliContext): Promise<number> {
     .argument("[agent]", agentHelp)
     .option("--agent <agent>", agentHelp)
     .action(async (agent: string | undefined, options: AiCommandOptions) => {
+      const { aiSetupCommand } = await import("./ai/mod.ts");
       exitCode = await aiSetupCommand(ctx, agent, options);
     });
   ai.command("setup")
     .description("the same as dltx ai init")
     .argument("<agent>", agentHelp)
     .action(async (agent: string) => {
+      const { aiSetupCommand } = await import("./ai/mod.ts");
       exitCode = await aiSetupCommand(ctx, agent);
     });
   ai.command("status")
     .description("show what dltx ai set up for each agent, and the toolkits installed")
     .action(async () => {
+      const { aiStatusCommand } = await import("./ai/mod.ts");
       exitCode = await aiStatusCommand(ctx);
     });
   const toolkit = ai.command("toolkit")
@@ -110,12 +125,14 @@ export async function runCli(context: CliContext): Promise<number> {
   toolkit.command("list")
     .description("the toolkits dltx has, and for which agents each is installed")
     .action(async () => {
+      const { aiToolkitListCommand } = await import("./ai/mod.ts");
       exitCode = await aiToolkitListCommand(ctx);
     });
   toolkit.command("info")
     .description("a toolkit's skills and where each editor gets them")
     .argument("<name>", "toolkit name")
     .action(async (name: string) => {
+      const { aiToolkitInfoCommand } = await import("./ai/mod.ts");
       exitCode = await aiToolkitInfoCommand(ctx, name);
     });
   toolkit.command("install")
@@ -127,6 +144,7 @@ export async function runCli(context: CliContext): Promise<number> {
     .option("--agent <agent>", `${agentHelp} (default: every agent dltx ai init was run for)`)
     .option("--force", "replace files of the same name that dltx did not write")
     .action(async (name: string, options: AiCommandOptions) => {
+      const { aiToolkitInstallCommand } = await import("./ai/mod.ts");
       exitCode = await aiToolkitInstallCommand(ctx, name, options);
     });
   toolkit.command("uninstall")
@@ -134,6 +152,7 @@ export async function runCli(context: CliContext): Promise<number> {
     .argument("<name>", "toolkit name")
     .option("--agent <agent>", `${agentHelp} (default: every agent it is installed for)`)
     .action(async (name: string, options: AiCommandOptions) => {
+      const { aiToolkitUninstallCommand } = await import("./ai/mod.ts");
       exitCode = await aiToolkitUninstallCommand(ctx, name, options);
     });
 
@@ -154,6 +173,7 @@ export async function runCli(context: CliContext): Promise<number> {
     .option("--force", "replace a connector of the same name added from another spec")
     .option("--pin", "accept your edits of .dltx/connectors/<spec>/: pin its files as they are")
     .action(async (spec: string, options: AddConnectorOptions) => {
+      const { addConnectorCommand } = await import("./add.ts");
       exitCode = await addConnectorCommand(ctx, spec, options);
     });
 
@@ -178,8 +198,15 @@ export async function runCli(context: CliContext): Promise<number> {
     .option("--verbose", "request URLs and timings in the logs; stack traces of errors")
     .option("--log-format <format>", "text (default) | json: one JSON object per event on stderr")
     .option("--wait", "when another process runs this pipeline, wait for it instead of failing")
+    .option(
+      "--concurrency <n>",
+      "most requests in flight to one host, and request series at once (default: " +
+        "SOURCES__<SOURCE>__CONCURRENCY, the connector's client.concurrency, else 8); 1 is sequential",
+      positiveInteger("--concurrency"),
+    )
     .action(async (connector: string, options: RunCommandOptions) => {
       // `--verbose` may land on the program's option of the same name.
+      const { runCommand } = await import("./run.ts");
       exitCode = await runCommand(ctx, connector, { ...options, verbose });
     });
 
@@ -200,24 +227,32 @@ export async function runCli(context: CliContext): Promise<number> {
     .option("--log-format <format>", "text (default) | json: one JSON object per event on stderr")
     .option("--wait", "when another process runs this pipeline, wait for it instead of failing")
     .action(async (inputs: string[], options: LoadCommandOptions) => {
+      const { loadCommand } = await import("./load.ts");
       exitCode = await loadCommand(ctx, inputs, { ...options, verbose });
     });
 
   program.command("pipeline")
-    .description("inspect a pipeline: its working folder, state, schema, loads and dataset")
-    .usage("[-l] <name> info|trace|load-package [load_id]|schema|drop|sync|show [options]")
-    .argument("[name]", "pipeline name")
+    .description(
+      "inspect a pipeline: its working folder, state, schema, loads and dataset; drop " +
+        "resources or pending packages",
+    )
+    .usage("[-l] <name> [operation] [args...] [options]")
+    .argument("[name]", "pipeline name (none: list the pipelines)")
     .argument(
       "[operation]",
-      "info (default) | trace | load-package | schema | drop | sync | show (web dashboard)",
+      "info (default) | trace | load-package [load_id] | schema | drop <resource...> | " +
+        "failed-jobs | drop-pending-packages | sync | show (web dashboard)",
     )
-    .argument("[load_id]", "load-package: the package to show (default: the newest)")
-    .option("-l, --list", "list the pipelines in the pipelines dir")
+    .argument("[args...]", "load-package: the load id (default: the newest); drop: resources")
+    .option("-l, --list-pipelines", "list the pipelines in the pipelines dir")
     .option("-v, --verbose", "info: print the sources state; load-package: the schema update")
     .option("--format <format>", "schema: yaml (default) | json | table; trace: text | json")
     .option("--schema <name>", "schema, drop: the schema (default: the pipeline's default)")
-    .option("--resources <names>", "drop: comma-separated resources to drop")
+    .option("--resources <names>", "drop: comma-separated resources, as the arguments do")
+    .option("--drop-all", "drop: every resource of the schema")
+    .option("--state-only", "drop: reset the resources' state only; keep their tables")
     .option("--dry-run", "drop: print what would be dropped and stop")
+    .option("-y, --yes", "drop, drop-pending-packages: go ahead without asking")
     .option("--dataset <name>", "sync: the dataset to restore from (default: <name>_dataset)")
     .option(
       "--destination <type>",
@@ -226,7 +261,8 @@ export async function runCli(context: CliContext): Promise<number> {
     )
     .option("--port <port>", "show: the dashboard's port (default: a free one)")
     .option("--no-open", "show: do not open the dashboard in the browser")
-    .action(async (name, operation, arg, options: PipelineCommandOptions) => {
+    .action(async (name, operation, args: string[], options: PipelineCommandOptions) => {
+      const { PIPELINE_OPERATIONS, pipelineCommand } = await import("./pipeline_command.ts");
       // Commander hands `--verbose` to the program (stack traces); it means -v here too.
       const op: string = operation ?? "info";
       if (
@@ -235,7 +271,7 @@ export async function runCli(context: CliContext): Promise<number> {
       ) {
         options.verbose = true;
       }
-      exitCode = await pipelineCommand(ctx, { name, operation, arg }, options);
+      exitCode = await pipelineCommand(ctx, { name, operation, args }, options);
     });
 
   program.command("dashboard")
@@ -243,7 +279,6 @@ export async function runCli(context: CliContext): Promise<number> {
     .option("--port <port>", "port to listen on (default: a free one)")
     .option("--no-open", "do not open the dashboard in the browser")
     .action(async (options: DashboardOptions) => {
-      // Loaded on demand, like `mcp`: other commands do not pay for their modules.
       const { dashboardCommand } = await import("./dashboard/mod.ts");
       exitCode = await dashboardCommand(ctx, undefined, options);
     });
@@ -255,6 +290,7 @@ export async function runCli(context: CliContext): Promise<number> {
     .option("--format <format>", "table | json | csv", "table")
     .option("--limit <rows>", "print at most this many rows")
     .action(async (pipelineName: string, sql: string, options: QueryCommandOptions) => {
+      const { queryCommand } = await import("./query.ts");
       exitCode = await queryCommand(ctx, pipelineName, sql, options);
     });
 
@@ -321,4 +357,15 @@ function isPermissionError(err: unknown): err is Error {
     }
   }
   return false;
+}
+
+/** A commander parser of a positive integer option. */
+function positiveInteger(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
+      throw new InvalidArgumentError(`${flag} must be a positive integer, got "${value}"`);
+    }
+    return n;
+  };
 }

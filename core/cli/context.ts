@@ -33,6 +33,11 @@ export interface CliContext {
   stdin?: ReadableStream<Uint8Array>;
   signal?: AbortSignal;
   deps: Deps;
+  /**
+   * Asks a yes/no question on the terminal (`[y/N]`); `undefined` when stdin is not a
+   * terminal, and then a command that needs confirmation requires `--yes`.
+   */
+  confirm?: (question: string) => Promise<boolean>;
 }
 
 /** An `Output` over a Deno file (stdout/stderr); writes synchronously so ordering holds. */

@@ -32,6 +32,7 @@ import {
   mergeDenoJson,
   mergeGitignore,
   projectImportMap,
+  projectSettings,
 } from "./_init_project_files.ts";
 import {
   type ConnectorImport,
@@ -218,13 +219,17 @@ async function projectFiles(cwd: string, plan: Plan): Promise<ProjectFile[]> {
   }
   const builtin = connectorImport.kind === "builtin" ? connector.name : undefined;
   const importMap = projectImportMap(source, builtin, denoJson.imports);
-  const merged = mergeDenoJson(configText, importMap, { file: configFile, force });
+  const merged = mergeDenoJson(configText, importMap, {
+    file: configFile,
+    force,
+    settings: projectSettings(source),
+  });
   files.push({
     path: configFile,
     text: merged.text,
     existed: configText !== undefined,
     kind: "merged",
-    what: `imports "dltx" from ${importMap.imports.dltx}`,
+    what: `imports "dltx" from ${importMap.imports.dltx}; deps in node_modules/, deno.lock`,
   });
 
   if (!force && (existing.length > 0 || merged.conflicts.length > 0)) {

@@ -80,8 +80,12 @@ Deno.test("dltx init demo duckdb writes the pipeline, both TOML files, .gitignor
     "*.duckdb",
     "*.duckdb.wal",
     ".dltx/pipelines/",
+    "node_modules/",
   ]);
   const imports = JSON.parse((await p.read("deno.json"))!);
+  // Deps go into the project on the first run, so later runs need no network (tests/).
+  equal(imports.nodeModulesDir, "auto");
+  equal(imports.vendor, undefined);
   equal(imports.imports.dltx, `${REPO_URL}mod.ts`);
   equal(imports.imports["dltx/connectors/demo"], `${REPO_URL}connectors/demo.ts`);
   deepEqual(imports.scopes[REPO_URL], denoJson.imports);
@@ -124,6 +128,25 @@ Deno.test("dltx init writes TOML that parses, with every config field, for every
   }
 });
 
+Deno.test("dltx init github marks the optional token optional, in secrets.toml and the steps", async () => {
+  await using p = await project();
+  const res = await p.dltx("init", "github", "duckdb");
+  equal(res.code, 0, res.err);
+  const secrets = (await p.read(".dlt/secrets.toml"))!;
+  match(
+    secrets,
+    /# Optional: uncomment the next line to set it \(or set SOURCES__GITHUB__ACCESS_TOKEN\)\.\n# access_token = "<access_token>"/,
+  );
+  equal(secrets.includes("Required"), false);
+  equal(res.out.includes("Put the secrets in"), false, res.out);
+  match(
+    res.out,
+    /^ {2}1\. Optionally, put access_token in \.dlt\/secrets\.toml \(or in env vars SOURCES__GITHUB__ACCESS_TOKEN\)$/m,
+  );
+  // owner and repo have no default: those are required.
+  match(res.out, /^ {2}2\. Set owner, repo in \.dlt\/config\.toml/m);
+});
+
 Deno.test("dltx init refuses to overwrite an existing file and writes nothing", async () => {
   await using p = await project();
   await p.write(".dlt/config.toml", "# mine\n");
@@ -150,8 +173,8 @@ Deno.test("dltx init --force overwrites its files and merges .gitignore and deno
   match(res.out, /demo_pipeline\.ts {3}the pipeline \(overwritten\)/);
   equal(
     await p.read(".gitignore"),
-    "node_modules/\n*.duckdb\n\n# dltx: secrets, local databases and pipeline working folders\n" +
-      "secrets.toml\n*.duckdb.wal\n.dltx/pipelines/\n",
+    "node_modules/\n*.duckdb\n\n# dltx: secrets, local databases, pipeline working folders, " +
+      "npm packages\nsecrets.toml\n*.duckdb.wal\n.dltx/pipelines/\n",
   );
   const config = JSON.parse((await p.read("deno.json"))!);
   deepEqual(config.tasks, { x: "echo" });
@@ -212,6 +235,9 @@ Deno.test("dltx init --dltx picks a JSR package or a relative checkout folder", 
   await using p = await project();
   equal((await p.dltx("init", "demo", "duckdb", "--dltx", "jsr:@dltx/dltx@^0.1.0")).code, 0);
   deepEqual(JSON.parse((await p.read("deno.json"))!), {
+    // A remote dltx is vendored on the first run, so later runs work offline.
+    nodeModulesDir: "auto",
+    vendor: true,
     imports: {
       dltx: "jsr:@dltx/dltx@^0.1.0",
       "dltx/connectors/demo": "jsr:@dltx/dltx@^0.1.0/connectors/demo",

@@ -1,8 +1,8 @@
 /**
- * `dltx pipeline [-l] <name> <operation>`: dispatches to one operation per file
- * (`pipeline_info.ts`, `pipeline_trace.ts`, ...), checks that each option given belongs to the
- * operation, and lists the pipelines in the pipelines dir (`--list`), as dlt's
- * `dlt pipeline` does.
+ * `dltx pipeline [-l] <name> <operation> [args...]`: dispatches to one operation per file
+ * (`pipeline_info.ts`, `pipeline_trace.ts`, ...), checks that each option and argument given
+ * belongs to the operation, and lists the pipelines in the pipelines dir (`-l`,
+ * `--list-pipelines`, or no name), as dlt's `dlt pipeline` does.
  *
  * @module
  */
@@ -11,6 +11,8 @@ import { InternalError, UserError } from "../errors.ts";
 import type { CliContext } from "./context.ts";
 import { listPipelineNames, pipelinesDirOf } from "./_pipelines.ts";
 import { pipelineDropCommand } from "./pipeline_drop.ts";
+import { pipelineDropPendingCommand } from "./pipeline_drop_pending.ts";
+import { pipelineFailedJobsCommand } from "./pipeline_failed_jobs.ts";
 import { pipelineInfoCommand } from "./pipeline_info.ts";
 import { pipelineLoadPackageCommand } from "./pipeline_load_package.ts";
 import { pipelineSchemaCommand } from "./pipeline_schema.ts";
@@ -19,7 +21,8 @@ import { pipelineTraceCommand } from "./pipeline_trace.ts";
 
 /** Options of `dltx pipeline`, as parsed from the command line. */
 export interface PipelineCommandOptions {
-  list?: boolean;
+  /** `-l`, `--list-pipelines`: list the pipelines instead. */
+  listPipelines?: boolean;
   verbose?: boolean;
   format?: string;
   schema?: string;
@@ -32,6 +35,12 @@ export interface PipelineCommandOptions {
   port?: string;
   /** show: `--no-open` sets it false (Commander defaults it to true). */
   open?: boolean;
+  /** drop, drop-pending-packages: go ahead without asking. */
+  yes?: boolean;
+  /** drop: every resource of the schema. */
+  dropAll?: boolean;
+  /** drop: reset the resources' state only. */
+  stateOnly?: boolean;
 }
 
 /** The operations of `dltx pipeline <name>` and the options each takes. */
@@ -40,12 +49,20 @@ export const PIPELINE_OPERATIONS: Readonly<Record<string, readonly OptionName[]>
   trace: ["format"],
   "load-package": ["verbose"],
   schema: ["format", "schema"],
-  drop: ["resources", "schema", "dryRun"],
+  drop: ["resources", "schema", "dryRun", "yes", "dropAll", "stateOnly"],
+  "failed-jobs": [],
+  "drop-pending-packages": ["yes"],
   sync: ["dataset", "destination"],
   show: ["port", "open"],
 };
 
-type OptionName = Exclude<keyof PipelineCommandOptions, "list">;
+/** How many positional arguments each operation takes after its name. */
+const OPERATION_ARGS: Readonly<Record<string, number>> = {
+  "load-package": 1,
+  drop: Infinity,
+};
+
+type OptionName = Exclude<keyof PipelineCommandOptions, "listPipelines">;
 
 const FLAGS: Record<OptionName, string> = {
   verbose: "-v/--verbose",
@@ -57,28 +74,28 @@ const FLAGS: Record<OptionName, string> = {
   destination: "--destination",
   port: "--port",
   open: "--no-open",
+  yes: "--yes",
+  dropAll: "--drop-all",
+  stateOnly: "--state-only",
 };
 
 /**
  * Runs `dltx pipeline`: lists pipelines, or runs `operation` (default `info`) on pipeline
- * `name`. `arg` is the operation's positional argument (the load id of `load-package`).
+ * `name`. `args` are the operation's positional arguments (the load id of `load-package`, the
+ * resources of `drop`).
  *
  * @returns the exit code
- * @throws {UserError} for a missing name, an unknown operation or an option the operation
- *   does not take
+ * @throws {UserError} for an unknown operation, or an option or argument the operation does
+ *   not take
  */
 export async function pipelineCommand(
   ctx: CliContext,
-  args: { name?: string; operation?: string; arg?: string },
+  target: { name?: string; operation?: string; args?: string[] },
   options: PipelineCommandOptions,
 ): Promise<number> {
-  if (options.list) return await listPipelines(ctx);
-  const { name, operation = "info", arg } = args;
-  if (name === undefined) {
-    throw new UserError(
-      'Name a pipeline, as in "dltx pipeline <name> info", or list them with "dltx pipeline -l"',
-    );
-  }
+  const { name, operation = "info", args = [] } = target;
+  // dlt lists the pipelines for `-l` and for `dlt pipeline` with no name.
+  if (options.listPipelines || name === undefined) return await listPipelines(ctx);
   if (!Object.hasOwn(PIPELINE_OPERATIONS, operation)) {
     throw new UserError(
       `Unknown pipeline operation "${operation}"; expected one of ${
@@ -94,9 +111,10 @@ export async function pipelineCommand(
       throw new UserError(`${FLAGS[key]} is not an option of "dltx pipeline <name> ${operation}"`);
     }
   }
-  if (arg !== undefined && operation !== "load-package") {
+  if (args.length > (OPERATION_ARGS[operation] ?? 0)) {
+    const extra = args.slice(OPERATION_ARGS[operation] ?? 0);
     throw new UserError(
-      `Unexpected argument "${arg}" after "dltx pipeline ${name} ${operation}"`,
+      `Unexpected argument "${extra[0]}" after "dltx pipeline ${name} ${operation}"`,
     );
   }
   switch (operation) {
@@ -105,11 +123,15 @@ export async function pipelineCommand(
     case "trace":
       return await pipelineTraceCommand(ctx, name, options);
     case "load-package":
-      return await pipelineLoadPackageCommand(ctx, name, arg, options);
+      return await pipelineLoadPackageCommand(ctx, name, args[0], options);
     case "schema":
       return await pipelineSchemaCommand(ctx, name, options);
     case "drop":
-      return await pipelineDropCommand(ctx, name, options);
+      return await pipelineDropCommand(ctx, name, args, options);
+    case "failed-jobs":
+      return await pipelineFailedJobsCommand(ctx, name);
+    case "drop-pending-packages":
+      return await pipelineDropPendingCommand(ctx, name, options);
     case "sync":
       return await pipelineSyncCommand(ctx, name, options);
     case "show": {

@@ -80,12 +80,19 @@ async function fixture(): Promise<{ dir: string } & AsyncDisposable> {
     load_id: LOADED_ID,
     status: "failed",
     steps: [{
-      step: "extract+normalize",
+      step: "extract",
       seconds: 1.234,
       peak_rss_mb: 80.44,
-      rowCounts: { items: 3, items__tags: 5 },
       recordCounts: { items: 3 },
       resources: { items: { requests: 2, pages: 2, records: 3 } },
+    }, {
+      step: "normalize",
+      seconds: 1.25,
+      rowCounts: { items: 3, items__tags: 5 },
+    }, {
+      step: "load",
+      seconds: 0.2,
+      error: "HTTP 500 for url: http://api/items?token=***",
     }],
     error: "HTTP 500 for url: http://api/items?token=***",
   });
@@ -113,8 +120,9 @@ async function fixture(): Promise<{ dir: string } & AsyncDisposable> {
 /** Runs `dltx pipeline` in process and returns what it printed. */
 async function run(
   dir: string,
-  args: { name?: string; operation?: string; arg?: string },
+  args: { name?: string; operation?: string; args?: string[] },
   options: PipelineCommandOptions = {},
+  answers?: boolean[],
 ): Promise<string> {
   let out = "";
   const ctx: CliContext = {
@@ -124,6 +132,11 @@ async function run(
     stdout: { isTerminal: false, write: (t) => void (out += t) },
     stderr: { isTerminal: false, write: () => {} },
     deps: defaultDeps,
+    // A terminal that answers in turn; none: stdin is not a terminal.
+    confirm: answers && ((question) => {
+      out += `${question} [y/N] `;
+      return Promise.resolve(answers.shift() ?? false);
+    }),
   };
   equal(await pipelineCommand(ctx, args, options), 0);
   return out;
@@ -154,13 +167,22 @@ Deno.test("pipeline trace prints steps, rows per table, requests per resource an
   const out = await run(f.dir, { name: NAME, operation: "trace" });
   match(
     out,
-    /^Run started at 2024-03-05T10:00:00.000Z and FAILED in 1\.50 seconds with 1 step\(s\)\.$/m,
+    /^Run started at 2024-03-05T10:00:00.000Z and FAILED in 1\.50 seconds with 3 steps\.$/m,
   );
-  match(out, /^Step extract\+normalize COMPLETED in 1\.23 seconds, peak RSS 80\.4 MB\.$/m);
-  match(out, /items__tags\s+5$/m);
-  match(out, /resource\s+records\s+requests\s+pages/);
-  match(out, /items\s+3\s+2\s+2$/m);
-  match(out, /^Failed with error: HTTP 500 for url: http:\/\/api\/items\?token=\*\*\*$/m);
+  match(out, /^Step extract COMPLETED in 1\.23 seconds\.\n {2}Peak RSS 80\.4 MB$/m);
+  match(out, /resource\s+records\s+requests\s+pages\s+retries\s+wait_s\s+seconds/);
+  // A trace without retries and waits (an older dltx) shows them as "-".
+  match(out, /items\s+3\s+2\s+2\s+-\s+-\s+-$/m);
+  match(
+    out,
+    /^Step normalize COMPLETED in 1\.25 seconds\.\nNormalized data for the following tables:\n- items: 3 row\(s\)\n- items__tags: 5 row\(s\)$/m,
+  );
+  match(
+    out,
+    /^Step load FAILED in 0\.20 seconds\.\nFailed due to: HTTP 500 for url: http:\/\/api\/items\?token=\*\*\*$/m,
+  );
+  // The run's error is the failed step's: said once.
+  equal(out.split("Failed due to").length, 2);
   const json = JSON.parse(await run(f.dir, { name: NAME, operation: "trace" }, { format: "json" }));
   equal(json.status, "failed");
 });
@@ -168,7 +190,18 @@ Deno.test("pipeline trace prints steps, rows per table, requests per resource an
 Deno.test("formatTrace() copes with a trace missing fields", () => {
   equal(
     formatTrace({ steps: [{ step: "load" }] }),
-    "Run started at an unknown time and UNKNOWN with 1 step(s).\nStep load COMPLETED.\n",
+    "Run started at an unknown time and UNKNOWN with 1 steps.\nStep load COMPLETED.\n",
+  );
+  // A trace of an older dltx: one step for extract and normalize, the error on the run.
+  equal(
+    formatTrace({
+      status: "failed",
+      steps: [{ step: "extract+normalize", seconds: 1, rowCounts: { a: 1 } }],
+      error: "boom",
+    }),
+    "Run started at an unknown time and FAILED with 1 steps.\nStep extract+normalize COMPLETED " +
+      "in 1.00 seconds.\nNormalized data for the following tables:\n- a: 1 row(s)\n" +
+      "Failed due to: boom\n",
   );
 });
 
@@ -187,11 +220,11 @@ Deno.test("pipeline load-package shows the newest package, its jobs and failures
 
 Deno.test("pipeline load-package <load_id> picks that package; an unknown id lists the ids", async () => {
   await using f = await fixture();
-  const out = await run(f.dir, { name: NAME, operation: "load-package", arg: LOADED_ID });
+  const out = await run(f.dir, { name: NAME, operation: "load-package", args: [LOADED_ID] });
   match(out, /is in LOADED state\./);
   match(out, /they were deleted after loading/);
   await rejects(
-    run(f.dir, { name: NAME, operation: "load-package", arg: "123.4" }),
+    run(f.dir, { name: NAME, operation: "load-package", args: ["123.4"] }),
     (err: Error) => err instanceof UserError && err.message.includes(LOADED_ID),
   );
 });
@@ -230,35 +263,41 @@ Deno.test("pipeline schema prints YAML, JSON or a table per table", async () => 
 Deno.test("pipeline drop names unknown resources and refuses while packages are pending", async () => {
   await using f = await fixture();
   await rejects(
-    run(f.dir, { name: NAME, operation: "drop" }, { resources: "orders,items" }),
+    run(f.dir, { name: NAME, operation: "drop", args: ["orders", "items"] }),
     /Unknown resource\(s\) "orders" in schema "shop" of pipeline "shop_pipeline"; known resources: items, users/,
   );
   await rejects(
-    run(f.dir, { name: NAME, operation: "drop" }, {}),
-    /Name the resources to drop with --resources/,
+    run(f.dir, { name: NAME, operation: "drop", args: ["re:^ord"] }),
+    /Unknown resource\(s\) "re:\^ord"/,
   );
   await rejects(
-    run(f.dir, { name: NAME, operation: "drop" }, { resources: "items" }),
+    run(f.dir, { name: NAME, operation: "drop" }, {}),
+    /Name the resources to drop, e\.g\. "dltx pipeline shop_pipeline drop issues comments", or drop them all with --drop-all/,
+  );
+  await rejects(
+    run(f.dir, { name: NAME, operation: "drop", args: ["items"] }, { yes: true }),
     new RegExp(`has 1 pending load package\\(s\\) \\(${PENDING_ID}\\)`),
   );
 });
 
 Deno.test("pipeline -l lists the pipelines; an unknown one names the known ones", async () => {
   await using f = await fixture();
-  equal(await run(f.dir, {}, { list: true }), `1 pipelines found in ${f.dir}\n${NAME}\n`);
+  equal(await run(f.dir, {}, { listPipelines: true }), `1 pipelines found in ${f.dir}\n${NAME}\n`);
+  // As dlt: `dltx pipeline` with no name lists them too.
+  equal(await run(f.dir, {}), `1 pipelines found in ${f.dir}\n${NAME}\n`);
   await rejects(
     run(f.dir, { name: "nope", operation: "info" }),
     new RegExp(`^UserError: Pipeline "nope" not found in ${f.dir}; known pipelines: ${NAME}$`),
   );
   const empty = join(f.dir, "empty");
-  equal(await run(empty, {}, { list: true }), `No pipelines found in ${empty}\n`);
+  equal(await run(empty, {}, { listPipelines: true }), `No pipelines found in ${empty}\n`);
 });
 
 Deno.test("pipeline rejects unknown operations, stray options and a missing name", async () => {
   await using f = await fixture();
   await rejects(
     run(f.dir, { name: NAME, operation: "frobnicate" }),
-    /Unknown pipeline operation "frobnicate"; expected one of info, trace, load-package, schema, drop, sync, show/,
+    /Unknown pipeline operation "frobnicate"; expected one of info, trace, load-package, schema, drop, failed-jobs, drop-pending-packages, sync, show/,
   );
   await rejects(
     run(f.dir, { name: NAME, operation: "info" }, { open: false }),
@@ -273,10 +312,60 @@ Deno.test("pipeline rejects unknown operations, stray options and a missing name
     /--resources is not an option of "dltx pipeline <name> info"/,
   );
   await rejects(
-    run(f.dir, { name: NAME, operation: "schema", arg: "extra" }),
+    run(f.dir, { name: NAME, operation: "schema", args: ["extra"] }),
     /Unexpected argument "extra"/,
   );
-  await rejects(run(f.dir, {}), /Name a pipeline/);
+  await rejects(
+    run(f.dir, { name: NAME, operation: "load-package", args: [LOADED_ID, "extra"] }),
+    /Unexpected argument "extra" after "dltx pipeline shop_pipeline load-package"/,
+  );
+  await rejects(
+    run(f.dir, { name: NAME, operation: "trace" }, { yes: true }),
+    /--yes is not an option of "dltx pipeline <name> trace"/,
+  );
+});
+
+Deno.test("pipeline failed-jobs lists the failed jobs of normalized and loaded packages", async () => {
+  await using f = await fixture();
+  const out = await run(f.dir, { name: NAME, operation: "failed-jobs" });
+  match(
+    out,
+    new RegExp(`^Checking failed jobs in load id '${LOADED_ID}'\nNo failed jobs found$`, "m"),
+  );
+  match(out, new RegExp(`^Checking failed jobs in load id '${PENDING_ID}'$`, "m"));
+  match(
+    out,
+    /^JOB: items\.0123456789\.0\(items\)\nJOB file type: jsonl\nJOB file path: .*failed_jobs\/items\.0123456789\.0\.jsonl\nConversion Error: bad value$/m,
+  );
+});
+
+Deno.test("pipeline drop-pending-packages asks, deletes once confirmed, refuses without a terminal", async () => {
+  await using f = await fixture();
+  const pending = join(f.dir, NAME, "load", PENDING_ID);
+  await rejects(
+    run(f.dir, { name: NAME, operation: "drop-pending-packages" }),
+    /"dltx pipeline shop_pipeline drop-pending-packages" asks for confirmation, but stdin is not a terminal: nothing was changed\. Add --yes/,
+  );
+  const declined = await run(f.dir, { name: NAME, operation: "drop-pending-packages" }, {}, [
+    false,
+  ]);
+  match(
+    declined,
+    new RegExp(
+      `^Has 1 normalized packages ready to be loaded with following load ids:\n${PENDING_ID}\n` +
+        "Delete the above packages\\? \\[y/N\\] Nothing was deleted\\.$",
+      "m",
+    ),
+  );
+  ok((await Deno.stat(pending)).isDirectory, "declined: the package stays");
+  const yes = await run(f.dir, { name: NAME, operation: "drop-pending-packages" }, {}, [true]);
+  match(yes, /\[y\/N\] Pending packages deleted$/m);
+  await rejects(Deno.stat(pending), Deno.errors.NotFound);
+  ok((await Deno.stat(join(f.dir, NAME, "load", LOADED_ID))).isDirectory, "loaded ones stay");
+  match(
+    await run(f.dir, { name: NAME, operation: "drop-pending-packages" }, { yes: true }),
+    /^No pending packages found$/m,
+  );
 });
 
 Deno.test("pipeline info and trace work for a pipeline whose only run failed", async () => {
@@ -288,6 +377,6 @@ Deno.test("pipeline info and trace work for a pipeline whose only run failed", a
   match(info, /The pipeline has no state: no load of it committed yet\./);
   match(info, /Pipeline has last run trace/);
   const trace = await run(f.dir, { name: "fresh", operation: "trace" });
-  ok(trace.includes("Failed with error: boom"), trace);
+  ok(trace.includes("Failed due to: boom"), trace);
   await rejects(run(f.dir, { name: "fresh", operation: "schema" }), /has no state in/);
 });

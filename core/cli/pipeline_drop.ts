@@ -1,9 +1,11 @@
 /**
- * `dltx pipeline <name> drop --resources a,b [--dry-run]`: drops the tables of resources
- * (root and child tables) from the destination and the schema, and resets the resources'
- * state (incremental cursors), so their next run loads them from scratch. The destination
- * drops the tables and stores the new schema and state in one transaction; the working folder
- * follows only after that committed. Worded as dlt's `dlt pipeline <name> drop`.
+ * `dltx pipeline <name> drop <resource>... [--drop-all] [--state-only] [--dry-run] [--yes]`:
+ * drops the tables of resources (root and child tables) from the destination and the schema,
+ * and resets the resources' state (incremental cursors), so their next run loads them from
+ * scratch. The destination drops the tables and stores the new schema and state in one
+ * transaction; the working folder follows only after that committed. Worded as dlt's
+ * `dlt pipeline <name> drop`, which also asks before it changes anything: on a terminal it
+ * asks, elsewhere `--yes` is needed. A resource may be named by a pattern, `re:^repo`.
  *
  * @module
  */
@@ -19,6 +21,7 @@ import {
 import { bumpVersion, cloneSchema } from "../schema/mod.ts";
 import type { Schema } from "../schema/types.ts";
 import type { CliContext } from "./context.ts";
+import { confirmed } from "./_confirm.ts";
 import { destinationTarget, openDestination } from "./_pipeline_destination.ts";
 import {
   foundLine,
@@ -32,12 +35,18 @@ import {
 
 /** Options of `dltx pipeline <name> drop`. */
 export interface PipelineDropOptions {
-  /** Comma-separated resource names. */
+  /** Comma-separated resource names (`--resources`), besides the positional ones. */
   resources?: string;
   /** The schema the resources belong to. @default the pipeline's default schema */
   schema?: string;
   /** Print what would be dropped and stop. */
   dryRun?: boolean;
+  /** Drop without asking. */
+  yes?: boolean;
+  /** Every resource of the schema (dlt's `--drop-all`). */
+  dropAll?: boolean;
+  /** Reset the resources' state only; their tables stay (dlt's `--state-only`). */
+  stateOnly?: boolean;
 }
 
 /** What a drop removes. */
@@ -58,13 +67,15 @@ interface DropPlan {
 export async function pipelineDropCommand(
   ctx: CliContext,
   name: string,
+  resources: string[],
   options: PipelineDropOptions,
 ): Promise<number> {
-  const requested = (options.resources ?? "").split(",").map((r) => r.trim()).filter(Boolean);
-  if (requested.length === 0) {
+  const requested = [...resources, ...(options.resources ?? "").split(",")]
+    .map((r) => r.trim()).filter(Boolean);
+  if (requested.length === 0 && !options.dropAll) {
     throw new UserError(
-      `Name the resources to drop with --resources, e.g. "dltx pipeline ${name} drop ` +
-        '--resources issues,comments"',
+      `Name the resources to drop, e.g. "dltx pipeline ${name} drop issues comments", or ` +
+        "drop them all with --drop-all",
     );
   }
   const folder = await openPipelineFolder(ctx, name);
@@ -87,7 +98,7 @@ async function dropLocked(
   const { name } = folder;
   const state = requireState(folder);
   const schema = await readPipelineSchema(folder, options.schema);
-  const plan = planDrop(schema, state, requested);
+  const plan = planDrop(schema, state, requested, options);
 
   const pending = (await listPackages(folder.workingDir.loadDir))
     .filter((p) => p.state !== "loaded" && p.state !== "aborted");
@@ -110,6 +121,15 @@ async function dropLocked(
   ctx.stdout.write(out);
   if (options.dryRun) {
     ctx.stdout.write("Dry run: nothing was dropped.\n");
+    return 0;
+  }
+  if (plan.tables.length === 0 && plan.resourceStates.length === 0) {
+    ctx.stdout.write("Nothing to drop: the resources have no tables and no state.\n");
+    return 0;
+  }
+  const command = `dltx pipeline ${name} drop`;
+  if (!(await confirmed(ctx, "Do you want to apply these changes?", { ...options, command }))) {
+    ctx.stdout.write("Nothing was dropped.\n");
     return 0;
   }
 
@@ -156,15 +176,30 @@ async function dropLocked(
 }
 
 /**
- * The tables and state a drop of `requested` removes.
+ * The tables and state a drop of `requested` removes: resources by name or `re:<pattern>`,
+ * every resource with `dropAll`, no tables with `stateOnly`.
  *
- * @throws {UserError} naming unknown resources and listing the known ones
+ * @throws {UserError} naming unknown resources (and patterns that match none) and listing the
+ *   known ones
  */
-function planDrop(schema: Schema, state: PipelineState, requested: string[]): DropPlan {
+function planDrop(
+  schema: Schema,
+  state: PipelineState,
+  requested: string[],
+  options: Pick<PipelineDropOptions, "dropAll" | "stateOnly">,
+): DropPlan {
   const byResource = tablesByResource(schema);
   const stateOf = objectAt(state.sources?.[schema.name], "resources");
   const known = [...new Set([...byResource.keys(), ...Object.keys(stateOf)])].sort();
-  const unknown = requested.filter((r) => !known.includes(r));
+  const selected = new Set<string>(options.dropAll ? known : []);
+  const unknown: string[] = [];
+  for (const name of requested) {
+    const matches = name.startsWith("re:")
+      ? known.filter((r) => pattern(name).test(r))
+      : known.filter((r) => r === name);
+    if (matches.length === 0) unknown.push(name);
+    for (const m of matches) selected.add(m);
+  }
   if (unknown.length > 0) {
     throw new UserError(
       `Unknown resource(s) ${unknown.map((r) => `"${r}"`).join(", ")} in schema ` +
@@ -172,10 +207,19 @@ function planDrop(schema: Schema, state: PipelineState, requested: string[]): Dr
         (known.join(", ") || "none"),
     );
   }
-  const resources = [...new Set(requested)];
+  const resources = known.filter((r) => selected.has(r));
   return {
     resources,
-    tables: resources.flatMap((r) => byResource.get(r) ?? []),
+    tables: options.stateOnly ? [] : resources.flatMap((r) => byResource.get(r) ?? []),
     resourceStates: resources.filter((r) => r in stateOf),
   };
+}
+
+/** `re:<pattern>`, as dlt reads it (a search, not a full match). */
+function pattern(spec: string): RegExp {
+  try {
+    return new RegExp(spec.slice(3));
+  } catch (err) {
+    throw new UserError(`Invalid resource pattern "${spec}": ${(err as Error).message}`);
+  }
 }

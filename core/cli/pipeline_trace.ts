@@ -1,6 +1,7 @@
 /**
- * `dltx pipeline <name> trace`: the last run as `trace.json` recorded it — status, timings,
- * steps with peak memory, rows per table, records and HTTP requests per resource, the error.
+ * `dltx pipeline <name> trace`: the last run as `trace.json` recorded it — dlt's steps
+ * (extract, normalize, load) with their timings and peak memory, records, HTTP requests,
+ * retries and waits per resource, rows per table, and the error of a step that failed.
  * Secrets were masked when the trace was written; it is printed as it is.
  *
  * @module
@@ -46,51 +47,74 @@ export async function pipelineTraceCommand(
 }
 
 /**
- * A trace as text, in dlt's wording (`Run started at ... and LOADED in 1.08 seconds with 2
- * steps.`, `Step load COMPLETED in 0.31 seconds.`).
+ * A trace as text, in dlt's wording (`Run started at ... and COMPLETED in 1.08 seconds with 3
+ * steps.`, `Step extract COMPLETED in 0.31 seconds.`, `Normalized data for the following
+ * tables:`), with dltx's extras: the load id, peak memory, and records, HTTP requests and
+ * pages per resource.
  */
 export function formatTrace(trace: Record<string, unknown>): string {
-  const steps = Array.isArray(trace.steps) ? trace.steps as unknown[] : [];
-  const status = String(trace.status ?? "unknown").toUpperCase();
+  const steps = (Array.isArray(trace.steps) ? trace.steps as unknown[] : []).map(asObject);
+  const status = runStatus(trace, steps);
   const started = typeof trace.started_at === "string" ? trace.started_at : undefined;
-  const finished = typeof trace.finished_at === "string" ? trace.finished_at : undefined;
-  const seconds = started && finished
-    ? (Date.parse(finished) - Date.parse(started)) / 1000
-    : undefined;
+  const seconds = spanSeconds(started, trace.finished_at);
   let out = `Run started at ${started ?? "an unknown time"} and ${status}` +
-    (seconds !== undefined && Number.isFinite(seconds)
-      ? ` in ${formatSeconds(seconds)} seconds`
-      : "") +
-    ` with ${steps.length} step(s).\n`;
+    (seconds !== undefined ? ` in ${formatSeconds(seconds)} seconds` : "") +
+    ` with ${steps.length} steps.\n`;
   if (trace.load_id !== undefined) out += `Load id: ${trace.load_id}\n`;
-  for (const step of steps) out += formatStep(asObject(step));
-  if (trace.error !== undefined) out += `Failed with error: ${String(trace.error)}\n`;
+  for (const step of steps) out += formatStep(step);
+  // A failed step carries its error; a trace of an older dltx has it on the run only.
+  if (trace.error !== undefined && !steps.some((s) => s.error !== undefined)) {
+    out += `Failed due to: ${String(trace.error)}\n`;
+  }
   return out;
 }
 
+/** dlt's run outcome: FAILED when the run failed, else COMPLETED. */
+function runStatus(trace: Record<string, unknown>, steps: Record<string, unknown>[]): string {
+  if (trace.status === "failed" || steps.some((s) => s.error !== undefined)) return "FAILED";
+  if (trace.status === undefined) return "UNKNOWN";
+  return "COMPLETED";
+}
+
+function spanSeconds(started: unknown, finished: unknown): number | undefined {
+  if (typeof started !== "string" || typeof finished !== "string") return undefined;
+  const seconds = (Date.parse(finished) - Date.parse(started)) / 1000;
+  return Number.isFinite(seconds) ? seconds : undefined;
+}
+
 function formatStep(step: Record<string, unknown>): string {
-  const parts = [`Step ${String(step.step ?? "?")} COMPLETED`];
-  if (typeof step.seconds === "number") parts.push(`in ${formatSeconds(step.seconds)} seconds`);
-  let out = parts.join(" ");
-  if (typeof step.peak_rss_mb === "number") {
-    out += `, peak RSS ${step.peak_rss_mb.toFixed(1)} MB`;
-  }
+  const failed = step.error !== undefined;
+  let out = `Step ${String(step.step ?? "?")} ${failed ? "FAILED" : "COMPLETED"}`;
+  if (typeof step.seconds === "number") out += ` in ${formatSeconds(step.seconds)} seconds`;
   out += ".\n";
-  const rowCounts = objectAt(step, "rowCounts");
-  if (Object.keys(rowCounts).length > 0) {
-    out += "  Rows per table:\n";
-    const rows = Object.entries(rowCounts).map(([table, rows]) => ({ table, rows }));
-    out += formatTable(rows, { footer: false, indent: "    " });
+  if (failed) out += `Failed due to: ${String(step.error)}\n`;
+  if (typeof step.peak_rss_mb === "number") {
+    out += `  Peak RSS ${step.peak_rss_mb.toFixed(1)} MB\n`;
   }
   const resources = resourceRows(step);
   if (resources.length > 0) {
     out += "  Resources:\n";
     out += formatTable(resources, { footer: false, indent: "    ", nullText: "-" });
   }
+  const rowCounts = objectAt(step, "rowCounts");
+  if (Object.keys(rowCounts).length > 0) {
+    out += "Normalized data for the following tables:\n";
+    for (const [table, rows] of Object.entries(rowCounts)) out += `- ${table}: ${rows} row(s)\n`;
+  } else if (step.step === "normalize" && !failed) {
+    out += "No data found to normalize\n";
+  }
+  if (step.step === "load" && !failed && typeof step.destination === "string") {
+    out += `Loaded to destination ${step.destination}` +
+      (typeof step.dataset === "string" ? ` and into dataset ${step.dataset}` : "") +
+      (typeof step.location === "string" ? ` at ${step.location}` : "") + "\n";
+  }
   return out;
 }
 
-/** Records, HTTP requests and pages per resource, from `recordCounts` and `resources`. */
+/**
+ * Records, HTTP requests, pages, retries, seconds waited (retries and rate-limit pauses) and
+ * seconds from first request to last page per resource, from `recordCounts` and `resources`.
+ */
 function resourceRows(step: Record<string, unknown>): Row[] {
   const records = objectAt(step, "recordCounts");
   const stats = objectAt(step, "resources");
@@ -102,6 +126,9 @@ function resourceRows(step: Record<string, unknown>): Row[] {
       records: records[resource] ?? s.records ?? 0,
       requests: s.requests ?? null,
       pages: s.pages ?? null,
+      retries: s.retries ?? null,
+      wait_s: s.wait_seconds ?? null,
+      seconds: s.seconds ?? null,
     };
   });
 }

@@ -165,8 +165,8 @@ Deno.test("createProgress() in log mode writes lines at the interval", () => {
   for (const event of EVENTS) progress.sink(event);
   clock.advance(1000);
   progress.stop();
+  // A rate limit's wait is the client's log line about its host's pause, not one per request.
   deepStrictEqual(stderr.writes, [
-    "items: waiting 2s (rate limit) before attempt 2\n",
     "items: 2 records, 1 pages | Time: 1.01s | Rate: 1.98/s\n",
   ]);
 });

@@ -6,12 +6,17 @@
  * @module
  */
 
-import type { ConfigResolver } from "../config/mod.ts";
-import { ConfigError, UserError } from "../errors.ts";
+import { UserError } from "../errors.ts";
 import { describeCollision } from "../normalize/mod.ts";
 import { newLoadId } from "../package/mod.ts";
 import { checkPipelineName, formatLoadInfo, type Pipeline } from "../pipeline/mod.ts";
-import { restApiSource, type Source } from "../source/mod.ts";
+import {
+  concurrencySetting,
+  requestSettings,
+  resolveConnectorConfig,
+  restApiSource,
+  type Source,
+} from "../source/mod.ts";
 import type { CliContext } from "./context.ts";
 import { resolveConnector } from "./connector_spec.ts";
 import { checkDestinationType, targetDestination } from "./_destination.ts";
@@ -38,6 +43,8 @@ export interface RunCommandOptions {
   verbose?: boolean;
   /** `--wait`: wait for another run of the pipeline to finish instead of failing. */
   wait?: boolean;
+  /** `--concurrency N`: requests in flight per host; overrides config and the connector. */
+  concurrency?: number;
 }
 
 /** Runs `dltx run`; returns the exit code. */
@@ -69,32 +76,21 @@ async function runWithSetup(
 
   const connector = await resolveConnector(connectorSpec, ctx.cwd);
   const pipelineName = checkPipelineName(options.pipeline ?? `${connector.name}_pipeline`);
-  const fields = Object.entries(connector.config ?? {}).map(([name, field]) => ({
-    name,
-    secret: field.secret,
-    default: field.default,
-  }));
   // Resolve every field before any request, so a missing secret fails fast and completely.
-  const resolved = config.resolveFields(["sources", connector.name], fields, { pipelineName });
-  for (const [name, field] of Object.entries(connector.config ?? {})) {
-    if (field.secret) masker.add(resolved.values[name]);
-  }
+  const values = resolveConnectorConfig(connector, config, { pipelineName, masker });
 
   const resources = options.resources?.split(",").map((r) => r.trim()).filter(Boolean);
+  const concurrency = options.concurrency ?? concurrencySetting(config, connector.name);
   const sourceOf = (state: Record<string, unknown> | undefined) =>
     restApiSource(connector, {
-      config: resolved.values,
+      config: values,
       state,
       deps: ctx.deps,
       logger,
       masker,
       onEvent: setup.events,
-      timeoutMs: numberSetting(config, "runtime.request_timeout", 60) * 1000,
-      maxAttempts: numberSetting(config, "runtime.request_max_attempts", 5),
-      // dlt's name; dltx reads it as the total time one request may wait between attempts.
-      maxRetryDelayMs:
-        numberSetting(config, "runtime.request_max_retry_delay", 300, { zeroAllowed: true }) *
-        1000,
+      concurrency,
+      ...requestSettings(config),
     });
 
   if (format !== undefined) {
@@ -199,20 +195,4 @@ function hasIncrementalState(source: Source): boolean {
   const resources = source.state?.().resources;
   return typeof resources === "object" && resources !== null &&
     Object.keys(resources).length > 0;
-}
-
-function numberSetting(
-  config: ConfigResolver,
-  key: string,
-  fallback: number,
-  options: { zeroAllowed?: boolean } = {},
-): number {
-  const value = config.get(key)?.value;
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || (n === 0 && !options.zeroAllowed)) {
-    const what = options.zeroAllowed ? "0 or a positive number" : "a positive number";
-    throw new ConfigError(`${key} must be ${what} (got ${JSON.stringify(value)})`);
-  }
-  return n;
 }

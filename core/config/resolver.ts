@@ -49,6 +49,8 @@ export class ConfigResolver {
   readonly #logger: Logger;
 
   /**
+   * Makes a resolver over `providers`.
+   *
    * @param providers Highest precedence first.
    * @param options Logger.
    */

@@ -6,6 +6,7 @@
 
 /** A value a provider holds, and the file it was read from (TOML providers). */
 export interface ProviderValue {
+  /** The value as the provider holds it (a string from env vars). */
   value: unknown;
   /** Absolute path of the file holding the value; absent for env vars. */
   location?: string;
@@ -40,6 +41,7 @@ export type ValueType = "string" | "number" | "boolean" | "object";
 
 /** A value found by a lookup and where it came from. */
 export interface ResolvedValue {
+  /** The value, coerced to the expected type. */
   value: unknown;
   /** Provider name, e.g. `secrets.toml`. */
   provider: string;

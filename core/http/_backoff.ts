@@ -46,8 +46,10 @@ export type RetryWait = { waitMs: number } | { giveUp: string };
 export interface RetryWaitOptions {
   /** The attempt that just failed, from 1. */
   attempt: number;
-  /** The server's `Retry-After`, in ms, when it sent one. */
+  /** The server's `Retry-After` (or rate-limit reset), in ms, when it sent one. */
   retryAfterMs: number | undefined;
+  /** What asked for `retryAfterMs`, for messages. @default "Retry-After" */
+  hint?: string;
   /** Time this request has already waited between its attempts, in ms. */
   waitedMs: number;
   /** The first backoff wait, in ms. */
@@ -75,7 +77,7 @@ export interface RetryWaitOptions {
  * @returns the wait, or why the request gives up.
  */
 export function retryWait(options: RetryWaitOptions): RetryWait {
-  const { attempt, retryAfterMs, waitedMs, baseMs, budgetMs } = options;
+  const { attempt, retryAfterMs, waitedMs, baseMs, budgetMs, hint = "Retry-After" } = options;
   const leftMs = Math.max(0, budgetMs - waitedMs);
   const budget = `the retry budget of ${seconds(budgetMs)} (${BUDGET_SETTING})`;
   if (retryAfterMs !== undefined) {
@@ -84,7 +86,7 @@ export function retryWait(options: RetryWaitOptions): RetryWait {
     return {
       giveUp: `the server asked to wait ${
         seconds(retryAfterMs)
-      } (Retry-After), more than ${left}${budget}`,
+      } (${hint}), more than ${left}${budget}`,
     };
   }
   if (leftMs <= 0) return { giveUp: `${budget} is used up` };

@@ -2,7 +2,9 @@
  * The HTTP client: sends one `HttpRequest`, retrying on 429, 5xx, connection errors and
  * timeouts with exponential backoff (honouring `Retry-After`) within a retry budget, follows
  * redirects (credentials only where the auth scope allows), applies `response_actions`,
- * parses JSON and turns failures into clear, secret-free errors.
+ * parses JSON and turns failures into clear, secret-free errors. Every request of a client
+ * goes through its per-host limits: a bounded number in flight per origin, adapting to rate
+ * limits (AIMD), paused while a rate limit lasts, optionally spaced to a declared rate.
  *
  * @module
  */
@@ -16,6 +18,8 @@ import { stringifyJson } from "../json/mod.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import { parseRetryAfter, retryWait, seconds } from "./_backoff.ts";
 import { describeFetchFailure } from "./_failure.ts";
+import { HostLimits, type SlotOutcome } from "./_host_limits.ts";
+import { type RateLimitVerdict, rateLimitVerdict, readRateLimitHeaders } from "./_rate_limit.ts";
 import {
   CREDENTIAL_HEADERS,
   MAX_REDIRECTS,
@@ -61,6 +65,24 @@ export interface HttpClientOptions {
   userAgent?: string;
   /** Receives a `request` event per attempt and a `rate_limit_wait` per retry wait. @default noEvents */
   onEvent?: EventSink;
+  /**
+   * The most requests in flight to one origin (scheme, host and port). A rate limit halves an
+   * origin's allowance and successes raise it back, never above this. @default 8
+   */
+  concurrency?: number;
+  /** A declared budget: requests to one origin start at most this many per second. */
+  requestsPerSecond?: number;
+}
+
+/** The default of {@linkcode HttpClientOptions.concurrency}: requests in flight per origin. */
+export const DEFAULT_CONCURRENCY = 8;
+
+/** What the requests made for one purpose (a resource) cost; the client adds to it. */
+export interface RequestCounters {
+  /** Attempts after the first, rate-limited ones included. */
+  retries: number;
+  /** Time spent waiting between attempts and in rate-limit pauses, in ms. */
+  waitMs: number;
 }
 
 /** Options of one {@linkcode HttpClient.request} call. */
@@ -78,6 +100,13 @@ export interface RequestOptions {
   authScope?: AuthScope;
   /** The resource the request is made for, named in its events. */
   resource?: string;
+  /** Counters the request adds its retries and waits to. */
+  counters?: RequestCounters;
+  /**
+   * Aborts work the request shares with others (an OAuth2 token fetch), when it outlives
+   * `signal` (a page fetched ahead in vain is cancelled alone). @default signal
+   */
+  sharedSignal?: AbortSignal;
 }
 
 /** Statuses worth another attempt: rate limited or a server-side failure. */
@@ -118,6 +147,7 @@ export class HttpClient {
   readonly #masker?: TextMasker;
   readonly #userAgent: string;
   readonly #onEvent: EventSink;
+  readonly #limits: HostLimits;
   // Maskers of auth secrets, rebuilt when the secrets change (a renewed OAuth2 token).
   readonly #authMaskers = new WeakMap<Auth, { key: string; masker: SecretMasker }>();
 
@@ -135,6 +165,16 @@ export class HttpClient {
     this.#masker = options.masker;
     this.#userAgent = options.userAgent ?? `dltx/${denoConfig.version}`;
     this.#onEvent = options.onEvent ?? noEvents;
+    this.#limits = new HostLimits({
+      concurrency: positive("concurrency", options.concurrency ?? DEFAULT_CONCURRENCY, true),
+      requestsPerSecond: options.requestsPerSecond === undefined
+        ? undefined
+        : positive("requestsPerSecond", options.requestsPerSecond),
+      budgetMs: this.#maxRetryDelayMs,
+      deps: this.#deps,
+      logger: this.#logger,
+      onEvent: this.#onEvent,
+    });
   }
 
   /**
@@ -151,11 +191,18 @@ export class HttpClient {
     request: HttpRequest,
     options: RequestOptions = {},
   ): Promise<HttpResponse | undefined> {
-    const { signal, auth, resource } = options;
+    const { signal, auth, resource, counters } = options;
     const body = encodeBody(request);
+    // Waits charged to this request's retry budget: its own backoff and the rate-limit pauses
+    // its own answers asked for (not the pauses it merely queued behind).
     let waitedMs = 0;
+    let rateLimited = 0;
+    // Rate-limited answers that said how long to wait: they do not use up attempts (the retry
+    // budget bounds them); one that did not (or named a reset in the past) is an attempt.
+    let told = 0;
     for (let attempt = 1;; attempt++) {
       signal?.throwIfAborted();
+      if (attempt > 1 && counters) counters.retries++;
       // Auth changes a copy: the caller's request stays as it was for the next attempt.
       const first = copyRequest(request, request.url);
       await this.#applyAuth(first, request.url, options);
@@ -167,8 +214,9 @@ export class HttpClient {
       let sent: Sent | undefined;
       // Status 0 in events: no response arrived (connection error, timeout).
       let status = 0;
-      const started = performance.now();
-      const requestEvent = () =>
+      let started = performance.now();
+      const requestEvent = () => {
+        const { inFlight, limit } = this.#limits.state((sent?.url ?? first.url).origin);
         this.#onEvent({
           type: "request",
           resource,
@@ -177,12 +225,38 @@ export class HttpClient {
           status,
           ms: Math.round(performance.now() - started),
           attempt,
+          inFlight,
+          limit,
         });
+      };
+      const counted = attempt - told;
       try {
-        sent = await this.#send(request, first, body, options);
+        sent = await this.#send(request, first, body, options, () => started = performance.now());
         status = sent.response.status;
         requestEvent();
-        if (!isRetryableStatus(status) || attempt >= this.#maxAttempts) {
+        if (sent.rateLimit.limited) {
+          if (sent.rateLimit.waitMs === undefined && counted >= this.#maxAttempts) {
+            return this.#finish(request, sent, attempt, options);
+          }
+          if (sent.rateLimit.waitMs !== undefined) told++;
+          rateLimited++;
+          const next = this.#rateLimitWait(sent.rateLimit, rateLimited, waitedMs);
+          if ("giveUp" in next) return this.#finish(request, sent, attempt, options, next.giveUp);
+          // At least the first backoff wait is charged, so that `Retry-After: 0` cannot keep a
+          // request retrying forever.
+          waitedMs += Math.max(next.waitMs, this.#backoffBaseMs);
+          this.#limits.pause(sent.url.origin, next.waitMs, sent.rateLimit.reason);
+          this.#logger.debug(this.#mask(
+            `${label} was rate limited (${sent.rateLimit.reason}); retrying after ${
+              seconds(next.waitMs)
+            }`,
+            auth,
+          ));
+          this.#waitEvent(resource, url, status, next.waitMs, attempt);
+          // The pause holds this request at the gate with every other one to the origin.
+          continue;
+        }
+        if (!isRetryableStatus(status) || counted >= this.#maxAttempts) {
           return this.#finish(request, sent, attempt, options);
         }
         failure = `${status} ${statusText(status, sent.response.statusText)}`;
@@ -196,12 +270,12 @@ export class HttpClient {
         failure = timedOut
           ? `timed out after ${seconds(this.#timeoutMs)}`
           : describeFetchFailure(error, request.url);
-        if (attempt >= this.#maxAttempts) {
+        if (counted >= this.#maxAttempts) {
           throw this.#noAnswerError(label, attempt, failure, first.url, auth);
         }
       }
       const next = retryWait({
-        attempt,
+        attempt: counted,
         retryAfterMs,
         waitedMs,
         baseMs: this.#backoffBaseMs,
@@ -214,21 +288,48 @@ export class HttpClient {
       const waitMs = next.waitMs;
       waitedMs += waitMs;
       this.#logger.warn(this.#mask(
-        `${label} failed: ${failure} (attempt ${attempt}/${this.#maxAttempts}); waiting ${
+        `${label} failed: ${failure} (attempt ${counted}/${this.#maxAttempts}); waiting ${
           seconds(waitMs)
         } before retrying`,
         auth,
       ));
-      this.#onEvent({
-        type: "rate_limit_wait",
-        resource,
-        url,
-        status,
-        seconds: waitMs / 1000,
-        attempt,
-      });
+      this.#waitEvent(resource, url, status, waitMs, attempt);
+      if (counters) counters.waitMs += waitMs;
       await this.#deps.sleep(waitMs, signal);
     }
+  }
+
+  /** The wait after a rate-limited answer: what the API asks, else the backoff. */
+  #rateLimitWait(
+    verdict: RateLimitVerdict,
+    rateLimited: number,
+    waitedMs: number,
+  ): { waitMs: number } | { giveUp: string } {
+    return retryWait({
+      attempt: rateLimited,
+      retryAfterMs: verdict.waitMs,
+      hint: verdict.waitHeader,
+      waitedMs,
+      baseMs: this.#backoffBaseMs,
+      budgetMs: this.#maxRetryDelayMs,
+    });
+  }
+
+  #waitEvent(
+    resource: string | undefined,
+    url: string,
+    status: number,
+    waitMs: number,
+    attempt: number,
+  ): void {
+    this.#onEvent({
+      type: "rate_limit_wait",
+      resource,
+      url,
+      status,
+      seconds: waitMs / 1000,
+      attempt,
+    });
   }
 
   /** The error of a request that got no answer (connection failures, timeouts). */
@@ -257,65 +358,83 @@ export class HttpClient {
     const allowed = authScope
       ? authScope.permits(hop.url, resource)
       : hop.url.origin === origin.origin;
-    if (allowed) await auth.apply(hop, signal);
+    if (allowed) await auth.apply(hop, options.sharedSignal ?? signal);
   }
 
   /**
    * One attempt: fetch, following redirects hop by hop, and read the whole body, all within
    * the timeout. Each hop is the caller's request again at the new URL, with auth applied
    * where the scope allows; once a hop leaves the origin, credential headers the request
-   * carried (`Authorization`, `Cookie`) are dropped for good, as `fetch` drops them.
+   * carried (`Authorization`, `Cookie`) are dropped for good, as `fetch` drops them. Each hop
+   * waits for a place among the requests in flight to its origin (the timeout starts once the
+   * first hop has one) and gives it back before auth is applied to the next, so a token request
+   * never waits behind the requests that need it.
    */
   async #send(
     request: HttpRequest,
     first: HttpRequest,
     body: EncodedBody | undefined,
     options: RequestOptions,
+    onStart: () => void,
   ): Promise<Sent> {
-    const { signal } = options;
+    const { signal, counters } = options;
     const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(new AttemptTimeout()), this.#timeoutMs);
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const combined = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal;
     try {
       let hop = first;
       let hopBody = body;
       let leftOrigin = false;
       for (let redirects = 0;; redirects++) {
-        const response = await this.#deps.fetch(hop.url, {
-          method: hop.method,
-          headers: this.#headersOf(hop, hopBody),
-          body: hopBody?.text,
-          signal: combined,
-          redirect: "manual",
-        });
-        const target = this.#redirectTarget(response, hop.url, options.auth);
-        if (target === undefined) {
-          // Reading the body to the end (also for errors and retries) lets the connection be reused.
-          const text = await response.text();
-          return { response, text, url: response.url ? new URL(response.url) : hop.url };
+        const slot = await this.#limits.acquire(hop.url.origin, signal);
+        if (counters) counters.waitMs += slot.waitedMs;
+        let outcome: SlotOutcome = "neutral";
+        try {
+          if (timer === undefined) {
+            onStart();
+            timer = setTimeout(() => timeout.abort(new AttemptTimeout()), this.#timeoutMs);
+          }
+          const response = await this.#deps.fetch(hop.url, {
+            method: hop.method,
+            headers: this.#headersOf(hop, hopBody),
+            body: hopBody?.text,
+            signal: combined,
+            redirect: "manual",
+          });
+          const target = this.#redirectTarget(response, hop.url, options.auth);
+          if (target === undefined) {
+            // Reading the body to the end (also for errors and retries) lets the connection be reused.
+            const text = await response.text();
+            const url = response.url ? new URL(response.url) : hop.url;
+            const rateLimit = this.#rateLimitOf(response, url);
+            outcome = rateLimit.limited ? "limited" : response.status >= 500 ? "neutral" : "ok";
+            return { response, text, url, rateLimit };
+          }
+          await response.body?.cancel();
+          if (redirects >= MAX_REDIRECTS) {
+            throw new HttpError(
+              this.#mask(
+                `${request.method} ${
+                  maskUrl(first.url)
+                } was redirected more than ${MAX_REDIRECTS} times (last to ${maskUrl(target)})`,
+                options.auth,
+              ),
+              response.status,
+              this.#maskUrl(target, options.auth),
+            );
+          }
+          const { method, keepBody } = redirectedMethod(response.status, hop.method);
+          leftOrigin ||= target.origin !== hop.url.origin;
+          const next = copyRequest({ ...request, method }, target);
+          if (leftOrigin) {
+            for (const name of CREDENTIAL_HEADERS) next.headers.delete(name);
+          }
+          hop = next;
+          hopBody = keepBody ? hopBody : undefined;
+        } finally {
+          slot.release(outcome);
         }
-        await response.body?.cancel();
-        if (redirects >= MAX_REDIRECTS) {
-          throw new HttpError(
-            this.#mask(
-              `${request.method} ${
-                maskUrl(first.url)
-              } was redirected more than ${MAX_REDIRECTS} times (last to ${maskUrl(target)})`,
-              options.auth,
-            ),
-            response.status,
-            this.#maskUrl(target, options.auth),
-          );
-        }
-        const { method, keepBody } = redirectedMethod(response.status, hop.method);
-        leftOrigin ||= target.origin !== hop.url.origin;
-        const next = copyRequest({ ...request, method }, target);
-        if (leftOrigin) {
-          for (const name of CREDENTIAL_HEADERS) next.headers.delete(name);
-        }
-        await this.#applyAuth(next, request.url, options);
-        hop = next;
-        hopBody = keepBody ? hopBody : undefined;
+        await this.#applyAuth(hop, request.url, options);
       }
     } catch (error) {
       if (timeout.signal.aborted && !signal?.aborted) throw timeout.signal.reason;
@@ -323,6 +442,24 @@ export class HttpClient {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * Reads an answer's rate-limit headers and pauses its origin: a rate-limited answer for the
+   * wait it asks (else the first backoff wait; `request()` extends that to its own backoff), an
+   * exhausted window (remaining 0, reset known) until the reset, whatever the status.
+   */
+  #rateLimitOf(response: Response, url: URL): RateLimitVerdict {
+    const verdict = rateLimitVerdict(
+      response.status,
+      readRateLimitHeaders(response.headers, this.#deps.now()),
+    );
+    // Set before the answer's place is given back, so that no queued request slips out first.
+    const pauseMs = verdict.limited
+      ? verdict.waitMs ?? this.#backoffBaseMs
+      : verdict.exhaustedForMs;
+    if (pauseMs !== undefined) this.#limits.pause(url.origin, pauseMs, verdict.reason);
+    return verdict;
   }
 
   /** Where a redirect leads; a `Location` that is no URL fails the request (not retried). */
@@ -393,7 +530,7 @@ export class HttpClient {
       `${request.method} ${maskedUrl}`,
       (t) => this.#mask(t, auth),
     );
-    return { status, headers: response.headers, url, body };
+    return { status, headers: response.headers, url, body, bytes: text.length };
   }
 
   #maskUrl(url: URL, auth: Auth | undefined): string {
@@ -425,6 +562,8 @@ interface Sent {
   response: Response;
   text: string;
   url: URL;
+  /** What the answer's rate-limit headers say. */
+  rateLimit: RateLimitVerdict;
 }
 
 /** How much of an error body is masked and then excerpted (the excerpt is far shorter). */

@@ -115,9 +115,10 @@ Deno.test("request() retries 429 after the Retry-After seconds", async () => {
   );
   const response = await client.request(get("https://api.test/items"));
   deepStrictEqual(response?.body, { ok: true });
+  // The pause holds every request to the origin; the retry waits at the gate with them.
   deepStrictEqual(sleeps, [3000]);
   deepStrictEqual(logger.lines, [
-    "warn: GET https://api.test/items failed: 429 Too Many Requests (attempt 1/5); waiting 3s before retrying",
+    "warn: https://api.test is rate limited (429 Too Many Requests, Retry-After: 3s): pausing every request to it for 3s",
   ]);
 });
 
@@ -133,10 +134,18 @@ Deno.test("request() emits a request event per attempt and a rate_limit_wait per
   await client.request(get("https://api.test/items?api_key=k-123"), { resource: "items" });
   for (const event of events) if (event.type === "request") ok(event.ms >= 0);
   const url = "https://api.test/items?api_key=***";
+  const request = { type: "request", resource: "items", method: "GET", url, ms: 0 };
+  // The 429 halves the origin's allowance of requests in flight (8 -> 4).
   deepStrictEqual(events.map((e) => e.type === "request" ? { ...e, ms: 0 } : e), [
-    { type: "request", resource: "items", method: "GET", url, status: 429, ms: 0, attempt: 1 },
+    {
+      type: "rate_limit_pause",
+      host: "https://api.test",
+      seconds: 3,
+      reason: "429 Too Many Requests, Retry-After: 3s",
+    },
+    { ...request, status: 429, attempt: 1, inFlight: 0, limit: 4 },
     { type: "rate_limit_wait", resource: "items", url, status: 429, seconds: 3, attempt: 1 },
-    { type: "request", resource: "items", method: "GET", url, status: 200, ms: 0, attempt: 2 },
+    { ...request, status: 200, attempt: 2, inFlight: 0, limit: 4 },
   ]);
 });
 

@@ -7,8 +7,11 @@
 
 /** A request being prepared; auth and paginators mutate it before it is sent. */
 export interface HttpRequest {
+  /** The HTTP method. */
   method: "GET" | "POST";
+  /** The full URL, query included. */
   url: URL;
+  /** Headers sent with it. */
   headers: Headers;
   /** JSON body (POST `json`), already an object; serialized by the client. */
   json?: unknown;
@@ -18,18 +21,25 @@ export interface HttpRequest {
 
 /** A received response whose body was parsed as JSON. */
 export interface HttpResponse {
+  /** The HTTP status code. */
   status: number;
+  /** The response headers. */
   headers: Headers;
   /** Final URL (after redirects). */
   url: URL;
   /** Parsed JSON body (`undefined` for an empty body). */
   body: unknown;
+  /** Length of the body text, for memory bounds. */
+  bytes?: number;
 }
 
 /** One `response_actions` entry (dlt): match on status and/or body substring. */
 export interface ResponseAction {
+  /** Matches this status code (any when not given). */
   status_code?: number;
+  /** Matches when the response body contains this text. */
   content?: string;
+  /** `ignore`: end the resource's pagination quietly. */
   action: "ignore";
 }
 
@@ -134,6 +144,15 @@ export interface Paginator {
   updateRequest(request: HttpRequest): void;
   /** Whether `updateRequest` leads to another page. */
   readonly hasNextPage: boolean;
+  /**
+   * Where a later page is, for paginators that know (offset and page numbers below a total or
+   * maximum, `header_range` below its `Content-Range` total): writes into `request`, a copy of
+   * the next page's request (after `updateRequest`), the page `n` places after that one, and
+   * returns `true`; `false` when it cannot know or no such page exists (cursors and links never
+   * know). The pages are still read in order; one that turns out not to be the next page the
+   * paginator asks for is dropped, so a guess never changes the data.
+   */
+  pageAhead?(request: HttpRequest, n: number): boolean;
   /** A fresh paginator with the same config and no state. */
   clone(): Paginator;
 }

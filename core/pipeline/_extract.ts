@@ -91,7 +91,7 @@ export async function extractAndNormalize(ctx: ExtractContext): Promise<ExtractC
       for (const record of page.records) normalizer.normalize(record, resource, sink);
       recordCounts[page.resource] = (recordCounts[page.resource] ?? 0) + page.records.length;
       if (onEvent && normalizer.changes.length > reported) {
-        reported = reportChanges(normalizer.changes, reported, onEvent);
+        reported = reportChanges(normalizer.changes, reported, onEvent, page.resource);
       }
       if (writer.bufferedBytes >= FLUSH_BYTES) await writer.flush();
       stream.check();
@@ -110,16 +110,25 @@ export async function extractAndNormalize(ctx: ExtractContext): Promise<ExtractC
   };
 }
 
-/** Emits the changes from index `from` on; returns the new count of reported changes. */
-function reportChanges(changes: SchemaChange[], from: number, onEvent: EventSink): number {
+/**
+ * Emits the changes from index `from` on, naming the resource of the page that made them;
+ * returns the new count of reported changes.
+ */
+function reportChanges(
+  changes: SchemaChange[],
+  from: number,
+  onEvent: EventSink,
+  resource: string,
+): number {
   for (let i = from; i < changes.length; i++) {
     const change = changes[i];
     onEvent(
-      change.kind === "table" ? { type: "schema_change", table: change.table } : {
+      change.kind === "table" ? { type: "schema_change", table: change.table, resource } : {
         type: "schema_change",
         table: change.table,
         column: change.column.name,
         dataType: change.column.data_type,
+        resource,
       },
     );
   }

@@ -24,6 +24,8 @@ export interface PackageSnapshot {
   pipeline_state: PipelineState;
   /** Tables emptied by this load (write disposition `replace`). */
   replace_tables: string[];
+  /** Rows this load brings per table (kept after loading: the dashboard charts them). */
+  row_counts?: Record<string, number>;
 }
 
 /** Moves a finished job file to `started_jobs`: it is being loaded from now on. */

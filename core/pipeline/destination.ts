@@ -9,6 +9,7 @@ import type { MergeStrategy, Schema } from "../schema/types.ts";
 
 /** One job file to load: normalized rows of one table, newline-delimited JSON. */
 export interface LoadJob {
+  /** The table the rows go to. */
   table: string;
   /** Absolute path of the job file. */
   path: string;
@@ -16,22 +17,29 @@ export interface LoadJob {
 
 /** The pipeline state row written with a load (`_dlt_pipeline_state`). */
 export interface PipelineStateRow {
+  /** The pipeline the state belongs to. */
   pipelineName: string;
   /** The state object; stored as base64(zlib(JSON)) as dlt does. */
   state: Record<string, unknown>;
+  /** The state's version, counted up on each change. */
   version: number;
+  /** Hash of the state, dlt's `version_hash`. */
   versionHash: string;
 }
 
 /** Everything one load needs; the destination applies all of it in one transaction. */
 export interface LoadRequest {
+  /** The dataset to load into. */
   datasetName: string;
+  /** The load's id (`_dlt_load_id`). */
   loadId: string;
   /** The schema after normalization: every table and column the jobs use exist in it. */
   schema: Schema;
+  /** The job files of the package. */
   jobs: LoadJob[];
   /** Tables (root and child) to empty before inserting (write disposition `replace`). */
   replaceTables: string[];
+  /** The pipeline state committed with the load. */
   state: PipelineStateRow;
 }
 
@@ -54,15 +62,21 @@ export interface LoadSession {
 
 /** What a destination keeps of a pipeline. */
 export interface StoredPipeline {
+  /** The pipeline state as stored (`_dlt_pipeline_state`). */
   state: Record<string, unknown>;
+  /** The newest version of each schema (`_dlt_version`). */
   schemas: Schema[];
 }
 
 /** Tables to drop with the state and schema that no longer mention them. */
 export interface DropRequest {
+  /** The dataset to drop from. */
   datasetName: string;
+  /** The tables to drop. */
   tables: string[];
+  /** The schema without them, stored as a new version. */
   schema: Schema;
+  /** The state with the dropped resources reset. */
   state: PipelineStateRow;
 }
 

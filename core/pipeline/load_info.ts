@@ -6,20 +6,27 @@
 
 /** The outcome of one load package. */
 export interface LoadPackageInfo {
+  /** The package's load id. */
   loadId: string;
+  /** `loaded`, or `failed` when a job failed. */
   state: "loaded" | "failed";
+  /** The jobs that failed, with their messages. */
   failedJobs: { file: string; message: string }[];
 }
 
 /** The result of `Pipeline.run()`. */
 export interface LoadInfo {
+  /** The pipeline that ran. */
   pipelineName: string;
+  /** Destination type as dlt names it (`duckdb`). */
   destinationType: string;
   /** Where the destination stores data (`duckdb:/abs/path.duckdb`). */
   destinationLocation: string;
+  /** The dataset loaded into. */
   datasetName: string;
   /** Seconds the load step took. */
   loadSeconds: number;
+  /** The load packages of the run. */
   packages: LoadPackageInfo[];
   /** Rows loaded per table in this run, root and child tables. */
   rowCounts: Record<string, number>;

@@ -13,3 +13,4 @@ export * from "./state.ts";
 export * from "./state_codec.ts";
 export * from "./system_rows.ts";
 export * from "./working_dir.ts";
+export * from "./dataset.ts";

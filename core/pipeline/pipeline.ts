@@ -5,17 +5,19 @@
  * @module
  */
 
+import { type ConfigResolver, loadConfig, SecretMasker } from "../config/mod.ts";
 import { defaultDeps, type Deps } from "../deps.ts";
 import { type EventSink, noEvents } from "../events.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import { LoadPackage, newLoadId } from "../package/mod.ts";
 import { bumpVersion, newSchema } from "../schema/mod.ts";
 import type { Schema } from "../schema/types.ts";
-import type { ResourceInfo, Source } from "../source/types.ts";
+import type { ResourceInfo, Source, SourceMasker } from "../source/types.ts";
 import type { Destination } from "./destination.ts";
 import { extractAndNormalize } from "./_extract.ts";
 import type { LoadInfo } from "./load_info.ts";
-import { peakRssMb } from "./_memory.ts";
+import { Dataset } from "./dataset.ts";
+import { TraceRecorder } from "./_trace.ts";
 import { finishPackage, loadIntoDestination, sealPackage, startJob } from "./_package_load.ts";
 import { resumePending } from "./_resume.ts";
 import { StreamLoader } from "./_stream_loader.ts";
@@ -32,25 +34,55 @@ import { isDiskFull } from "../errors.ts";
 
 /** Options of {@linkcode pipeline}. */
 export interface PipelineOptions {
+  /** The pipeline's name: its working folder, and the default of the dataset's name. */
   pipelineName: string;
-  /** @default `<pipelineName>_dataset` */
+  /** The dataset loaded into. @default `<pipelineName>_dataset` */
   datasetName?: string;
+  /** Where the data goes: `duckdb(...)`, `filesystem(...)`. */
   destination: Destination;
-  /** @default `DLTX_PIPELINES_DIR` or `~/.dltx/pipelines` */
-  pipelinesDir?: string;
-  logger?: Logger;
-  deps?: Deps;
-  /** Masks secrets in everything written to the trace. */
-  masker?: { mask(text: string): string };
   /**
-   * Keep the job files of loaded packages (dlt's `load.delete_completed_jobs` = false).
-   * They are the data once more, so by default only the package's state and schema stay.
-   * @default false
+   * The folder of the pipelines' working folders.
+   * @default `DLTX_PIPELINES_DIR` of `env`, else `~/.dltx/pipelines`
+   */
+  pipelinesDir?: string;
+  /**
+   * The environment: config env vars (`SOURCES__<SOURCE>__<FIELD>`), `DLTX_PIPELINES_DIR` and
+   * the home folder whose `.dlt/` holds the user's TOML files.
+   * @default Deno.env.toObject()
+   */
+  env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * The project folder whose `.dlt/secrets.toml` and `.dlt/config.toml` are read.
+   * @default Deno.cwd()
+   */
+  projectDir?: string;
+  /**
+   * The config providers sources are given (dlt's order: env vars, `secrets.toml`,
+   * `config.toml`, project before `~/.dlt/`).
+   * @default loadConfig({ env, projectDir })
+   */
+  config?: ConfigResolver;
+  /** Where the pipeline reports what it does. @default silentLogger */
+  logger?: Logger;
+  /** Network, clock and sleep. @default defaultDeps */
+  deps?: Deps;
+  /**
+   * Learns the secrets of the sources it runs and masks them in the trace and in the errors
+   * `run()` throws.
+   * @default new SecretMasker()
+   */
+  masker?: SourceMasker;
+  /**
+   * Keep the job files of loaded packages in the working folder (dlt's
+   * `load.delete_completed_jobs = false`, its default): `dltx pipeline <name> load-package`
+   * lists them. They are the data once more; set `LOAD__DELETE_COMPLETED_JOBS=true` (or this
+   * to false) to delete them after each load.
+   * @default the negation of `load.delete_completed_jobs` in config, else true
    */
   keepCompletedJobs?: boolean;
   /**
-   * Receives `stage` start/end (extract, load), `schema_change` and `load_done` events. The
-   * source reports its own (`page`, `request`) through its options.
+   * Receives `stage` start/end (extract, load), `schema_change` and `load_done` events, and the
+   * events of the sources it binds (`page`, `request`).
    * @default noEvents
    */
   onEvent?: EventSink;
@@ -72,6 +104,7 @@ export interface PrepareOptions {
 export interface RunOptions {
   /** Only these resources (and the parents they need). */
   resources?: string[];
+  /** Stops the run; nothing is committed then. */
   signal?: AbortSignal;
   /**
    * Keep the pipeline lock when the run ends; the caller releases it with
@@ -82,32 +115,50 @@ export interface RunOptions {
   keepLock?: boolean;
 }
 
-/** A configured pipeline; `run()` loads a source. */
+/**
+ * A configured pipeline, as dlt's: `run()` loads a source, `dataset()` reads the data back.
+ * `await using` (or `close()`) closes its destination.
+ */
 export class Pipeline {
+  /** The pipeline's name. */
   readonly pipelineName: string;
+  /** The dataset it loads into. */
   readonly datasetName: string;
+  /** Where it loads. */
   readonly destination: Destination;
+  /** Its working folder: state, schemas, load packages, trace. */
   readonly workingDir: WorkingDir;
   readonly #logger: Logger;
   readonly #deps: Deps;
-  readonly #mask: (text: string) => string;
-  readonly #keepCompletedJobs: boolean;
+  readonly #masker: SourceMasker;
+  readonly #keepCompletedJobs?: boolean;
   readonly #onEvent: EventSink;
   readonly #waitForLock: boolean;
+  #env?: Readonly<Record<string, string | undefined>>;
+  readonly #projectDir?: string;
+  #config?: Promise<ConfigResolver>;
   #prepared?: Promise<PipelineState>;
   #lock?: Promise<PipelineLock>;
 
+  /**
+   * Makes a pipeline (as {@linkcode pipeline}); nothing is read or written until it runs.
+   *
+   * @param options see {@linkcode PipelineOptions}
+   */
   constructor(options: PipelineOptions) {
     this.pipelineName = options.pipelineName;
     this.datasetName = options.datasetName ?? `${options.pipelineName}_dataset`;
     this.destination = options.destination;
     this.#logger = options.logger ?? silentLogger;
     this.#deps = options.deps ?? defaultDeps;
-    this.#mask = options.masker ? (t) => options.masker!.mask(t) : (t) => t;
-    this.#keepCompletedJobs = options.keepCompletedJobs ?? false;
+    this.#masker = options.masker ?? new SecretMasker();
+    this.#keepCompletedJobs = options.keepCompletedJobs;
     this.#onEvent = options.onEvent ?? noEvents;
     this.#waitForLock = options.waitForLock ?? false;
-    const dir = options.pipelinesDir ?? defaultPipelinesDir(Deno.env.toObject());
+    this.#env = options.env;
+    this.#projectDir = options.projectDir;
+    if (options.config) this.#config = Promise.resolve(options.config);
+    const dir = options.pipelinesDir ?? defaultPipelinesDir(this.#environment());
     this.workingDir = new WorkingDir(dir, this.pipelineName);
   }
 
@@ -138,22 +189,74 @@ export class Pipeline {
    * Extracts the source, normalizes its records into a load package and loads the package in
    * one destination transaction. The local state and schema advance only after the commit.
    *
-   * @throws {UserError} on bad config, HTTP errors, bad data or a failed load; nothing is
-   * committed then.
+   * A source that can be bound (`restApiSource()`) is completed first, as dlt injects config
+   * and state: its config fields are resolved from the pipeline's providers, its incremental
+   * cursors start from the pipeline's committed state, and its secrets are masked in the trace
+   * and in the errors this throws.
+   *
+   * @throws {UserError} on missing config, HTTP errors, bad data or a failed load; nothing is
+   *   committed then.
    */
   async run(source: Source, options: RunOptions = {}): Promise<LoadInfo> {
     try {
       const state = structuredClone(await this.prepare({ signal: options.signal }));
       this.#prepared = undefined; // the next run reads what this one committed
-      return await this.#run(source, state, options);
+      const bound = source.bind
+        ? source.bind({
+          config: await this.#configResolver(),
+          pipelineName: this.pipelineName,
+          state: asRecord(state.sources[source.name]),
+          masker: this.#masker,
+          logger: this.#logger,
+          deps: this.#deps,
+          onEvent: this.#onEvent,
+        })
+        : source;
+      return await this.#run(bound, state, options);
     } catch (err) {
-      throw notLoadedDiskFull(err, {
-        pipelineName: this.pipelineName,
-        folder: this.workingDir.root,
-      });
+      throw this.#masked(
+        notLoadedDiskFull(err, { pipelineName: this.pipelineName, folder: this.workingDir.root }),
+      );
     } finally {
       if (!options.keepLock) await this.release();
     }
+  }
+
+  /**
+   * The pipeline's dataset, to read the loaded data back (dlt's `pipeline.dataset()`): tables,
+   * SQL, rows as objects, row counts. Reads are read-only.
+   *
+   * @example Usage
+   * ```ts ignore
+   * const orders = p.dataset().table("orders");
+   * console.log(await orders.count(), await orders.limit(3).rows());
+   * ```
+   */
+  dataset(): Dataset {
+    return new Dataset({
+      name: this.datasetName,
+      destination: this.destination,
+      schemas: async () => {
+        const state = await this.workingDir.readState();
+        const schemas: Schema[] = [];
+        for (const name of state?.schema_names ?? []) {
+          const schema = await this.workingDir.readSchema(name);
+          if (schema) schemas.push(schema);
+        }
+        return schemas;
+      },
+    });
+  }
+
+  /** Releases the pipeline lock, if held, and closes the destination. */
+  async close(): Promise<void> {
+    await this.release();
+    await this.destination.close();
+  }
+
+  /** `await using p = pipeline(...)` closes it at the end of the scope. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
   }
 
   async #run(source: Source, state: PipelineState, options: RunOptions): Promise<LoadInfo> {
@@ -162,13 +265,10 @@ export class Pipeline {
     const storedHash = schema.version_hash;
     const loadId = newLoadId(this.#deps.now());
     const pkg = await LoadPackage.create(wd.loadDir, loadId);
-    const trace: Record<string, unknown> = {
-      pipeline_name: this.pipelineName,
-      started_at: this.#deps.now().toISOString(),
-      load_id: loadId,
-      steps: [] as unknown[],
-    };
-    const steps = trace.steps as unknown[];
+    const trace = new TraceRecorder({ pipelineName: this.pipelineName, loadId }, {
+      now: this.#deps.now,
+      mask: (text) => this.#masker.mask(text),
+    });
     const stream = new StreamLoader(this.destination, {
       datasetName: this.datasetName,
       loadId,
@@ -179,6 +279,8 @@ export class Pipeline {
     const onEvent = this.#onEvent;
     try {
       const extractStart = performance.now();
+      trace.start("extract");
+      const passStart = trace.startOf();
       onEvent({ type: "stage", stage: "extract", status: "start" });
       const counts = await extractAndNormalize({
         source,
@@ -195,13 +297,9 @@ export class Pipeline {
       });
       const extractSeconds = (performance.now() - extractStart) / 1000;
       onEvent({ type: "stage", stage: "extract", status: "end", seconds: extractSeconds });
-      steps.push({
-        step: "extract+normalize",
-        seconds: extractSeconds,
-        peak_rss_mb: peakRssMb(),
-        ...counts,
-        resources: source.stats?.() ?? {},
-      });
+      trace.end({ recordCounts: counts.recordCounts, resources: source.stats?.() ?? {} });
+      // Normalizing ran in the same pass; it ends when the package is sealed.
+      trace.start("normalize", passStart);
       for (const [table, { rows, values }] of Object.entries(counts.discarded)) {
         this.#logger.warn(
           `The schema contract discarded ${rows} row(s) and ${values} value(s) of table ${table}`,
@@ -217,14 +315,22 @@ export class Pipeline {
         dataset_name: this.datasetName,
         pipeline_state: state,
         replace_tables: replaceTables(schema, source.resources, options.resources),
+        row_counts: counts.rowCounts,
       });
+      trace.end({
+        rowCounts: counts.rowCounts,
+        discarded: counts.discarded,
+        collisions: counts.collisions,
+      });
+      trace.start("load");
       const session = await stream.drain();
+      const keepCompletedJobs = await this.#keepJobs();
       const loadSeconds = await loadIntoDestination(pkg, {
         destination: this.destination,
         session,
       });
       committed = true;
-      await finishPackage(pkg, { workingDir: wd, keepCompletedJobs: this.#keepCompletedJobs });
+      await finishPackage(pkg, { workingDir: wd, keepCompletedJobs });
       onEvent({
         type: "stage",
         stage: "load",
@@ -237,10 +343,12 @@ export class Pipeline {
         seconds: (performance.now() - extractStart) / 1000,
         rows: counts.rowCounts,
       });
-      steps.push({ step: "load", seconds: loadSeconds, peak_rss_mb: peakRssMb() });
-      trace.finished_at = this.#deps.now().toISOString();
-      trace.status = "loaded";
-      await wd.writeTrace(trace).catch((err) => {
+      trace.end({
+        destination: this.destination.type,
+        dataset: this.datasetName,
+        location: this.destination.location,
+      });
+      await wd.writeTrace(trace.loaded()).catch((err) => {
         // Everything else is done; a missing trace must not fail a finished load.
         this.#logger.warn(`Could not write the trace of this run to ${wd.root}: ${err.message}`);
       });
@@ -259,10 +367,7 @@ export class Pipeline {
       // A failed run committed nothing: its package goes. After the commit the package stays
       // `normalized`, and the next run finishes the local part.
       if (!committed) await pkg.delete().catch(() => {});
-      trace.finished_at = this.#deps.now().toISOString();
-      trace.status = "failed";
-      trace.error = this.#mask(err instanceof Error ? err.message : String(err));
-      await wd.writeTrace(trace).catch(() => {});
+      await wd.writeTrace(trace.failed(err)).catch(() => {});
       if (!committed) throw err;
       const loaded = { loadId, location: this.destination.location };
       if (!isDiskFull(err)) {
@@ -273,6 +378,43 @@ export class Pipeline {
       }
       throw loadedDiskFull(err, { pipelineName: this.pipelineName, folder: wd.root, ...loaded });
     }
+  }
+
+  /**
+   * The environment given, else the process's (read only when needed, as dlt reads it): a
+   * library user's pipeline sees its env vars; the CLI passes its own.
+   */
+  #environment(): Readonly<Record<string, string | undefined>> {
+    this.#env ??= Deno.env.toObject();
+    return this.#env;
+  }
+
+  /** The config providers: given, else env vars and the `.dlt/` TOML files (read once). */
+  #configResolver(): Promise<ConfigResolver> {
+    this.#config ??= loadConfig({
+      env: this.#environment(),
+      projectDir: this.#projectDir ?? Deno.cwd(),
+    });
+    return this.#config;
+  }
+
+  /** dlt keeps completed jobs unless `load.delete_completed_jobs` is true. */
+  async #keepJobs(): Promise<boolean> {
+    if (this.#keepCompletedJobs !== undefined) return this.#keepCompletedJobs;
+    const config = await this.#configResolver();
+    return config.get("load.delete_completed_jobs", { expect: "boolean" })?.value !== true;
+  }
+
+  /** The error with every secret the sources revealed masked in its message and stack. */
+  #masked(err: unknown): unknown {
+    if (err instanceof Error) {
+      const message = this.#masker.mask(err.message);
+      if (message !== err.message) {
+        if (err.stack) err.stack = this.#masker.mask(err.stack);
+        err.message = message;
+      }
+    }
+    return err;
   }
 
   async #lockAndPrepare(signal: AbortSignal | undefined): Promise<PipelineState> {
@@ -303,7 +445,7 @@ export class Pipeline {
     await resumePending({
       workingDir: wd,
       destination: this.destination,
-      keepCompletedJobs: this.#keepCompletedJobs,
+      keepCompletedJobs: await this.#keepJobs(),
       logger: this.#logger,
     });
     const local = await wd.readState();
@@ -378,6 +520,12 @@ function replaceTables(
  */
 export function pipeline(options: PipelineOptions): Pipeline {
   return new Pipeline(options);
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? value as Record<string, unknown>
+    : undefined;
 }
 
 /** Whether the destination's state is ahead of (or diverged from) the local one. */

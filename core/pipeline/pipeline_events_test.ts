@@ -81,6 +81,7 @@ Deno.test("run() emits stages, new tables and columns after each page, and load_
       table: "items",
       column: "id",
       dataType: "bigint",
+      resource: "items",
     });
     const done = events.at(-1)!;
     ok(done.type === "load_done");

@@ -13,12 +13,19 @@ export const STATE_ENGINE_VERSION = 4;
 
 /** The pipeline state; `_local` never leaves the machine. */
 export interface PipelineState {
+  /** Counted up on each change of the state. */
   _state_version: number;
+  /** Version of the state's format. */
   _state_engine_version: number;
+  /** Hash of the state (dlt's `_version_hash`). */
   _version_hash: string;
+  /** The pipeline's name. */
   pipeline_name: string;
+  /** The dataset it loads into. */
   dataset_name: string;
+  /** The schema of its first source. */
   default_schema_name?: string;
+  /** The schemas of its sources. */
   schema_names: string[];
   /** dlt's destination type: `dlt.destinations.duckdb`, `dlt.destinations.filesystem`. */
   destination_type?: string;
@@ -26,6 +33,7 @@ export interface PipelineState {
   destination_name?: string | null;
   /** Per-source state (incremental cursors live here). */
   sources: Record<string, Record<string, unknown>>;
+  /** Local only, never stored in the destination: `first_run`, `destination_location`, ... */
   _local: Record<string, unknown>;
 }
 

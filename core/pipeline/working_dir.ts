@@ -29,7 +29,13 @@ export class WorkingDir {
   /** Where load packages live. */
   readonly loadDir: string;
 
-  /** @throws {UserError} when `pipelineName` is not a valid pipeline name */
+  /**
+   * The working folder of `pipelineName` under `pipelinesDir` (not created yet).
+   *
+   * @param pipelinesDir the folder holding the pipelines' folders
+   * @param pipelineName the pipeline's name
+   * @throws {UserError} when `pipelineName` is not a valid pipeline name
+   */
   constructor(pipelinesDir: string, pipelineName: string) {
     this.pipelineName = checkPipelineName(pipelineName);
     this.root = join(pipelinesDir, pipelineName);
@@ -47,6 +53,7 @@ export class WorkingDir {
     return readJsonIfExists<PipelineState>(join(this.root, "state.json"));
   }
 
+  /** Writes the state (atomically). */
   writeState(state: PipelineState): Promise<void> {
     return writeFileAtomic(join(this.root, "state.json"), stringifyJson(state, 2));
   }
@@ -73,6 +80,7 @@ export class WorkingDir {
     return writeFileAtomic(join(this.root, "trace.json"), stringifyJson(trace, 2));
   }
 
+  /** `schemas/<name>.schema.json` in the folder. */
   private schemaPath(name: string): string {
     return join(this.root, "schemas", `${name}.schema.json`);
   }

@@ -132,6 +132,15 @@ function checkRuntimeImport(ref: ImportRef, file: string): string {
     );
   }
   const spec = ref.specifier;
+  if (/^(dltx|jsr:@dltx\/dltx)(@[^/]*)?(\/|$)/.test(spec)) {
+    // dltx itself: a connector needs only its types, which are erased before it runs.
+    throw new ConfigError(
+      `Connector plugin ${where} imports "${spec}" at run time; a connector is plain data, ` +
+        `typed without loading dltx: write \`import type { Connector } from "${spec}";\` and ` +
+        `\`export default { ... } satisfies Connector;\` (defineConnector() is for pipeline ` +
+        `scripts, which run with the library)`,
+    );
+  }
   if (!spec.startsWith("./") && !spec.startsWith("../")) {
     throw new ConfigError(
       `Connector plugin ${where} imports "${spec}" at run time; a plugin may import only ` +

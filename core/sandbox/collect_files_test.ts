@@ -38,6 +38,19 @@ Deno.test("relativeImports() refuses what could load code no hash covers", () =>
   refuses(`// a JSX runtime\n/** @jsxImportSource https://evil.test/ */`, /@jsxImportSource/);
 });
 
+Deno.test("relativeImports() refuses a runtime import of dltx, teaching the type import", () => {
+  for (const spec of ["dltx", "dltx/connectors/github", "jsr:@dltx/dltx@^0.1.0"]) {
+    refuses(
+      `import { defineConnector } from "${spec}";`,
+      new RegExp(
+        `imports "${spec.replace(/[\^.]/g, "\\$&")}" at run time; a connector is plain data, ` +
+          `typed without loading dltx: write \`import type \\{ Connector \\} from "`,
+      ),
+    );
+  }
+  deepEqual(relativeImports(`import type { Connector } from "dltx";`, "p.ts"), []);
+});
+
 Deno.test("checkImportable() allows ES modules and JSON, never a project's config", () => {
   for (const ok of ["a.ts", "lib/b.mjs", "c.tsx", "d.json"]) checkImportable(ok, ok);
   for (const bad of ["x.cjs", "y.wasm", "z.toml", ".dlt/config.json", "package.json"]) {

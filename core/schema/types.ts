@@ -33,13 +33,21 @@ export type WriteDisposition = "append" | "replace" | "merge";
 
 /** One column of a table. */
 export interface Column {
+  /** The column's name, normalized. */
   name: string;
+  /** Its data type. */
   data_type: DataType;
+  /** Whether it may hold null. */
   nullable: boolean;
+  /** Part of the primary key. */
   primary_key?: boolean;
+  /** Part of the merge key. */
   merge_key?: boolean;
+  /** Unique in the table (`_dlt_id`). */
   unique?: boolean;
+  /** The row's own key (`_dlt_id`). */
   row_key?: boolean;
+  /** The key of the parent row, in child tables (`_dlt_parent_id`). */
   parent_key?: boolean;
   /** Set on `_dlt_root_id`: the root row's `_dlt_id` in child tables of merge resources. */
   root_key?: boolean;
@@ -73,8 +81,11 @@ export type ContractMode = "evolve" | "freeze" | "discard_row" | "discard_value"
 
 /** A schema contract per entity, as dlt resolves it (a bare mode applies to all three). */
 export interface SchemaContractSettings {
+  /** Whether new tables may appear. */
   tables: ContractMode;
+  /** Whether new columns may appear. */
   columns: ContractMode;
+  /** Whether a value of another type may enter a column (as a variant column). */
   data_type: ContractMode;
 }
 
@@ -83,6 +94,7 @@ export type MergeStrategy = "delete-insert" | "upsert" | "insert-only";
 
 /** One table; a child table names its parent. */
 export interface Table {
+  /** The table's name, normalized. */
   name: string;
   /** Columns in creation order (object key order is kept). */
   columns: Record<string, Column>;
@@ -96,6 +108,7 @@ export interface Table {
   merge_strategy?: MergeStrategy;
   /** Root tables only: the contract new data is checked against. @default all "evolve" */
   schema_contract?: SchemaContractSettings;
+  /** What the table holds. */
   description?: string;
   /** dlt's file format hint (`jsonl`, `parquet`, ...) of a table dlt created; kept as is. */
   file_format?: string;
@@ -112,15 +125,21 @@ export interface Table {
 
 /** dlt's schema `settings`: type detections and default column hints by name pattern. */
 export interface SchemaSettings {
+  /** Type detections dlt runs on new columns (`iso_timestamp`, ...). */
   detections?: string[];
+  /** Column hints given by name pattern: `{not_null: ["_dlt_id", ...]}`. */
   default_hints?: Record<string, string[]>;
+  /** Other settings dlt may add; kept as they are. */
   [key: string]: unknown;
 }
 
 /** dlt's `normalizers`: the naming convention and the JSON normalizer with its config. */
 export interface NormalizersConfig {
+  /** The naming convention's module (`snake_case`). */
   names: string;
+  /** The JSON normalizer's module and its config. */
   json: {
+    /** `dlt.common.normalizers.json.relational`. */
     module: string;
     config?: {
       /** Columns copied into child rows: `tables.<root>.{_dlt_id: _dlt_root_id}`. */
@@ -131,6 +150,7 @@ export interface NormalizersConfig {
       [key: string]: unknown;
     };
   };
+  /** Other normalizer settings dlt may add; kept as they are. */
   [key: string]: unknown;
 }
 
@@ -139,12 +159,15 @@ export interface NormalizersConfig {
  * `_dlt_*` tables are added when the schema is stored (see `stored.ts`).
  */
 export interface Schema {
+  /** The schema's name: the source's name. */
   name: string;
   /** Increases by one with every change of the content. */
   version: number;
   /** dlt's content hash of the stored schema (base64 SHA3-256), see `version.ts`. */
   version_hash: string;
+  /** Version of the stored schema's format (dlt's engine version). */
   engine_version: number;
+  /** The tables by name, root tables before their children. */
   tables: Record<string, Table>;
   /** dlt's settings. @default {DEFAULT_SETTINGS} */
   settings?: SchemaSettings;
@@ -152,6 +175,7 @@ export interface Schema {
   normalizers?: NormalizersConfig;
   /** The hashes of the last versions before this one, newest first (at most 10). */
   previous_hashes?: string[];
+  /** A free text, as dlt's schema may have. */
   description?: string;
 }
 
@@ -160,5 +184,7 @@ export const SCHEMA_ENGINE_VERSION = 11;
 
 /** Names of the destination system tables. */
 export const LOADS_TABLE = "_dlt_loads";
+/** Name of the table of the stored schema versions. */
 export const VERSION_TABLE = "_dlt_version";
+/** Name of the table of the stored pipeline states. */
 export const STATE_TABLE = "_dlt_pipeline_state";

@@ -8,7 +8,7 @@
 import { AUTH_HOST_FORMS, readAuthHost } from "../http/mod.ts";
 import type { AuthConfig, PaginatorConfig, ResponseAction } from "../http/types.ts";
 import { type Checker, describe, isPlainObject, join } from "./_check.ts";
-import type { ClientConfig } from "./types.ts";
+import type { ClientConfig, RateLimitConfig } from "./types.ts";
 
 // Keys of each paginator kind (dlt's names); typed by the contract so no kind is missing.
 const PAGINATOR_KEYS: Record<PaginatorConfig["type"], Record<string, KeyKind>> = {
@@ -129,16 +129,17 @@ function checkAuthValue(c: Checker, key: string, value: unknown, path: string): 
   }
 }
 
-/** A paginator type or config (`json_response` reads as `json_link`). */
+/**
+ * A paginator type or config (`json_response` reads as `json_link`); `"auto"` and
+ * `{type: "auto"}` (dlt's: detect it) read as `"auto"`.
+ */
 export function checkPaginator(
   c: Checker,
   value: unknown,
   path: string,
-): PaginatorConfig | PaginatorConfig["type"] | undefined {
+): PaginatorConfig | PaginatorConfig["type"] | "auto" | undefined {
   if (typeof value === "string") {
-    if (value === "auto") {
-      return c.fail(path, 'is "auto"; leave paginator out to detect it from the first response');
-    }
+    if (value === "auto") return "auto";
     if (value === "json_response") return "json_link"; // dlt's deprecated alias
     return c.oneOf(value, path, PAGINATOR_TYPES);
   }
@@ -149,7 +150,14 @@ export function checkPaginator(
     );
   }
   if (value.type === undefined) {
-    return c.fail(join(path, "type"), `is required (one of ${PAGINATOR_TYPES.join(", ")})`);
+    return c.fail(
+      join(path, "type"),
+      `is required (one of ${PAGINATOR_TYPES.join(", ")}, or auto to detect it)`,
+    );
+  }
+  if (value.type === "auto") {
+    // dlt creates no paginator for it, so it takes no parameters.
+    return c.keys(value, path, ["type"], { what: "the auto paginator" }) ? "auto" : undefined;
   }
   const rawType = value.type === "json_response" ? "json_link" : value.type;
   const type = c.oneOf(rawType, join(path, "type"), PAGINATOR_TYPES);
@@ -207,4 +215,19 @@ export function checkResponseAction(
     c.fail(path, "needs status_code, content or both to match a response");
   }
   return out;
+}
+
+/** `client.rate_limit`: `{requests_per_second: <positive number>}`. */
+export function checkRateLimit(c: Checker, value: unknown): RateLimitConfig | undefined {
+  const path = "client.rate_limit";
+  const o = c.keys(value, path, ["requests_per_second"], { required: ["requests_per_second"] });
+  if (!o) return undefined;
+  const rate = o.requests_per_second;
+  if (typeof rate !== "number" || !(rate > 0) || !Number.isFinite(rate)) {
+    return c.fail(
+      join(path, "requests_per_second"),
+      `must be a positive number (got ${describe(rate)})`,
+    );
+  }
+  return { requests_per_second: rate };
 }

@@ -81,6 +81,8 @@ export interface ResourcePlan {
   include: IncludedField[];
   steps: ProcessingStep[];
   incremental?: IncrementalPlan;
+  /** `parallelized: false`: one series at a time, no pages fetched ahead. */
+  sequential: boolean;
 }
 
 /** Inputs of {@linkcode planResources}. */
@@ -263,6 +265,7 @@ function planOne(
     include,
     steps: resource.processing_steps ?? [],
     incremental,
+    sequential: resource.parallelized === false,
   };
 }
 
@@ -272,7 +275,7 @@ function literalParam(value: unknown): unknown {
 }
 
 /** The one parent a resource refers to, through placeholders or legacy resolve params. */
-function findParent(resource: ExpandedResource, names: string[]): string | undefined {
+export function findParent(resource: ExpandedResource, names: string[]): string | undefined {
   const { name, endpoint } = resource;
   const parents = new Set<string>();
   for (const value of Object.values(endpoint.params ?? {})) {

@@ -6,6 +6,7 @@
  */
 
 import { maskUrl } from "../config/mod.ts";
+import { stringifyJson } from "../json/mod.ts";
 import { ConfigError, DataError, HttpError, UserError } from "../errors.ts";
 import type { EventSink } from "../events.ts";
 import {
@@ -27,6 +28,13 @@ export interface ResourceStats {
   pages: number;
   /** Records the resource produced (after processing steps and the incremental filter). */
   records: number;
+  /** Attempts after the first (rate-limited ones included). */
+  retries: number;
+  /** Time its requests waited: between attempts and in rate-limit pauses, in ms. */
+  waitMs: number;
+  /** `performance.now()` when its first request went out and when its last page came. */
+  firstMs?: number;
+  lastMs?: number;
 }
 
 /** A page after processing: the records to hand out, and whether the series may end. */
@@ -34,6 +42,21 @@ export interface ProcessedPage {
   records: unknown[];
   /** No later page can hold wanted records (sorted rows past the incremental range). */
   stop: boolean;
+}
+
+/** The records of one page and the size of the answer they came in. */
+export interface SeriesPage {
+  records: unknown[];
+  /** Length of the response text. */
+  bytes: number;
+}
+
+/** Places for pages fetched ahead of their turn, shared by every series of an extraction. */
+export interface LookaheadTokens {
+  /** Takes a place; `false` when none is free. */
+  take(): boolean;
+  /** Gives one back. */
+  give(): void;
 }
 
 /** What every series of one extraction shares. */
@@ -49,6 +72,9 @@ export interface SeriesContext {
   detected: Map<string, string>;
   /** Counters per resource. */
   stats: Map<string, ResourceStats>;
+  /** Pages a series may fetch ahead of the next one (0: none); bounded by `tokens`. */
+  lookahead: number;
+  tokens: LookaheadTokens;
 }
 
 /**
@@ -98,12 +124,17 @@ export function buildRequest(plan: ResourcePlan, parent?: unknown): HttpRequest 
  * records past an incremental range) is processed (`process`) before the next one is
  * requested; otherwise the next request leaves first, so it is on its way while the page is
  * processed (a plugin's processing steps take a round trip to its sandbox) and handed out.
+ * When the paginator knows where later pages are (`pageAhead`: offsets and page numbers below a
+ * total), up to `ctx.lookahead` of them are requested at once; pages are still read in order,
+ * and one that is not the request the paginator then asks for is dropped, so the pages are the
+ * ones a page-by-page series gets.
  *
  * @param plan the resource.
  * @param request the first request; the paginator changes it from page to page.
- * @param ctx shared client, logger, abort signal and counters.
+ * @param ctx shared client, logger, abort signal, counters and lookahead places.
  * @param process turns the selected records of a page into the records to hand out.
- * @param options `mayStop`: whether a processed page can end the series. @default true
+ * @param options `mayStop`: whether a processed page can end the series (no lookahead then).
+ *   `lookahead`: whether this series may fetch pages ahead. @default mayStop true, lookahead true
  * @throws {HttpError} when a request fails for good.
  * @throws {DataError} when the selector matches nothing or the paginator would loop.
  */
@@ -112,18 +143,23 @@ export async function* runSeries(
   request: HttpRequest,
   ctx: SeriesContext,
   process: (records: unknown[]) => Promise<ProcessedPage>,
-  options: { mayStop?: boolean } = {},
-): AsyncGenerator<unknown[]> {
+  options: { mayStop?: boolean; lookahead?: boolean } = {},
+): AsyncGenerator<SeriesPage> {
   const mayStop = options.mayStop ?? true;
+  const lookahead = mayStop || options.lookahead === false ? 0 : ctx.lookahead;
   const stats = statsOf(ctx, plan.name);
   let paginator = plan.paginator?.clone();
   paginator?.initRequest(request);
-  let pending: Promise<HttpResponse | undefined> | undefined = send(plan, request, ctx);
+  let pending: InFlight | undefined = send(plan, request, ctx, false);
+  // Requests of the pages after `pending`, in page order.
+  const ahead: InFlight[] = [];
   let firstPage = true;
   try {
     while (pending !== undefined) {
-      const response = await pending;
+      const current: InFlight = pending;
       pending = undefined;
+      const response = await current.promise;
+      current.settle();
       // A response action said "ignore": the series ends quietly, as in dlt.
       if (response === undefined) return;
       const origin = { method: request.method, url: ctx.mask(maskUrl(response.url)) };
@@ -135,15 +171,18 @@ export async function* runSeries(
       const early = !mayStop && paginator.hasNextPage;
       if (early) {
         paginator.updateRequest(request);
-        pending = send(plan, request, ctx); // prefetch: in flight while this page is processed
-      }
+        // Prefetch: in flight while this page is processed.
+        pending = takeAhead(ahead, request) ?? send(plan, request, ctx, false);
+        fillAhead(ahead, { plan, paginator, request, ctx, lookahead });
+      } else dropAll(ahead);
       const page = await process(records);
       if (!early && paginator.hasNextPage && !page.stop) {
         paginator.updateRequest(request);
-        pending = send(plan, request, ctx); // prefetch: in flight while this page is consumed
+        pending = send(plan, request, ctx, false); // prefetch: in flight while this page is consumed
       } else if (page.stop && paginator.hasNextPage) {
         ctx.logger.debug(`Resource "${plan.name}": sorted records left the incremental range`);
       }
+      stats.lastMs = performance.now();
       ctx.onEvent({
         type: "page",
         resource: plan.name,
@@ -151,19 +190,67 @@ export async function* runSeries(
         pages: stats.pages,
         recordsTotal: stats.records,
       });
-      yield page.records;
+      yield { records: page.records, bytes: response.bytes ?? 0 };
     }
   } catch (error) {
     throw inResource(plan.name, error);
+  } finally {
+    dropAll(ahead);
+    pending?.drop();
   }
 }
 
-function send(
-  plan: ResourcePlan,
-  request: HttpRequest,
-  ctx: SeriesContext,
-): Promise<HttpResponse | undefined> {
-  // The paginator keeps changing `request`, and auth adds to what is sent: send a copy.
+/** A request on its way. */
+interface InFlight {
+  /** What was sent (a copy), to compare with the request the paginator asks for next. */
+  request: HttpRequest;
+  promise: Promise<HttpResponse | undefined>;
+  /** Its answer was taken: gives its lookahead place back. */
+  settle(): void;
+  /** Nobody will read it: cancels it and gives its place back. */
+  drop(): void;
+}
+
+/** The page fetched ahead for `request`, if it is the first one ahead; else drops them all. */
+function takeAhead(ahead: InFlight[], request: HttpRequest): InFlight | undefined {
+  if (ahead.length > 0 && sameRequest(ahead[0].request, request)) return ahead.shift();
+  dropAll(ahead);
+  return undefined;
+}
+
+/** Requests the later pages the paginator knows, while lookahead places are free. */
+function fillAhead(
+  ahead: InFlight[],
+  { plan, paginator, request, ctx, lookahead }: {
+    plan: ResourcePlan;
+    paginator: Paginator;
+    request: HttpRequest;
+    ctx: SeriesContext;
+    lookahead: number;
+  },
+): void {
+  if (paginator.pageAhead === undefined) return;
+  for (let n = ahead.length + 1; n <= lookahead; n++) {
+    const later = copyRequest(request);
+    if (!paginator.pageAhead(later, n) || !ctx.tokens.take()) return;
+    ahead.push(send(plan, later, ctx, true));
+  }
+}
+
+function dropAll(ahead: InFlight[]): void {
+  for (const inFlight of ahead.splice(0)) inFlight.drop();
+}
+
+/** Same method, URL, headers and body: the same page. */
+function sameRequest(a: HttpRequest, b: HttpRequest): boolean {
+  if (a.method !== b.method || a.url.href !== b.url.href) return false;
+  const headers = (h: Headers) => JSON.stringify([...h.entries()]);
+  if (headers(a.headers) !== headers(b.headers)) return false;
+  return stringifyJson(a.json ?? null) === stringifyJson(b.json ?? null) &&
+    JSON.stringify(a.data ?? null) === JSON.stringify(b.data ?? null);
+}
+
+function copyRequest(request: HttpRequest): HttpRequest {
   const copy: HttpRequest = {
     method: request.method,
     url: new URL(request.url),
@@ -171,25 +258,55 @@ function send(
   };
   if (request.json !== undefined) copy.json = request.json;
   if (request.data !== undefined) copy.data = request.data;
+  return copy;
+}
+
+function send(
+  plan: ResourcePlan,
+  request: HttpRequest,
+  ctx: SeriesContext,
+  ahead: boolean,
+): InFlight {
+  // The paginator keeps changing `request`, and auth adds to what is sent: send a copy.
+  const copy = copyRequest(request);
+  const stats = statsOf(ctx, plan.name);
+  stats.firstMs ??= performance.now();
+  // Its own signal, so a page fetched ahead in vain can be cancelled alone.
+  const controller = new AbortController();
   const promise = ctx.client.request(copy, {
     responseActions: plan.responseActions,
-    signal: ctx.signal,
+    signal: AbortSignal.any([ctx.signal, controller.signal]),
+    sharedSignal: ctx.signal,
     auth: plan.auth,
     authScope: plan.authScope,
     resource: plan.name,
+    counters: stats,
   });
-  promise.then(() => statsOf(ctx, plan.name).requests++, () => {});
-  // A prefetch may fail while the consumer still holds the page before it; the error is
-  // raised when the page is awaited, so it must not count as unhandled meanwhile.
+  promise.then(() => stats.requests++, () => {});
+  // A prefetch may fail while the consumer still holds the page before it (or be dropped);
+  // the error is raised when the page is awaited, so it must not count as unhandled meanwhile.
   promise.catch(() => {});
-  return promise;
+  let placed = ahead;
+  const giveBack = () => {
+    if (placed) ctx.tokens.give();
+    placed = false;
+  };
+  return {
+    request: copy,
+    promise,
+    settle: giveBack,
+    drop: () => {
+      giveBack();
+      controller.abort();
+    },
+  };
 }
 
 /** The counters of a resource, created on first use. */
 export function statsOf(ctx: Pick<SeriesContext, "stats">, resource: string): ResourceStats {
   let stats = ctx.stats.get(resource);
   if (stats === undefined) {
-    stats = { requests: 0, pages: 0, records: 0 };
+    stats = { requests: 0, pages: 0, records: 0, retries: 0, waitMs: 0 };
     ctx.stats.set(resource, stats);
   }
   return stats;

@@ -8,7 +8,13 @@
 
 import type { PaginatorConfig } from "../http/types.ts";
 import { isPlainObject } from "./_check.ts";
-import type { ClientConfig, EndpointConfig, ResourceConfig, ResourceDefaults } from "./types.ts";
+import type {
+  ClientConfig,
+  EndpointConfig,
+  PaginatorSetting,
+  ResourceConfig,
+  ResourceDefaults,
+} from "./types.ts";
 
 /** A resource after expansion: its endpoint is an object with a path. */
 export interface ExpandedResource extends Omit<ResourceConfig, "endpoint"> {
@@ -59,7 +65,8 @@ export function expandResource(
 
 /**
  * The paginator a resource uses: its endpoint's (which already holds the resource_defaults
- * one after `expandResource`), else the client's; `undefined` means detect it.
+ * one after `expandResource`), else the client's; `undefined` means detect it. `"auto"` sets
+ * none, as in dlt: an endpoint's falls back to the client's, the client's means detect.
  *
  * @param endpoint the expanded endpoint.
  * @param client the connector's client block.
@@ -69,7 +76,17 @@ export function effectivePaginator(
   endpoint: EndpointConfig,
   client: ClientConfig,
 ): PaginatorConfig | PaginatorConfig["type"] | undefined {
-  return endpoint.paginator ?? client.paginator;
+  const own = concrete(endpoint.paginator);
+  return own ?? concrete(client.paginator);
+}
+
+function concrete(
+  setting: PaginatorSetting | undefined,
+): PaginatorConfig | PaginatorConfig["type"] | undefined {
+  if (setting === "auto" || (typeof setting === "object" && setting.type === "auto")) {
+    return undefined;
+  }
+  return setting as PaginatorConfig | PaginatorConfig["type"] | undefined;
 }
 
 /**

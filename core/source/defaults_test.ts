@@ -89,3 +89,20 @@ Deno.test("isSingleEntityPath() spots a placeholder in the last path segment", (
   equal(isSingleEntityPath("users"), false);
   equal(isSingleEntityPath("users/{{literal}}"), false);
 });
+
+Deno.test('effectivePaginator(): "auto" sets none, so an endpoint falls back to the client (dlt)', () => {
+  const client = { base_url: "https://x/", paginator: "json_link" as const };
+  // dlt creates no paginator for "auto": the client's is used, even over resource_defaults.
+  const auto = expandResource({ name: "a", endpoint: { path: "a", paginator: "auto" } }, {
+    endpoint: { paginator: "header_link" },
+  });
+  equal(effectivePaginator(auto.endpoint, client), "json_link");
+  const typed = expandResource({ name: "a", endpoint: { path: "a", paginator: { type: "auto" } } });
+  equal(effectivePaginator(typed.endpoint, client), "json_link");
+  // A client "auto" means detect it from the first response.
+  equal(
+    effectivePaginator(auto.endpoint, { base_url: "https://x/", paginator: "auto" }),
+    undefined,
+  );
+  equal(effectivePaginator(expandResource("a").endpoint, { base_url: "https://x/" }), undefined);
+});

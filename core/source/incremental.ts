@@ -257,7 +257,8 @@ export class Incremental {
     return {
       initial_value: initial,
       last_value: last ?? null,
-      unique_hashes: hashes,
+      // Sorted: pages of concurrent series arrive in any order, the state must not differ.
+      unique_hashes: [...hashes].sort(),
       start_value: start ?? null,
     };
   }
@@ -377,7 +378,7 @@ function readStored(
     throw new DataError(
       `Resource "${resource}": the stored state of incremental "${cursorPath}" is malformed ` +
         `(expected {initial_value, last_value, unique_hashes}); drop the resource's state with ` +
-        `\`dltx pipeline <name> drop --resources ${resource}\``,
+        `\`dltx pipeline <name> drop ${resource} --state-only\``,
     );
   }
   const state = value as Record<string, unknown>;

@@ -56,7 +56,7 @@ export function streamInput(stream: ReadableStream<Uint8Array>, name = "stdin"):
 
 /** How records of a JSON-lines or Singer source are written (the same for every table). */
 export interface LoadHints {
-  /** @default "append" */
+  /** How rows are written. @default "append" */
   writeDisposition?: WriteDisposition;
   /** For `merge`. @default "delete-insert" */
   mergeStrategy?: MergeStrategy;

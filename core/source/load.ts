@@ -12,7 +12,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { ConfigError, UserError } from "../errors.ts";
 import { collectFiles, evaluateModule, type LogSink } from "../sandbox/mod.ts";
+import { isPlainObject } from "./_check.ts";
 import { jsonErrorOffset } from "./_json_error.ts";
+import { sourceNameOfFile } from "./_source_name.ts";
 import type { Connector } from "./types.ts";
 import { validateConnector } from "./validate.ts";
 
@@ -31,6 +33,7 @@ export interface LoadConnectorOptions {
   label?: string;
   /** Time a module has to load in its sandbox, in ms. @default 30000 */
   timeoutMs?: number;
+  /** Stops loading the module. */
   signal?: AbortSignal;
   /** Receives a module's `console.*` output. */
   onLog?: LogSink;
@@ -47,7 +50,9 @@ export interface LoadConnectorOptions {
  * import { loadConnectorFile } from "./load.ts";
  * const connector = await loadConnectorFile("./connectors/demo.yaml");
  * ```
- * @param path a `.ts`/`.js`/`.mjs`/`.mts` module (default export), `.json`, `.yaml` or `.yml`.
+ * @param path a `.ts`/`.js`/`.mjs`/`.mts` module (default export), `.json`, `.yaml` or `.yml`;
+ *   a JSON or YAML connector without `name` (dlt's `RESTAPIConfig` has none) is named after the
+ *   file's stem in snake_case (`My-API.yaml` -> `my_api`).
  * @param options files a module may read besides its imports, its time to load.
  * @returns the validated connector; a module's functions are stubs its sandbox runs.
  * @throws {ConfigError} for a missing file, an unknown extension, a parse error (with its
@@ -62,14 +67,25 @@ export async function loadConnectorFile(
   await assertFile(path, absolute);
   let input: unknown;
   if (MODULE.test(path)) input = await evaluateFile(path, absolute, options);
-  else if (JSON_FILE.test(path)) input = parseJson(path, await Deno.readTextFile(absolute));
-  else if (YAML_FILE.test(path)) input = parseYamlFile(path, await Deno.readTextFile(absolute));
-  else {
+  else if (JSON_FILE.test(path)) {
+    input = withDefaultName(path, parseJson(path, await Deno.readTextFile(absolute)));
+  } else if (YAML_FILE.test(path)) {
+    input = withDefaultName(path, parseYamlFile(path, await Deno.readTextFile(absolute)));
+  } else {
     throw new ConfigError(
       `Cannot load connector ${path}: expected a .ts, .js, .mjs, .json, .yaml or .yml file`,
     );
   }
   return validateConnector(input, path);
+}
+
+/**
+ * dlt's `RESTAPIConfig` has no `name`: a pasted one takes its file's stem (`github.json` ->
+ * `github`), which then names its config section, env vars and pipeline.
+ */
+function withDefaultName(path: string, input: unknown): unknown {
+  if (!isPlainObject(input) || input.name !== undefined) return input;
+  return { name: sourceNameOfFile(path), ...input };
 }
 
 async function assertFile(path: string, absolute: string): Promise<void> {

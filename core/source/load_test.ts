@@ -97,3 +97,32 @@ Deno.test("loadConnectorFile() validates what it loaded, naming the file", async
     );
   });
 });
+
+Deno.test("loadConnectorFile() names a JSON or YAML connector without name after its file, as pasted from dlt", async () => {
+  await withDir(async (dir) => {
+    const { name: _, ...restApiConfig } = CONNECTOR;
+    await Deno.writeTextFile(join(dir, "github.json"), JSON.stringify(restApiConfig));
+    equal((await loadConnectorFile(join(dir, "github.json"))).name, "github");
+    await Deno.writeTextFile(
+      join(dir, "Shop-API.yaml"),
+      "client:\n  base_url: https://api.example.com/\nresources:\n  - users\n",
+    );
+    equal((await loadConnectorFile(join(dir, "Shop-API.yaml"))).name, "shop_api");
+    // A name given wins; a bad one is still refused, not replaced.
+    await Deno.writeTextFile(join(dir, "named.json"), JSON.stringify(CONNECTOR));
+    equal((await loadConnectorFile(join(dir, "named.json"))).name, "demo");
+    await Deno.writeTextFile(
+      join(dir, "bad_name.json"),
+      JSON.stringify({ ...restApiConfig, name: "1st" }),
+    );
+    await rejects(
+      loadConnectorFile(join(dir, "bad_name.json")),
+      configError(/name must start with a letter/),
+    );
+    await Deno.writeTextFile(join(dir, "2024.json"), JSON.stringify(restApiConfig));
+    await rejects(
+      loadConnectorFile(join(dir, "2024.json")),
+      configError(/has no "name", and its file name "2024\.json" does not make one/),
+    );
+  });
+});

@@ -1,8 +1,8 @@
 /**
  * Connectors and the REST resource engine: validating and loading connector files, merging
  * `resource_defaults`, `{placeholder}` templates, record selection, incremental cursors, and
- * `restApiSource()`, which streams pages of records (parents, then their children) as dlt's
- * `rest_api` does; `jsonlSource()` and `singerSource()` read JSON lines and Singer messages.
+ * `restApiSource()`, which streams pages of records (parents and their children, requested
+ * concurrently under one limit) as dlt's `rest_api` does; `jsonlSource()` and `singerSource()` read JSON lines and Singer messages.
  *
  * @example Usage
  * ```ts
@@ -30,3 +30,4 @@ export * from "./incremental.ts";
 export * from "./rest_source.ts";
 export * from "./jsonl_source.ts";
 export * from "./singer.ts";
+export * from "./connector_config.ts";

@@ -1,6 +1,9 @@
 /**
  * The REST resource engine: a connector becomes a `Source` whose `extract()` streams pages of
- * records, resource by resource, children right after each parent page (depth first).
+ * records. Its request series (a resource's endpoint, a child's endpoint per parent record)
+ * run concurrently under one limit (`concurrency`, see `_scheduler.ts`), their requests go
+ * through the client's per-host limits, and their pages meet in one bounded queue that the
+ * consumer reads (`_channel.ts`): pages of one series in order, series interleaved.
  * Incremental resources filter each page to their cursor range; the new cursors make up the
  * source's state, which the pipeline commits with the load.
  *
@@ -10,7 +13,7 @@
 import type { Deps } from "../deps.ts";
 import { ConfigError, DataError } from "../errors.ts";
 import { type EventSink, noEvents } from "../events.ts";
-import { HttpClient, type HttpRequest } from "../http/mod.ts";
+import { DEFAULT_CONCURRENCY, HttpClient, type HttpRequest } from "../http/mod.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import { didYouMean } from "./_check.ts";
 import { expandForEach } from "./for_each.ts";
@@ -18,31 +21,42 @@ import { Incremental } from "./incremental.ts";
 import { type IncludedField, planResources, type ResourcePlan } from "./_plan.ts";
 import {
   buildRequest,
+  type LookaheadTokens,
   type ProcessedPage,
   type ResourceStats,
   runSeries,
   type SeriesContext,
   statsOf,
 } from "./_series.ts";
+import { PageChannel } from "./_channel.ts";
+import { Scheduler } from "./_scheduler.ts";
 import { setCursorState } from "./_source_state.ts";
 import { declaredHosts } from "./_declared_hosts.ts";
 import { StepRunner } from "./_steps.ts";
-import type { Connector, ExtractOptions, ResourcePage, Source } from "./types.ts";
+import type {
+  Connector,
+  ExtractOptions,
+  ResourcePage,
+  Source,
+  SourceContext,
+  SourceMasker,
+  SourceResourceStats,
+} from "./types.ts";
+import { bindsAsBuilt, boundOptions, unboundSource } from "./_bind.ts";
 import { validateConnector } from "./validate.ts";
-
-/** Hides secret values in text; learns them as they are found (the CLI's `SecretMasker`). */
-export interface SourceMasker {
-  add(secret: string): void;
-  mask(text: string): string;
-}
 
 /** Options of {@linkcode restApiSource}. */
 export interface RestApiSourceOptions {
-  /** Resolved values of the connector's config fields; `{field}` placeholders use them. */
-  config: Record<string, unknown>;
+  /**
+   * Values of the connector's config fields; `{field}` placeholders use them. Without them the
+   * source is completed by the pipeline that runs it (`Pipeline.run()` resolves the fields
+   * from its config providers), or by the first `extract()`, which reads env vars and the
+   * `.dlt/` TOML files of the working directory.
+   */
+  config?: Record<string, unknown>;
   /** Network, clock and sleep. @default defaultDeps */
   deps?: Deps;
-  /** @default silentLogger */
+  /** Where the source reports what it does. @default silentLogger */
   logger?: Logger;
   /** Learns every secret (secret config fields, auth credentials) and masks messages. */
   masker?: SourceMasker;
@@ -63,12 +77,26 @@ export interface RestApiSourceOptions {
   state?: Record<string, unknown>;
   /** Receives a `page` event per page and the HTTP client's `request`/`rate_limit_wait` events. @default noEvents */
   onEvent?: EventSink;
+  /**
+   * The most requests in flight to one host, and request series running at once; 1 makes the
+   * extraction sequential (depth first, one request at a time).
+   * @default the connector's client.concurrency, else 8
+   */
+  concurrency?: number;
 }
+
+/** Bytes of response text that may wait for the consumer (besides one page at least). */
+const QUEUED_BYTES = 8 * 1024 * 1024;
 
 /**
  * Builds a source from a connector: validates it, fills config placeholders, and prepares
  * each resource's requests. Nothing is fetched until `extract()` is iterated. Every
  * `extract()` starts from `options.state`; `state()` and `stats()` describe the latest one.
+ *
+ * Without `options.config`, `Pipeline.run()` completes the source as dlt does: it resolves
+ * the config fields from the pipeline's providers, starts the incremental cursors from the
+ * pipeline's committed state and masks the secrets (`source.bind()`). Until then `resources`
+ * lists the connector's resources as written (a `for_each` resource once, unexpanded).
  *
  * @example Usage
  * ```ts
@@ -83,21 +111,40 @@ export interface RestApiSourceOptions {
  * // for await (const page of source.extract()) { ... }
  * ```
  * @param connector the connector (validated again here, so plain objects are safe).
- * @param options config values, I/O, logging, masking and HTTP limits.
+ * @param options config values, state, I/O, logging, masking and HTTP limits; each one given
+ *   wins over what a pipeline would give the source.
  * @returns the source.
  * @throws {ConfigError} for an invalid connector, an unknown placeholder or parent, an
  *   incremental range that does not hold together, or a `for_each` list that is not one.
  * @throws {DataError} when the stored state of a cursor is malformed.
  */
-export function restApiSource(connector: Connector, options: RestApiSourceOptions): Source {
+export function restApiSource(connector: Connector, options: RestApiSourceOptions = {}): Source {
   const validated = validateConnector(connector, "restApiSource");
+  const bind = (context: SourceContext): Source =>
+    buildSource(validated, boundOptions(validated, options, context));
+  if (options.config === undefined) return unboundSource(validated, { ...options, bind });
+  const built = buildSource(validated, { ...options, config: options.config });
+  // Rebuilt for a pipeline only when its context changes something (state, masker, ...).
+  return { ...built, bind: (context) => bindsAsBuilt(options, context) ? built : bind(context) };
+}
+
+function buildSource(
+  validated: Connector,
+  options: RestApiSourceOptions & { config: Record<string, unknown> },
+): Source {
   const logger = options.logger ?? silentLogger;
   const { masker } = options;
   const onEvent = options.onEvent ?? noEvents;
   const config = configValues(validated, options.config, masker);
   // Resources repeated per config item (`for_each`) become concrete ones first.
   const checked = expandForEach(validated, config);
+  const concurrency = options.concurrency ?? checked.client.concurrency ?? DEFAULT_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new ConfigError(`The concurrency must be a positive integer, got ${concurrency}`);
+  }
   const client = new HttpClient({
+    concurrency,
+    requestsPerSecond: checked.client.rate_limit?.requests_per_second,
     deps: options.deps,
     timeoutMs: options.timeoutMs,
     maxAttempts: options.maxAttempts,
@@ -142,12 +189,13 @@ export function restApiSource(connector: Connector, options: RestApiSourceOption
         cursors,
         stats,
         steps,
+        concurrency,
       });
     },
     state: () => sourceState(committed, run),
     stats: () => {
-      const out: Record<string, ResourceStats> = {};
-      for (const [name, stats] of run.stats) out[name] = { ...stats };
+      const out: Record<string, SourceResourceStats> = {};
+      for (const [name, stats] of run.stats) out[name] = traceStats(stats);
       return out;
     },
   };
@@ -159,6 +207,20 @@ interface ExtractRun {
   stats: Map<string, ResourceStats>;
   /** Resources whose cursor stays as committed (selected, but not loaded by this run). */
   skipped: Set<string>;
+}
+
+/** A resource's counters as the trace shows them. */
+function traceStats(stats: ResourceStats): SourceResourceStats {
+  const { requests, pages, records, retries, waitMs, firstMs, lastMs } = stats;
+  const round = (ms: number) => Math.round(ms) / 1000;
+  return {
+    requests,
+    pages,
+    records,
+    retries,
+    wait_seconds: round(waitMs),
+    seconds: firstMs !== undefined && lastMs !== undefined ? round(lastMs - firstMs) : 0,
+  };
 }
 
 /** The committed state with the cursors of the resources that ran; backfills leave theirs. */
@@ -201,6 +263,10 @@ interface ExtractContext extends SeriesContext {
   needed: Set<string>;
   /** The incremental cursor of each resource that has one. */
   cursors: Map<string, Incremental>;
+  /** Runs the request series. */
+  scheduler: Scheduler;
+  /** Where series put the pages to yield. */
+  channel: PageChannel<ResourcePage>;
 }
 
 async function* extract(
@@ -208,6 +274,7 @@ async function* extract(
   options: ExtractOptions = {},
   shared: Pick<ExtractContext, "client" | "logger" | "mask" | "onEvent" | "cursors" | "stats"> & {
     steps: { connector: string; net: string[]; timeoutMs?: number };
+    concurrency: number;
   },
 ): AsyncGenerator<ResourcePage> {
   const wanted = wantedResources(plans, options.resources);
@@ -219,18 +286,23 @@ async function* extract(
       n = byName.get(n)?.parent;
     }
   }
-  // One controller for the whole run: stopping early (or failing) cancels every prefetch.
+  // One controller for the whole run: stopping early (or failing) cancels every request.
   const controller = new AbortController();
   const outer = options.signal;
   const onAbort = () => controller.abort(outer?.reason);
   if (outer?.aborted) onAbort();
   outer?.addEventListener("abort", onAbort, { once: true });
-  const { steps, ...rest } = shared;
+  const { steps, concurrency, ...rest } = shared;
   const runner = new StepRunner({
     ...steps,
     signal: controller.signal,
     logger: shared.logger,
     mask: shared.mask,
+  });
+  const scheduler = new Scheduler(concurrency);
+  const channel = new PageChannel<ResourcePage>({
+    maxItems: Math.max(2, concurrency),
+    maxBytes: QUEUED_BYTES,
   });
   const ctx: ExtractContext = {
     ...rest,
@@ -239,6 +311,12 @@ async function* extract(
     detected: new Map(),
     wanted,
     needed,
+    scheduler,
+    channel,
+    // A series may fetch as many pages ahead as requests may be in flight, and all series
+    // together no more than that: pages fetched ahead wait in memory for their turn.
+    lookahead: concurrency,
+    tokens: lookaheadTokens(concurrency),
   };
   for (const plan of plans) {
     if (!needed.has(plan.name)) continue;
@@ -254,13 +332,34 @@ async function* extract(
   try {
     for (const plan of plans) {
       if (plan.parent !== undefined || !needed.has(plan.name)) continue;
-      yield* runResource(plan, buildRequest(plan), undefined, ctx);
+      submitSeries(plan, buildRequest(plan), undefined, 0, ctx);
     }
+    scheduler.done().then(
+      () => channel.close(),
+      (error) => {
+        // The first failure fails the run: every other request is cancelled at once.
+        channel.fail(error);
+        controller.abort(error);
+      },
+    );
+    yield* channel;
   } finally {
+    const stopped = new DOMException("The extraction stopped", "AbortError");
+    scheduler.fail(stopped);
+    channel.fail(stopped);
     outer?.removeEventListener("abort", onAbort);
-    controller.abort();
+    controller.abort(stopped);
     runner.close();
   }
+}
+
+/** Places for pages fetched ahead, `count` for the whole extraction. */
+function lookaheadTokens(count: number): LookaheadTokens {
+  let free = count;
+  return {
+    take: () => free > 0 ? (free--, true) : false,
+    give: () => void free++,
+  };
 }
 
 /** The resources to yield: the requested ones, else every selected one. */
@@ -288,12 +387,28 @@ interface ChildJob {
   included?: [string, unknown][];
 }
 
-async function* runResource(
+/** Queues one request series of `plan`: a root resource's, or a child's for one parent record. */
+function submitSeries(
   plan: ResourcePlan,
   request: HttpRequest,
   included: [string, unknown][] | undefined,
+  depth: number,
   ctx: ExtractContext,
-): AsyncGenerator<ResourcePage> {
+): void {
+  ctx.scheduler.submit({
+    resource: plan.name,
+    depth,
+    sequential: plan.sequential,
+    run: (relieve) => runResource(plan, request, included, { depth, ctx, relieve }),
+  });
+}
+
+async function runResource(
+  plan: ResourcePlan,
+  request: HttpRequest,
+  included: [string, unknown][] | undefined,
+  { depth, ctx, relieve }: { depth: number; ctx: ExtractContext; relieve: () => Promise<void> },
+): Promise<void> {
   const emit = ctx.wanted.has(plan.name);
   const children = plan.children.filter((c) => ctx.needed.has(c.name));
   const cursor = ctx.cursors.get(plan.name);
@@ -304,16 +419,20 @@ async function* runResource(
     stats.records += page.records.length;
     return page;
   };
-  // Only sorted incremental records can end a series early (`row_order`).
+  // Only sorted incremental records can end a series early (`row_order`); such a series reads
+  // page after page.
   const mayStop = plan.incremental?.settings.row_order !== undefined;
-  for await (const records of runSeries(plan, request, ctx, process, { mayStop })) {
+  const series = runSeries(plan, request, ctx, process, { mayStop, lookahead: !plan.sequential });
+  for await (const { records, bytes } of series) {
     // Child requests are prepared before the page leaves, so whatever the consumer does to
     // the records cannot change what the children ask for.
-    const jobs = children.length > 0 ? prepareChildren(children, records) : undefined;
-    if (emit && records.length > 0) yield { resource: plan.name, records };
-    if (jobs) {
-      for (const job of jobs) yield* runResource(job.plan, job.request, job.included, ctx);
+    const jobs = children.length > 0 ? prepareChildren(children, records) : [];
+    for (const job of jobs) submitSeries(job.plan, job.request, job.included, depth + 1, ctx);
+    if (emit && records.length > 0) {
+      await ctx.channel.push({ resource: plan.name, records }, bytes);
     }
+    // Children first: this series steps aside while many of them wait to start.
+    if (jobs.length > 0) await relieve();
   }
 }
 

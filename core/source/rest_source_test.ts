@@ -152,9 +152,9 @@ const tracker = (extra: Partial<Connector["resources"][number] & object> = {}): 
   ],
 });
 
-Deno.test("extract() runs children right after each parent page, with parent fields", async () => {
+Deno.test("extract() at concurrency 1 runs children right after each parent page, with parent fields", async () => {
   const api = fakeApi(trackerApi);
-  const pages = await collect(tracker(), { deps: api.deps });
+  const pages = await collect(tracker(), { deps: api.deps, concurrency: 1 });
   // issue 2's comments answer 404, which response_actions ignore
   deepStrictEqual(outline(pages), [
     "issues: 1,2",
@@ -212,6 +212,7 @@ Deno.test("extract() applies processing_steps in order, after parent fields", as
 });
 
 Deno.test("extract() uses selector $ and one page for a single-entity child path", async () => {
+  // Concurrency 1: depth first, so the order of pages is fixed.
   const api = fakeApi(trackerApi);
   const pages = await collect(
     {
@@ -228,7 +229,7 @@ Deno.test("extract() uses selector $ and one page for a single-entity child path
         },
       ],
     },
-    { deps: api.deps },
+    { deps: api.deps, concurrency: 1 },
   );
   deepStrictEqual(outline(pages), [
     "issues: 1,2",
@@ -450,7 +451,7 @@ Deno.test("extract() gives each child series its own paginator and warns on a we
         },
       ],
     },
-    { deps: api.deps, logger },
+    { deps: api.deps, logger, concurrency: 1 },
   );
   deepStrictEqual(outline(pages), ["users: 1,2", "posts: 101", "posts: 102", "posts: 201"]);
   // `users` answers a bare list: single_page is a guess for a list of 2 records

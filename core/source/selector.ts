@@ -119,7 +119,8 @@ export class RecordSelector {
       const keys = findRecordsPath(body);
       this.#path = keys.length ? keys.join(".") : "$";
       this.#match = keys.length ? keysMatcher(keys) : rootMatcher;
-      this.#logger.info(`Resource "${this.#resource}": records found at ${this.#path}`);
+      // A detail of every run: shown with --verbose (debug), not on every run.
+      this.#logger.debug(`Resource "${this.#resource}": records found at ${this.#path}`);
     }
     const { values, found } = this.#match(body);
     if (!found && firstPage && this.#configured) {

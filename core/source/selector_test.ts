@@ -30,7 +30,7 @@ Deno.test("RecordSelector finds records without a selector and keeps the path", 
   deepStrictEqual(selector.select({ x: [9], data: { items: [{ a: 2 }] } }, origin, false), [
     { a: 2 },
   ]);
-  deepStrictEqual(logger.lines, ['info: Resource "r": records found at data.items']);
+  deepStrictEqual(logger.lines, ['debug: Resource "r": records found at data.items']);
 });
 
 Deno.test("RecordSelector makes a single object one record and null none, with a warning", () => {

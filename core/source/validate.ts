@@ -15,7 +15,13 @@ import {
   checkIncrementalParam,
   checkSchemaContract,
 } from "./_check_hints.ts";
-import { checkAuth, checkAuthHosts, checkPaginator, checkResponseAction } from "./_check_http.ts";
+import {
+  checkAuth,
+  checkAuthHosts,
+  checkPaginator,
+  checkRateLimit,
+  checkResponseAction,
+} from "./_check_http.ts";
 import type {
   ClientConfig,
   ConfigField,
@@ -47,7 +53,15 @@ const TOP_KEYS = [
   "resources",
   "allowed_hosts",
 ];
-const CLIENT_KEYS = ["base_url", "headers", "auth", "auth_hosts", "paginator"];
+const CLIENT_KEYS = [
+  "base_url",
+  "headers",
+  "auth",
+  "auth_hosts",
+  "paginator",
+  "concurrency",
+  "rate_limit",
+];
 const RESOURCE_KEYS = [
   "name",
   "endpoint",
@@ -63,6 +77,7 @@ const RESOURCE_KEYS = [
   "schema_contract",
   "incremental",
   "for_each",
+  "parallelized",
 ];
 const ENDPOINT_KEYS = [
   "path",
@@ -83,7 +98,6 @@ const UNSUPPORTED_RESOURCE_KEYS: Record<string, string> = {
   file_format: "",
   nested_hints: "",
   references: "",
-  parallelized: "",
 };
 
 /**
@@ -217,6 +231,10 @@ function checkClient(c: Checker, value: unknown): ClientConfig | undefined {
   if (o.paginator !== undefined) {
     client.paginator = checkPaginator(c, o.paginator, "client.paginator");
   }
+  if (o.concurrency !== undefined) {
+    client.concurrency = c.integer(o.concurrency, "client.concurrency", 1);
+  }
+  if (o.rate_limit !== undefined) client.rate_limit = checkRateLimit(c, o.rate_limit);
   return client;
 }
 
@@ -311,6 +329,9 @@ function checkResourceBase(
     out.max_table_nesting = c.integer(o.max_table_nesting, at("max_table_nesting"), 0);
   }
   if (o.selected !== undefined) out.selected = c.boolean(o.selected, at("selected"));
+  if (o.parallelized !== undefined) {
+    out.parallelized = c.boolean(o.parallelized, at("parallelized"));
+  }
   if (o.include_from_parent !== undefined) {
     out.include_from_parent = c.list(
       o.include_from_parent,

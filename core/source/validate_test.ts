@@ -155,19 +155,40 @@ Deno.test("validateConnector() allows processing_steps only in TS/JS connectors"
 Deno.test("validateConnector() reports every problem, one per line", () => {
   const message = problem({
     name: "demo",
-    client: { base_url: "https://x/", paginator: "auto" },
+    client: { base_url: "https://x/", paginator: "pages" },
     resources: [
       { name: "a", write_disposition: "upsert", max_table_nesting: -1 },
       { name: "a", endpoint: { incremental: { cursor_paht: "x" } } },
     ],
   });
   const lines = message.split("\n");
-  match(lines[0], /client\.paginator is "auto"; leave paginator out/);
+  match(lines[0], /client\.paginator must be one of json_link, .* \(got "pages"\)/);
   match(message, /resources\[0\]\.write_disposition must be one of append, replace, merge/);
   match(message, /resources\[0\]\.max_table_nesting must be 0 or more \(got -1\)/);
   match(message, /resources\[1\]\.endpoint\.incremental\.cursor_paht is not a known key; did you/);
   match(message, /resources\[1\]\.endpoint\.incremental\.cursor_path is required/);
   match(message, /resources\[1\] reuses the name "a" of resources\[0\]/);
+});
+
+Deno.test('validateConnector() reads paginator "auto" and {type: "auto"} as dlt does: detect', () => {
+  for (const auto of ["auto", { type: "auto" }]) {
+    const ok = validateConnector({
+      ...base,
+      client: { ...base.client, paginator: auto },
+      resources: [{ name: "a", endpoint: { path: "a", paginator: auto } }],
+    }, "./x.json");
+    equal(ok.client.paginator, "auto");
+    const resource = ok.resources[0];
+    equal(
+      typeof resource === "object" && typeof resource.endpoint === "object" &&
+        resource.endpoint.paginator,
+      "auto",
+    );
+  }
+  match(
+    problem({ ...base, client: { ...base.client, paginator: { type: "auto", limit: 5 } } }),
+    /client\.paginator\.limit is not a known key of the auto paginator/,
+  );
 });
 
 Deno.test("validateConnector() checks paginator keys per type", () => {
@@ -394,4 +415,24 @@ Deno.test("validateConnector() accepts allowed_hosts: hosts, host:port, URLs, pl
     /allowed_hosts\[0\] must be a host \("api\.example\.com"\), host:port/,
   );
   match(problem({ ...base, allowed_hosts: "cdn.example.com" }), /allowed_hosts must be a list/);
+});
+
+Deno.test("validateConnector() takes parallelized, client.concurrency and client.rate_limit", () => {
+  const connector = validateConnector({
+    ...base,
+    client: { ...base.client, concurrency: 4, rate_limit: { requests_per_second: 2.5 } },
+    resource_defaults: { parallelized: true },
+    resources: [{ name: "users", parallelized: false }],
+  }, "./demo.json");
+  equal(connector.client.concurrency, 4);
+  deepStrictEqual(connector.client.rate_limit, { requests_per_second: 2.5 });
+  equal((connector.resources[0] as ResourceConfig).parallelized, false);
+  const bad = problem({
+    ...base,
+    client: { ...base.client, concurrency: 0, rate_limit: { requests_per_second: "fast" } },
+    resources: [{ name: "users", parallelized: "yes" }],
+  });
+  match(bad, /client\.concurrency must be at least 1 \(got 0\)/);
+  match(bad, /client\.rate_limit\.requests_per_second must be a positive number \(got "fast"\)/);
+  match(bad, /resources\[0\]\.parallelized must be true or false \(got "yes"\)/);
 });

@@ -325,7 +325,7 @@ class ChainSql {
       throw new UserError(
         `Cannot merge child table "${child.name}" of "${this.#root.name}": it has no root key ` +
           "column (_dlt_root_id). It was probably created before the resource used merge; drop " +
-          `the resource's tables (dltx pipeline <name> drop --resources ${
+          `the resource's tables (dltx pipeline <name> drop ${
             this.#root.resource ?? this.#root.name
           }) and load again.`,
       );

@@ -49,7 +49,7 @@ export interface DuckDbOptions {
    * @default {"64MB"}
    */
   memoryLimit?: string;
-  /** @default {silentLogger} */
+  /** Where the destination reports what it does. @default {silentLogger} */
   logger?: Logger;
   /** The clock for `inserted_at`/`created_at`. @default {defaultDeps} */
   deps?: Pick<Deps, "now">;
@@ -89,6 +89,9 @@ export class DuckDbDestination implements Destination {
   #committed = false;
 
   /**
+   * Makes the destination; the database opens on the first load or query.
+   *
+   * @param options the database file and its settings
    * @throws {RangeError} when `threads` is not a positive integer
    */
   constructor(options: DuckDbOptions) {

@@ -69,7 +69,7 @@ export interface FilesystemOptions {
    * @default {100}
    */
   maxStateFiles?: number;
-  /** @default {silentLogger} */
+  /** Where the destination reports what it does. @default {silentLogger} */
   logger?: Logger;
   /** The clock for `inserted_at`/`created_at`. @default {defaultDeps} */
   deps?: Pick<Deps, "now">;
@@ -123,6 +123,9 @@ export class FilesystemDestination implements Destination {
   #db?: Promise<MemoryDuckDb>;
 
   /**
+   * Makes the destination; nothing is written until the first load.
+   *
+   * @param options the bucket, file format and layout
    * @throws {ConfigError} for a bucket URL that is not local, an unknown file format or an
    *   invalid layout
    */

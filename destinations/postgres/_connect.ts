@@ -7,7 +7,7 @@
  */
 
 // @ts-types="@types/pg"
-import type pgModule from "pg";
+import type pg from "pg";
 import { ConfigError, UserError } from "../../core/errors.ts";
 import {
   DEFAULT_CONNECT_TIMEOUT,
@@ -17,18 +17,7 @@ import {
 } from "./credentials.ts";
 
 /** A connected client. */
-export type PgClient = pgModule.Client;
-
-/**
- * `pg`, loaded on the first connection: a run into another destination does not pay for it
- * (with `libpg-query`, about 10 MB of memory and 40 ms of start-up).
- */
-let pgLoaded: typeof pgModule | undefined;
-
-async function loadPg(): Promise<typeof pgModule> {
-  pgLoaded ??= (await import("pg")).default as typeof pgModule;
-  return pgLoaded;
-}
+export type PgClient = pg.Client;
 
 /** Type OIDs whose text `pg` would turn into lossy or local-time JS values. */
 const INT8 = 20, NUMERIC = 1700, JSON_OID = 114, JSONB = 3802, DATE = 1082, TIMESTAMP = 1114;
@@ -47,24 +36,26 @@ function exactNumber(text: string): number | bigint | string {
  * Values as the DuckDB destination returns them: bigints as numbers when exact, JSON as its
  * text, dates as `YYYY-MM-DD`, timestamps as `Date`s (without a zone: UTC).
  */
-const TYPES = {
-  getTypeParser(oid: number, format?: string) {
-    switch (oid) {
-      case INT8:
-      case NUMERIC:
-        return exactNumber;
-      case JSON_OID:
-      case JSONB:
-      case DATE:
-        return (text: string) => text;
-      case TIMESTAMP:
-        return (text: string) => new Date(`${text.replace(" ", "T")}Z`);
-      default:
-        // deno-lint-ignore no-explicit-any
-        return pgLoaded!.types.getTypeParser(oid, format as any);
-    }
-  },
-};
+function typeParsers(builtins: typeof pg.types) {
+  return {
+    getTypeParser(oid: number, format?: string) {
+      switch (oid) {
+        case INT8:
+        case NUMERIC:
+          return exactNumber;
+        case JSON_OID:
+        case JSONB:
+        case DATE:
+          return (text: string) => text;
+        case TIMESTAMP:
+          return (text: string) => new Date(`${text.replace(" ", "T")}Z`);
+        default:
+          // deno-lint-ignore no-explicit-any
+          return builtins.getTypeParser(oid, format as any);
+      }
+    },
+  };
+}
 
 /**
  * Opens a connection with the session settings every statement of dltx relies on: UTC (an
@@ -76,8 +67,9 @@ export async function connect(
   credentials: PostgresCredentials,
   options: { applicationName?: string } = {},
 ): Promise<PgClient> {
-  const pg = await loadPg();
-  const client = new pg.Client({
+  // Loaded on first use: commands that never connect do not pay for the driver at start-up.
+  const { default: driver } = await import("pg");
+  const client = new driver.Client({
     host: credentials.host,
     port: credentials.port ?? DEFAULT_PORT,
     database: credentials.database,
@@ -86,7 +78,7 @@ export async function connect(
     password: credentials.password ?? "",
     connectionTimeoutMillis: (credentials.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT) * 1000,
     application_name: options.applicationName ?? "dltx",
-    types: TYPES,
+    types: typeParsers(driver.types),
   });
   // An idle client whose server goes away emits "error"; unhandled, it would end the process.
   client.on("error", () => {});

@@ -106,7 +106,7 @@ export interface ReadOnlySql {
 export async function checkReadOnlySql(sql: string, where: string): Promise<ReadOnlySql> {
   let tree: { stmts?: { stmt?: unknown }[] };
   try {
-    // Loaded on first use (the grammar is WebAssembly): other destinations never pay for it.
+    // PostgreSQL's parser (WebAssembly) loads on first use, not at every start-up.
     const { parse } = await import("libpg-query");
     tree = await parse(sql);
   } catch (err) {

@@ -9,7 +9,7 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 // @ts-types="@types/pg-copy-streams"
-import { from as copyFrom } from "pg-copy-streams";
+import type { from as CopyFrom } from "pg-copy-streams";
 import { ConfigError, LoaderError, UserError } from "../../core/errors.ts";
 import type { Logger } from "../../core/log.ts";
 import type { LoadJob, LoadRequest } from "../../core/pipeline/destination.ts";
@@ -147,6 +147,8 @@ export class LoadTransaction {
       const started = performance.now();
       try {
         const bytes = await Deno.readFile(job.path);
+        // Loaded on first use, as the driver is (see _connect.ts).
+        const { from: copyFrom } = await import("pg-copy-streams") as { from: typeof CopyFrom };
         const stream = this.#client.query(copyFrom(sql));
         await pipeline(Readable.from(encoder.encodeBytes(bytes, job.path)), stream);
         this.#options.logger.debug(

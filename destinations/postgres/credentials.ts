@@ -11,13 +11,15 @@ import { ConfigError } from "../../core/errors.ts";
 
 /** Where and as whom to connect. */
 export interface PostgresCredentials {
+  /** The database to load into. */
   database: string;
+  /** The role to connect as. */
   username: string;
   /** Absent for servers that trust the user (`trust` or peer auth). */
   password?: string;
   /** A host name, an IP address, or a folder holding the server's Unix socket. */
   host: string;
-  /** @default {5432} */
+  /** The server's port. @default {5432} */
   port?: number;
   /** Seconds to wait for the connection (dlt's `connect_timeout`). @default {15} */
   connectTimeout?: number;

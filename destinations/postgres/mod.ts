@@ -11,3 +11,4 @@ export * from "./postgres_destination.ts";
 export * from "./credentials.ts";
 export * from "./read_only.ts";
 export * from "./sql.ts";
+export type { ReplaceStrategy } from "./_transaction.ts";

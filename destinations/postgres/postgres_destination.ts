@@ -57,7 +57,7 @@ export interface PostgresOptions {
    * @default {"truncate-and-insert"}
    */
   replaceStrategy?: ReplaceStrategy;
-  /** @default {silentLogger} */
+  /** Where load progress is reported. @default {silentLogger} */
   logger?: Logger;
   /** The clock for `inserted_at`/`created_at`. @default {defaultDeps} */
   deps?: Pick<Deps, "now">;
@@ -83,7 +83,7 @@ export class PostgresDestination implements Destination {
   /** `postgresql://user:***@host:port/database`, as load info prints it. */
   readonly location: string;
   /** Longer table and column names are shortened by the normalizer, as dlt does. */
-  readonly maxIdentifierLength = POSTGRES_MAX_IDENTIFIER_LENGTH;
+  readonly maxIdentifierLength: number = POSTGRES_MAX_IDENTIFIER_LENGTH;
   readonly #credentials: PostgresCredentials;
   readonly #createIndexes: boolean;
   readonly #replaceStrategy: ReplaceStrategy;
@@ -92,6 +92,8 @@ export class PostgresDestination implements Destination {
   #client?: Promise<PgClient>;
 
   /**
+   * Checks the options; the connection opens on first use.
+   *
    * @throws {ConfigError} for incomplete credentials or an unknown replace strategy
    */
   constructor(options: PostgresOptions) {

@@ -16,15 +16,16 @@ export function rulesMarkdown(mcpCommand: string): string {
   return `## dltx: loading REST APIs into DuckDB
 
 This project loads REST API data with **dltx** (a Deno port of dlt's \`rest_api\` source). A
-connector is dlt's \`RESTAPIConfig\`, key for key, in a \`.ts\` file (\`defineConnector\`) or
-a \`.yaml\`/\`.json\` file.
+connector is dlt's \`RESTAPIConfig\`, key for key, in a \`.ts\` file (a default-exported object,
+typed with \`satisfies Connector\`) or a \`.yaml\`/\`.json\` file.
 
 ### Writing a connector
 
 \`\`\`ts
-import { defineConnector } from "dltx";
+// Only types come from dltx: a connector imports nothing at run time.
+import type { Connector } from "dltx";
 
-export default defineConnector({
+export default {
   name: "example",
   config: {
     api_key: { secret: true, doc: "API key (Settings > API)" },
@@ -52,7 +53,7 @@ export default defineConnector({
       include_from_parent: ["id"],
     },
   ],
-});
+} satisfies Connector;
 \`\`\`
 
 - Top level: \`name\`, \`config\` (fields the connector reads), \`client\`, \`resource_defaults\`,
@@ -60,6 +61,10 @@ export default defineConnector({
   headers, paginator, data_selector, response_actions, incremental}\`), \`primary_key\`,
   \`merge_key\`, \`write_disposition\`, \`table_name\`, \`max_table_nesting\`, \`selected\`,
   \`include_from_parent\`, \`columns\`, \`schema_contract\`, \`processing_steps\`.
+- Write \`import type { Connector } from "dltx"\` (never a runtime import of dltx, nor
+  \`import { type Connector }\`) and end the object with \`satisfies Connector\`: \`deno check\`
+  and the editor then flag a wrong key. A YAML/JSON connector may leave out \`name\` (it takes
+  the file's name).
 - A TS connector runs in a sandbox: its code may read only its own files and import only its own
   relative files (no npm:, jsr: or URL imports, no \`eval\`), has no env vars and cannot write
   files; its \`processing_steps\` may fetch only from the hosts of \`client.base_url\` and

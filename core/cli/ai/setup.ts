@@ -31,15 +31,12 @@ import {
   mergeMarkedSection,
   mergeTomlTable,
 } from "./_merge.ts";
+import { AI_AGENTS, type AiAgent } from "./agents.ts";
 import { rulesMarkdown } from "./_rules.ts";
 import { secretsRuleMarkdown } from "./_secrets_rule.ts";
 import { type IndexedFile, readAiIndex, sha256, writeAiIndex } from "./_index.ts";
 
-/** The editors `dltx ai setup` knows. */
-export const AI_AGENTS = ["claude", "cursor", "codex", "copilot", "continue"] as const;
-
-/** One of {@linkcode AI_AGENTS}. */
-export type AiAgent = typeof AI_AGENTS[number];
+export { AI_AGENTS, type AiAgent } from "./agents.ts";
 
 /** What dltx keeps out of an assistant's context. */
 export const AI_IGNORE_ENTRIES: readonly string[] = [

@@ -48,7 +48,8 @@ for (const agent of AI_AGENTS) {
       deepEqual(first.map((f) => f.path), EXPECTED[agent]);
       ok(first.every((f) => f.status === "created"));
       const texts = await Promise.all(EXPECTED[agent].map((p) => read(dir, p)));
-      match(texts[0], /defineConnector/);
+      match(texts[0], /import type \{ Connector \} from "dltx";/);
+      match(texts[0], /\} satisfies Connector;/);
       match(texts[0], /one endpoint at a time/);
       match(texts[0], /SOURCES__<C>__<F>/);
       // Every agent gets the secrets rule: its own file, or Codex's AGENTS.md section.

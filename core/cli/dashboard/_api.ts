@@ -8,6 +8,7 @@
  */
 
 import { UserError } from "../../errors.ts";
+import { listPackages, LOAD_PACKAGE_STATE_FILE, LoadPackage } from "../../package/mod.ts";
 import { type Destination, destinationTypeName } from "../../pipeline/mod.ts";
 import type { Schema, Table } from "../../schema/types.ts";
 import { limitedSql } from "../_read_query.ts";
@@ -317,11 +318,13 @@ async function dataTables(folder: PipelineFolder, rootsOnly = false): Promise<st
 }
 
 /**
- * Rows loaded per run and per table, counted by `_dlt_load_id` in the root tables (child
- * rows carry no load id), oldest run first.
+ * Rows loaded per run and per root table, oldest run first: as each load recorded them in its
+ * package (a later `replace` or merge does not change what a run loaded), else, for a load
+ * made elsewhere, counted by `_dlt_load_id` in the dataset (child rows carry no load id).
  */
 async function rowsPerRun(d: Destination, dataset: string, folder: PipelineFolder) {
   const loads = (await loadsOf(d, dataset)).map((l) => String(l.load_id)).reverse();
+  const recorded = await recordedRowCounts(folder);
   const tables: { name: string; rows: Record<string, number> }[] = [];
   for (const name of await dataTables(folder, true)) {
     const rows = await d.query!(
@@ -330,9 +333,32 @@ async function rowsPerRun(d: Destination, dataset: string, folder: PipelineFolde
     ).catch(() => []);
     const byLoad: Record<string, number> = {};
     for (const r of rows) byLoad[String(r.load_id)] = Number(r.n);
+    for (const load of loads) {
+      const counts = recorded.get(load);
+      if (counts) byLoad[load] = counts[name] ?? 0;
+    }
     tables.push({ name, rows: byLoad });
   }
   return { loads, tables };
+}
+
+/** The rows per table each loaded package of the working folder recorded, by load id. */
+async function recordedRowCounts(
+  folder: PipelineFolder,
+): Promise<Map<string, Record<string, number>>> {
+  const counts = new Map<string, Record<string, number>>();
+  for (const summary of await listPackages(folder.workingDir.loadDir).catch(() => [])) {
+    if (summary.state !== "loaded") continue;
+    const pkg = await LoadPackage.open(summary.dir).catch(() => undefined);
+    const snapshot = await pkg?.readJson(LOAD_PACKAGE_STATE_FILE).catch(() => undefined);
+    const rowCounts = asObject(asObject(snapshot).row_counts);
+    if (Object.keys(rowCounts).length === 0) continue;
+    counts.set(
+      summary.loadId,
+      Object.fromEntries(Object.entries(rowCounts).map(([t, n]) => [t, Number(n)])),
+    );
+  }
+  return counts;
 }
 
 /** `_dlt_version` rows oldest first, each with the tables and columns it added. */

@@ -126,7 +126,12 @@ async function showChart(name) {
   const colors = ["#3461c1", "#12b76a", "#f79009", "#d444f1", "#06aed4", "#f04438"];
   const totals = c.loads.map((l) => c.tables.reduce((s, t) => s + (t.rows[l] ?? 0), 0));
   const max = Math.max(1, ...totals);
-  const w = 60, gap = 24, h = 180, left = 40;
+  // Labels are the loads' times, slanted so that neighbours never overlap; the id is the tooltip.
+  const w = 60, gap = 24, h = 180, left = 60, labels = 70;
+  const when = (load) => {
+    const t = new Date(Number(load) * 1000);
+    return isNaN(t.getTime()) ? load : t.toISOString().slice(5, 19).replace("T", " ");
+  };
   let svg = "";
   c.loads.forEach((load, i) => {
     let y = h;
@@ -140,13 +145,15 @@ async function showChart(name) {
           " rows</title></rect>";
       }
     });
-    svg += "<text x=" + (left + i * (w + gap) + w / 2) + " y=" + (h + 14) +
-      " font-size=10 text-anchor=middle>" + esc(load) + "</text>" +
+    const lx = left + i * (w + gap) + w / 2, ly = h + 12;
+    svg += "<text x=" + lx + " y=" + ly + " transform='rotate(-35 " + lx + " " + ly + ")'" +
+      " font-size=10 text-anchor=end><title>load " + esc(load) + "</title>" + esc(when(load)) +
+      "</text>" +
       "<text x=" + (left + i * (w + gap) + w / 2) + " y=" + (y - 4) +
       " font-size=11 text-anchor=middle>" + totals[i] + "</text>";
   });
   const width = left + c.loads.length * (w + gap) + 10;
-  $("chart").innerHTML = (c.loads.length ? "<svg width=" + width + " height=" + (h + 20) +
+  $("chart").innerHTML = (c.loads.length ? "<svg width=" + width + " height=" + (h + labels) +
     " role=img aria-label='rows loaded per run'>" + svg + "</svg>" : "<p class=muted>No loads</p>") +
     "<p>" + c.tables.map((t, k) => "<span class=tag style='color:#fff;background:" +
       colors[k % colors.length] + "'>" + esc(t.name) + "</span>").join("") + "</p>";

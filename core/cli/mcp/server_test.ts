@@ -161,6 +161,15 @@ Deno.test("createMcpServer() validate_connector lists each invalid key", async (
   equal(good.paginator, "single_page");
   equal(good.resources[0].name, "items");
   deepEqual(good.config_fields, [{ name: "api_key", secret: true, has_default: false }]);
+
+  // A dlt RESTAPIConfig as pasted: no name (the file's), paginator auto.
+  await Deno.writeTextFile(
+    join(f.ctx.cwd, "pasted-api.json"),
+    JSON.stringify({ client: { base_url: "https://x.test", paginator: "auto" }, resources: ["a"] }),
+  );
+  const pasted = JSON.parse((await f.call("validate_connector", { path: "pasted-api.json" })).text);
+  equal(pasted.valid, true, JSON.stringify(pasted));
+  equal(pasted.name, "pasted_api");
 });
 
 Deno.test("createMcpServer() validate_connector evaluates a TS connector in its sandbox only", async () => {

@@ -40,6 +40,8 @@ export abstract class RangePaginator implements Paginator {
   readonly #hasMore: PathGetter | undefined;
   #current: number;
   #hasNext = true;
+  /** The value the pages stop before (total or maximum), once known. */
+  #end: number | undefined;
   // Fingerprint of the previous page, to notice an API that ignores the page parameter.
   #previousPage: string | undefined;
 
@@ -65,6 +67,7 @@ export abstract class RangePaginator implements Paginator {
     this.#hasNext = true;
     this.#current = this.#settings.initial;
     this.#previousPage = undefined;
+    this.#end = this.#settings.maximum;
     this.updateRequest(request);
   }
 
@@ -92,12 +95,10 @@ export abstract class RangePaginator implements Paginator {
     }
     this.#checkRepeatedPage(records);
     this.#current += s.step;
-    if (
-      (total !== undefined && this.#current >= total + s.baseIndex) ||
-      (s.maximum !== undefined && this.#current >= s.maximum)
-    ) {
-      this.#hasNext = false;
-    }
+    this.#end = total === undefined
+      ? s.maximum
+      : Math.min(total + s.baseIndex, s.maximum ?? Infinity);
+    if (this.#end !== undefined && this.#current >= this.#end) this.#hasNext = false;
     if (this.#hasMore) {
       const where = `Paginator ${s.type}: has_more_path "${s.hasMorePath}"`;
       const value = this.#hasMore(response.body);
@@ -108,6 +109,17 @@ export abstract class RangePaginator implements Paginator {
       // maximum_offset/maximum_page still limits a run.
       if (!toBoolean(value, where)) this.#hasNext = false;
     }
+  }
+
+  /**
+   * Writes the value `n` pages after the next one into `request` (a copy of the next page's),
+   * when the total or the maximum says that page exists.
+   */
+  pageAhead(request: HttpRequest, n: number): boolean {
+    const value = this.#current + n * this.#settings.step;
+    if (!this.#hasNext || this.#end === undefined || value >= this.#end) return false;
+    writeValue(request, this.#settings.param, this.#settings.bodyPath, value);
+    return true;
   }
 
   /** Writes the current value (and subclass extras such as the limit) into the request. */

@@ -47,6 +47,10 @@ export class HeaderRangePaginator implements Paginator {
   readonly #params: { offset: string; limit: string } | undefined;
   #start: number;
   #hasNext = true;
+  /** The total of the last `Content-Range`, when it gave one. */
+  #total: number | undefined;
+  /** Rows the last page held: a server that caps pages (`db-max-rows`) sends fewer than asked. */
+  #step: number;
 
   /**
    * @param config `limit` (required), `offset`, `range_unit`, `maximum_offset`,
@@ -78,6 +82,7 @@ export class HeaderRangePaginator implements Paginator {
       ? undefined
       : { offset: offset_param ?? "offset", limit: limit_param ?? "limit" };
     this.#start = this.#initial;
+    this.#step = limit;
   }
 
   /** Whether another range should be requested. */
@@ -89,6 +94,8 @@ export class HeaderRangePaginator implements Paginator {
   initRequest(request: HttpRequest): void {
     this.#hasNext = true;
     this.#start = this.#initial;
+    this.#total = undefined;
+    this.#step = this.#limit;
     this.updateRequest(request);
   }
 
@@ -132,25 +139,43 @@ export class HeaderRangePaginator implements Paginator {
         }?`,
       );
     }
+    this.#step = Math.max(1, next - Number(first));
     this.#advance(next, total === "*" ? undefined : Number(total));
+  }
+
+  /**
+   * Writes the range `n` pages after the next one into `request` (a copy of the next page's),
+   * when `Content-Range` gave a total (or `maximum_offset` is set) that says it exists; pages
+   * are as long as the last one was.
+   */
+  pageAhead(request: HttpRequest, n: number): boolean {
+    const end = Math.min(this.#total ?? Infinity, this.#maximum ?? Infinity);
+    const start = this.#start + n * this.#step;
+    if (!this.#hasNext || end === Infinity || start >= end) return false;
+    this.#writeRange(request, start);
+    return true;
   }
 
   /** Sets the range of the current start: `Range-Unit` and `Range`, or the query params. */
   updateRequest(request: HttpRequest): void {
-    let end = this.#start + this.#limit;
-    if (this.#maximum !== undefined) end = Math.min(end, this.#maximum);
-    if (this.#params) {
-      request.url.searchParams.set(this.#params.offset, String(this.#start));
-      request.url.searchParams.set(this.#params.limit, String(end - this.#start));
-    } else {
-      request.headers.set("range-unit", this.#unit);
-      request.headers.set("range", `${this.#start}-${end - 1}`);
-    }
+    this.#writeRange(request, this.#start);
   }
 
   /** A fresh paginator with the same config. */
   clone(): HeaderRangePaginator {
     return new HeaderRangePaginator(this.#config);
+  }
+
+  #writeRange(request: HttpRequest, start: number): void {
+    let end = start + this.#limit;
+    if (this.#maximum !== undefined) end = Math.min(end, this.#maximum);
+    if (this.#params) {
+      request.url.searchParams.set(this.#params.offset, String(start));
+      request.url.searchParams.set(this.#params.limit, String(end - start));
+    } else {
+      request.headers.set("range-unit", this.#unit);
+      request.headers.set("range", `${start}-${end - 1}`);
+    }
   }
 
   /** Moves to `next` (`undefined`: stop), unless the total or the maximum is reached. */
@@ -159,6 +184,7 @@ export class HeaderRangePaginator implements Paginator {
       this.#hasNext = false;
       return;
     }
+    this.#total = total;
     this.#start = next;
     this.#hasNext = !(
       (total !== undefined && next >= total) ||

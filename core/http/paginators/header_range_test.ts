@@ -1,4 +1,4 @@
-import { equal, throws } from "node:assert/strict";
+import { deepStrictEqual, equal, throws } from "node:assert/strict";
 import { HeaderRangePaginator } from "./header_range.ts";
 import { getRequest, jsonResponse } from "./_testing.ts";
 
@@ -135,4 +135,23 @@ Deno.test("HeaderRangePaginator can send the range as offset/limit query params"
   equal(request.url.search, "?offset=80&limit=100");
   paginator.updateState(page(undefined), []);
   equal(paginator.hasNextPage, false);
+});
+
+Deno.test("HeaderRangePaginator knows the ranges ahead below the Content-Range total, at the size served", () => {
+  const paginator = new HeaderRangePaginator({ type: "header_range", limit: 10 });
+  paginator.initRequest(getRequest());
+  const ahead = (n: number) => {
+    const request = getRequest();
+    return paginator.pageAhead(request, n) ? request.headers.get("range") : undefined;
+  };
+  // The server capped the first page at 4 rows of 15.
+  paginator.updateState(
+    jsonResponse([], { headers: { "content-range": "0-3/15" } }),
+    [1, 2, 3, 4],
+  );
+  deepStrictEqual([1, 2, 3].map(ahead), ["8-17", "12-21", undefined]);
+  const unknown = new HeaderRangePaginator({ type: "header_range", limit: 10 });
+  unknown.initRequest(getRequest());
+  unknown.updateState(jsonResponse([], { headers: { "content-range": "0-9/*" } }), [1]);
+  equal(unknown.pageAhead(getRequest(), 1), false);
 });

@@ -122,3 +122,32 @@ Deno.test("PageNumberPaginator rejects configs that could never stop", () => {
     },
   );
 });
+
+Deno.test("PageNumberPaginator knows the pages ahead below the total, none without one", () => {
+  const ahead = (paginator: PageNumberPaginator, n: number) => {
+    const request = getRequest();
+    return paginator.pageAhead(request, n) ? request.url.search : undefined;
+  };
+  const counted = new PageNumberPaginator({
+    type: "page_number",
+    base_page: 1,
+    total_path: "total_pages",
+  });
+  counted.initRequest(getRequest());
+  equal(ahead(counted, 1), undefined, "no total before the first answer");
+  counted.updateState(jsonResponse({ total_pages: 4 }), records(1));
+  // The next page is 2; ahead of it are 3 and 4, then nothing.
+  deepStrictEqual([1, 2, 3].map((n) => ahead(counted, n)), ["?page=3", "?page=4", undefined]);
+  const capped = new PageNumberPaginator({
+    type: "page_number",
+    total_path: null,
+    maximum_page: 3,
+  });
+  capped.initRequest(getRequest());
+  capped.updateState(jsonResponse({}), records(0));
+  deepStrictEqual([1, 2].map((n) => ahead(capped, n)), ["?page=2", undefined]);
+  const open = new PageNumberPaginator({ type: "page_number", total_path: null });
+  open.initRequest(getRequest());
+  open.updateState(jsonResponse({}), records(0));
+  equal(ahead(open, 1), undefined, "only an empty page ends it: nothing is known ahead");
+});

@@ -13,7 +13,6 @@ type Row = Record<string, unknown>;
 
 const DIR = new URL("./", import.meta.url);
 const REPO_ID = 452221115;
-const RESET = 1714752000; // x-ratelimit-reset: epoch seconds
 
 /** The data the API serves; tests change it between runs. */
 export interface GithubData {
@@ -41,6 +40,11 @@ export interface GithubApiOptions {
   maxPerPage?: number;
   /** Requests an hour without a token; past it, GitHub's 403 "API rate limit exceeded". @default 60 */
   anonymousLimit?: number;
+  /**
+   * Length of a rate-limit window in seconds: `x-ratelimit-reset` (epoch seconds) is the end of
+   * the current one, after which the count starts afresh, as on GitHub. @default 3600
+   */
+  windowSeconds?: number;
 }
 
 /** The running API. */
@@ -64,9 +68,16 @@ export async function startGithubApi(options: GithubApiOptions): Promise<GithubA
     releases: await fixture("releases.json"),
     stargazers: await fixture("stargazers.json"),
   };
+  const windowSeconds = options.windowSeconds ?? 3600;
   let used = 0;
+  let reset = Math.ceil(Date.now() / 1000) + windowSeconds;
+  const rateHeaders = (limit: number, used: number) => rateLimitHeaders(limit, used, reset);
   const server = serve((req) => {
     const url = new URL(req.url);
+    if (Date.now() >= reset * 1000) {
+      used = 0;
+      reset = Math.ceil(Date.now() / 1000) + windowSeconds;
+    }
     const auth = req.headers.get("authorization");
     if (auth !== null && auth !== `Bearer ${token}`) {
       return json({
@@ -192,11 +203,11 @@ function linkHeader(
   return links.join(", ");
 }
 
-function rateHeaders(limit: number, used: number): Headers {
+function rateLimitHeaders(limit: number, used: number, reset: number): Headers {
   return new Headers({
     "x-ratelimit-limit": String(limit),
     "x-ratelimit-remaining": String(Math.max(0, limit - used)),
-    "x-ratelimit-reset": String(RESET),
+    "x-ratelimit-reset": String(reset),
     "x-ratelimit-used": String(used),
     "x-ratelimit-resource": "core",
     "x-github-api-version-selected": "2022-11-28",

@@ -3,7 +3,8 @@
  * fixtures of this folder: `GET /<table>` with `Range`/`Range-Unit`, `order`, `limit`/`offset`
  * and `Prefer: count=exact`; `POST /rpc/<function>` (which ignores `Range`, as PostgREST does
  * on POST); a `db-max-rows` cap; `Content-Range` and 200/206/416 as PostgREST computes them;
- * `Accept-Profile` schemas; JWT and Supabase `apikey` checks; PostgREST's error bodies.
+ * `Accept-Profile` schemas; JWT and Supabase `apikey` checks; PostgREST's error bodies; its
+ * OpenAPI description at the root.
  *
  * @module
  */
@@ -37,6 +38,7 @@ export async function startPostgrest(options: PostgrestOptions): Promise<Fixture
     orders: await read("orders.json"),
   };
   const functions: Record<string, Row[]> = { top_customers: await read("rpc_top_customers.json") };
+  const openapi = await Deno.readTextFile(new URL("openapi.json", DIR));
   return serve(async (req) => {
     const denied = checkAuth(req, jwt, apiKey);
     if (denied) return denied;
@@ -51,6 +53,13 @@ export async function startPostgrest(options: PostgrestOptions): Promise<Fixture
       );
     }
     const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length + 1) : "";
+    // PostgREST describes itself at its root, as Swagger 2.0 (openapi.json, as PostgREST 12
+    // writes it for these tables, with its default host).
+    if (path === "" && req.method === "GET") {
+      return new Response(openapi, {
+        headers: { "content-type": "application/openapi+json; charset=utf-8" },
+      });
+    }
     const fn = path.match(/^rpc\/(\w+)$/)?.[1];
     if (fn !== undefined) {
       if (req.method !== "POST") return error(405, "PGRST101", "Cannot use the GET method on RPC");

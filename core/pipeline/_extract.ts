@@ -19,7 +19,6 @@ import type { LoadPackage } from "../package/mod.ts";
 import type { MergeStrategy, Schema } from "../schema/types.ts";
 import type { Source } from "../source/types.ts";
 import type { StreamLoader } from "./_stream_loader.ts";
-import { readAhead } from "./_read_ahead.ts";
 
 /** Buffered job-file bytes above which the writer flushes to disk between pages. */
 const FLUSH_BYTES = 4 * 1024 * 1024;
@@ -83,9 +82,7 @@ export async function extractAndNormalize(ctx: ExtractContext): Promise<ExtractC
   // takes back only what it added itself), so everything past this index is new.
   let reported = 0;
   try {
-    // The next page is fetched while this one is normalized (one page ahead).
-    const pages = readAhead(source.extract({ resources: ctx.resources, signal: ctx.signal }));
-    for await (const page of pages) {
+    for await (const page of source.extract({ resources: ctx.resources, signal: ctx.signal })) {
       const resource = page.info ?? byName.get(page.resource);
       if (!resource) throw new LoaderError(`Unknown resource "${page.resource}" in page`);
       for (const record of page.records) normalizer.normalize(record, resource, sink);

@@ -37,3 +37,38 @@ Deno.test("unifiedDiff() keeps lines common to both sides in the middle of a cha
   const diff = unifiedDiff("a\nx\nb\ny\nc\n", "a\nb\nz\nc\n", labels);
   equal(diff, "--- a/x.ts\n+++ b/x.ts\n@@ -1,5 +1,4 @@\n a\n-x\n b\n-y\n+z\n c\n");
 });
+
+Deno.test("unifiedDiff() shows a hunk when only the last newline differs", () => {
+  equal(
+    unifiedDiff("a\nb\n", "a\nb", labels),
+    "--- a/x.ts\n+++ b/x.ts\n@@ -1,2 +1,2 @@\n a\n-b\n+b\n\\ No newline at end of file\n",
+  );
+  equal(
+    unifiedDiff("a\nb", "a\nb\n", labels),
+    "--- a/x.ts\n+++ b/x.ts\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+b\n",
+  );
+  equal(
+    unifiedDiff("a\nb", "a\nc", labels),
+    "--- a/x.ts\n+++ b/x.ts\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+c\n" +
+      "\\ No newline at end of file\n",
+  );
+});
+
+Deno.test("unifiedDiff() never prints a header without a hunk", () => {
+  const texts = ["", "\n", "a", "a\n", "a\n\n", "\na", "a\nb", "a\nb\n", "b\na\n"];
+  for (const before of texts) {
+    for (const after of texts) {
+      const diff = unifiedDiff(before, after, labels);
+      equal(diff === "", before === after, `${JSON.stringify(before)} vs ${JSON.stringify(after)}`);
+      if (diff !== "") equal(/^@@ /m.test(diff), true, `no hunk: ${JSON.stringify(diff)}`);
+    }
+  }
+});
+
+Deno.test("unifiedDiff() honours a custom context", () => {
+  const before = "1\n2\n3\n4\n5\n";
+  equal(
+    unifiedDiff(before, "1\n2\nthree\n4\n5\n", { ...labels, context: 0 }),
+    "--- a/x.ts\n+++ b/x.ts\n@@ -3 +3 @@\n-3\n+three\n",
+  );
+});

@@ -155,6 +155,53 @@ export function serve(handler: (req: Request) => Response | Promise<Response>): 
   };
 }
 
+/**
+ * Answers one route of {@linkcode serveApi}: a `Response` is sent as it is, anything else as a
+ * JSON body with status 200.
+ *
+ * @param url the request's URL (query parameters in `url.searchParams`).
+ * @param params the path's named groups, e.g. `id` of `/tickets/:id/comments`.
+ * @param req the request.
+ */
+export type RouteHandler = (
+  url: URL,
+  params: Record<string, string | undefined>,
+  req: Request,
+) => unknown;
+
+/**
+ * A JSON fixture API on 127.0.0.1:<random>, the server most end-to-end tests need: `routes` maps
+ * path patterns (URLPattern syntax: `/items`, `/tickets/:id/comments`) to handlers, and a path
+ * no route matches gets `404 {"message":"not found"}`. A single handler answers every path.
+ * Requests are recorded; `await using` shuts it down.
+ *
+ * @example Usage
+ * ```ts ignore
+ * await using server = serveApi({
+ *   "/items": (url) => ITEMS.filter((i) => i.updated_at > (url.searchParams.get("since") ?? "")),
+ *   "/tags": () => [{ tag: "x" }],
+ * });
+ * ```
+ */
+export function serveApi(routes: Record<string, RouteHandler> | RouteHandler): FixtureServer {
+  const table = typeof routes === "function"
+    ? [{ pattern: new URLPattern({ pathname: "*" }), handler: routes }]
+    : Object.entries(routes).map(([pathname, handler]) => ({
+      pattern: new URLPattern({ pathname }),
+      handler,
+    }));
+  return serve(async (req) => {
+    const url = new URL(req.url);
+    for (const { pattern, handler } of table) {
+      const match = pattern.exec({ pathname: url.pathname });
+      if (!match) continue;
+      const answer = await handler(url, match.pathname.groups, req);
+      return answer instanceof Response ? answer : json(answer);
+    }
+    return json({ message: "not found" }, { status: 404 });
+  });
+}
+
 /** A JSON response. */
 export function json(body: unknown, init: ResponseInit = {}): Response {
   const headers = new Headers(init.headers);

@@ -6,21 +6,19 @@
 import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
 import { join } from "node:path";
 import { openDuckDb } from "../destinations/duckdb/mod.ts";
-import { json, serve, tempProject } from "./_helpers.ts";
+import { serveApi, tempProject } from "./_helpers.ts";
 
 const DS = "shop_pipeline_dataset";
 
 /** A shop API: items newer than `since` (incremental on `updated_at`) and tags. */
 function shopApi(items: () => unknown[], tags: () => unknown[]) {
-  return (req: Request): Response => {
-    const url = new URL(req.url);
-    if (url.pathname === "/items") {
+  return serveApi({
+    "/items": (url) => {
       const since = url.searchParams.get("since") ?? "";
-      return json(items().filter((i) => String((i as { updated_at: string }).updated_at) > since));
-    }
-    if (url.pathname === "/tags") return json(tags());
-    return json({ message: "not found" }, { status: 404 });
-  };
+      return items().filter((i) => String((i as { updated_at: string }).updated_at) > since);
+    },
+    "/tags": () => tags(),
+  });
 }
 
 function shopConnector(base: string) {
@@ -87,7 +85,7 @@ async function filesUnder(dir: string): Promise<string[]> {
 Deno.test("run --to filesystem writes parquet files that query and a fresh machine read", async () => {
   let items: unknown[] = ITEMS;
   let tags = [{ tag: "x" }, { tag: "y" }];
-  await using server = serve(shopApi(() => items, () => tags));
+  await using server = shopApi(() => items, () => tags);
   await using p = await tempProject();
   const connector = await p.writeConnector(shopConnector(server.url));
   const env = { DESTINATION__FILESYSTEM__BUCKET_URL: "lake" };
@@ -175,7 +173,7 @@ Deno.test("run --to filesystem writes parquet files that query and a fresh machi
 
 for (const format of ["jsonl", "csv"] as const) {
   Deno.test(`run --to filesystem writes ${format} files with loader_file_format`, async () => {
-    await using server = serve(shopApi(() => ITEMS, () => [{ tag: "x" }]));
+    await using server = shopApi(() => ITEMS, () => [{ tag: "x" }]);
     await using p = await tempProject();
     const connector = await p.writeConnector(shopConnector(server.url));
     const lake = p.path("out", "lake");
@@ -216,7 +214,7 @@ for (const format of ["jsonl", "csv"] as const) {
 }
 
 Deno.test("DATA_WRITER__DISABLE_COMPRESSION=true writes plain JSONL and CSV files", async () => {
-  await using server = serve(shopApi(() => ITEMS, () => [{ tag: "x" }]));
+  await using server = shopApi(() => ITEMS, () => [{ tag: "x" }]);
   await using p = await tempProject();
   const connector = await p.writeConnector(shopConnector(server.url));
   const cases = [

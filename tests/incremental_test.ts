@@ -6,7 +6,7 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { inflateSync } from "node:zlib";
-import { json, type RecordedRequest, serve, type TempProject, tempProject } from "./_helpers.ts";
+import { type RecordedRequest, serveApi, type TempProject, tempProject } from "./_helpers.ts";
 
 type Row = Record<string, unknown>;
 
@@ -51,20 +51,17 @@ Deno.test("typed cursors load every change once, with merge and append, across s
     [2, { id: 2, updated_at: "2024-05-01T09:00:00Z", score: 2 }], // 09:00Z, the newest
     [3, { id: 3, updated_at: "2024-05-01T10:30:00+02:00", score: 3 }], // 08:30Z
   ]);
-  await using server = serve((req) => {
-    const url = new URL(req.url);
-    const all = [...rows.values()];
-    if (url.pathname === "/orders") {
+  await using server = serveApi({
+    "/orders": (url) => {
       // An exact API: records at or after `since`, compared as instants.
       const since = instant(url.searchParams.get("since"));
-      return json(all.filter((r) => instant(r.updated_at) >= since));
-    }
-    if (url.pathname === "/events") {
+      return [...rows.values()].filter((r) => instant(r.updated_at) >= since);
+    },
+    "/events": (url) => {
       // A coarse API: filters by day only, so the client must drop what it loaded already.
       const day = String(url.searchParams.get("from")).slice(0, 10);
-      return json({ data: all.filter((r) => String(r.updated_at).slice(0, 10) >= day) });
-    }
-    return json({ message: "not found" }, { status: 404 });
+      return { data: [...rows.values()].filter((r) => String(r.updated_at).slice(0, 10) >= day) };
+    },
   });
   await using p = await tempProject();
   const connector = await p.writeConnector({
@@ -223,9 +220,9 @@ Deno.test("a numeric nested cursor with last_value_func min compares as numbers"
     { id: "b", pos: { seq: 120 } },
     { id: "c", pos: { seq: 95 } },
   ];
-  await using server = serve((req) => {
-    const max = Number(new URL(req.url).searchParams.get("max_seq"));
-    return json(rows.filter((r) => (r.pos as { seq: number }).seq <= max));
+  await using server = serveApi((url) => {
+    const max = Number(url.searchParams.get("max_seq"));
+    return rows.filter((r) => (r.pos as { seq: number }).seq <= max);
   });
   await using p = await tempProject();
   const connector = await p.writeConnector({
@@ -275,10 +272,10 @@ Deno.test("an end_value backfill loads its window and leaves the saved cursor wh
     { id: 2, updated_at: "2024-02-10T00:00:00Z" },
     { id: 3, updated_at: "2024-03-10T00:00:00Z" },
   ];
-  await using server = serve((req) => {
-    const since = instant(new URL(req.url).searchParams.get("since"));
+  await using server = serveApi((url) => {
+    const since = instant(url.searchParams.get("since"));
     // The API ignores `until`: the client drops records at or past end_value.
-    return json(rows.filter((r) => instant(r.updated_at) >= since));
+    return rows.filter((r) => instant(r.updated_at) >= since);
   });
   await using p = await tempProject();
   const connector = (incremental: Row) => ({
@@ -343,18 +340,19 @@ Deno.test("lag re-reads a window that merge absorbs; row_order stops paging at t
     { id: 2, ts: 200 },
     { id: 3, ts: 300 },
   ];
-  await using server = serve((req) => {
-    const url = new URL(req.url);
-    const sorted = [...rows].sort((a, b) => Number(b.ts) - Number(a.ts));
-    if (url.pathname === "/feed") {
+  const sorted = () => [...rows].sort((a, b) => Number(b.ts) - Number(a.ts));
+  await using server = serveApi({
+    "/feed": (url) => {
       const page = Number(url.searchParams.get("page") ?? 0);
-      return json({
-        items: sorted.slice(page * 2, page * 2 + 2),
+      return {
+        items: sorted().slice(page * 2, page * 2 + 2),
         total_pages: Math.ceil(rows.length / 2),
-      });
-    }
-    const since = Number(url.searchParams.get("since"));
-    return json(sorted.filter((r) => Number(r.ts) >= since));
+      };
+    },
+    "/*": (url) => {
+      const since = Number(url.searchParams.get("since"));
+      return sorted().filter((r) => Number(r.ts) >= since);
+    },
   });
   await using p = await tempProject();
   const connector = await p.writeConnector({
@@ -420,18 +418,15 @@ Deno.test("a child of an incremental parent is fetched only for new and updated 
     [3, { id: 3, updated_at: "2024-06-01T12:00:00+02:00", title: "three" }], // 10:00Z
   ]);
   const comments = new Map<number, string[]>([[1, ["c1"]], [2, ["c2"]], [3, ["c3"]]]);
-  await using server = serve((req) => {
-    const url = new URL(req.url);
-    if (url.pathname === "/tickets") {
+  await using server = serveApi({
+    "/tickets": (url) => {
       const since = instant(url.searchParams.get("since"));
-      return json([...tickets.values()].filter((t) => instant(t.updated_at) >= since));
-    }
-    const m = url.pathname.match(/^\/tickets\/(\d+)\/comments$/);
-    if (m) {
-      const id = Number(m[1]);
-      return json((comments.get(id) ?? []).map((body, i) => ({ id: `${id}-${i}`, body })));
-    }
-    return json({ message: "not found" }, { status: 404 });
+      return [...tickets.values()].filter((t) => instant(t.updated_at) >= since);
+    },
+    "/tickets/:id(\\d+)/comments": (_url, params) => {
+      const id = Number(params.id);
+      return (comments.get(id) ?? []).map((body, i) => ({ id: `${id}-${i}`, body }));
+    },
   });
   await using p = await tempProject();
   const connector = await p.writeConnector({

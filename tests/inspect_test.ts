@@ -1,7 +1,7 @@
 /** Inspecting pipelines end to end: `dltx pipeline <name> ...` and `dltx query` after real runs. */
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { join } from "node:path";
-import { json, REPO, serve, type TempProject, tempProject } from "./_helpers.ts";
+import { REPO, serveApi, type TempProject, tempProject } from "./_helpers.ts";
 
 /**
  * Runs `dltx <args>` on a pseudo-terminal (util-linux `script`), typing `input`: how a user
@@ -36,16 +36,14 @@ const DS = "shop_pipeline_dataset";
 
 /** A shop API: items (with nested tags, updated_at cursor) and tags. */
 function shopApi(items: () => unknown[]) {
-  return (req: Request): Response => {
-    const url = new URL(req.url);
-    if (url.pathname === "/items") {
+  return serveApi({
+    "/items": (url) => {
       // The incremental start value arrives as `since`; serve what is newer.
       const since = url.searchParams.get("since") ?? "";
-      return json(items().filter((i) => String((i as { updated_at: string }).updated_at) > since));
-    }
-    if (url.pathname === "/tags") return json([{ tag: "x" }, { tag: "y" }]);
-    return json({ message: "not found" }, { status: 404 });
-  };
+      return items().filter((i) => String((i as { updated_at: string }).updated_at) > since);
+    },
+    "/tags": () => [{ tag: "x" }, { tag: "y" }],
+  });
 }
 
 function shopConnector(base: string) {
@@ -78,7 +76,7 @@ const ITEMS = [
 ];
 
 Deno.test("pipeline info, trace, load-package and schema describe the last run", async () => {
-  await using server = serve(shopApi(() => ITEMS));
+  await using server = shopApi(() => ITEMS);
   await using p = await tempProject();
   const connector = await p.writeConnector(shopConnector(server.url));
   const res = await p.dltx(["run", connector]);
@@ -136,7 +134,7 @@ Deno.test("pipeline info, trace, load-package and schema describe the last run",
 });
 
 Deno.test("query prints tables, JSON and CSV, and refuses writes and bad SQL", async () => {
-  await using server = serve(shopApi(() => ITEMS));
+  await using server = shopApi(() => ITEMS);
   await using p = await tempProject();
   const connector = await p.writeConnector(shopConnector(server.url));
   equal((await p.dltx(["run", connector])).code, 0);
@@ -175,7 +173,7 @@ Deno.test("query prints tables, JSON and CSV, and refuses writes and bad SQL", a
 });
 
 Deno.test("drop removes a resource's tables and state; its next run loads it from scratch", async () => {
-  await using server = serve(shopApi(() => ITEMS));
+  await using server = shopApi(() => ITEMS);
   await using p = await tempProject();
   const connector = await p.writeConnector(shopConnector(server.url));
   equal((await p.dltx(["run", connector])).code, 0);
@@ -236,7 +234,7 @@ Deno.test("drop removes a resource's tables and state; its next run loads it fro
 });
 
 Deno.test("sync restores state and schema into an empty pipelines dir", async () => {
-  await using server = serve(shopApi(() => ITEMS));
+  await using server = shopApi(() => ITEMS);
   await using p = await tempProject();
   const connector = await p.writeConnector(shopConnector(server.url));
   equal((await p.dltx(["run", connector])).code, 0);

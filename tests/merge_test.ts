@@ -5,7 +5,7 @@
  */
 import { deepEqual, equal, match } from "node:assert/strict";
 import { join } from "node:path";
-import { json, serve, type TempProject, tempProject } from "./_helpers.ts";
+import { json, serveApi, type TempProject, tempProject } from "./_helpers.ts";
 
 type Row = Record<string, unknown>;
 
@@ -28,7 +28,7 @@ Deno.test("merge replaces updated rows with their children, dedups a load and ha
     // The same key again later in the load: the later record is the newer state.
     { id: 2, status: "new", items: [{ sku: "c" }] },
   ];
-  await using server = serve(() => json(records));
+  await using server = serveApi(() => records);
   await using p = await tempProject();
   const connector = await p.writeConnector({
     name: "shop",
@@ -85,7 +85,7 @@ Deno.test("merge replaces updated rows with their children, dedups a load and ha
 
 Deno.test("merge evolves the schema through staging; the last record of a key decides a delete", async () => {
   let records: Row[] = [{ id: 1, total: 10, s: "a" }, { id: 2, total: 11 }, { id: 3, total: 1 }];
-  await using server = serve(() => json(records));
+  await using server = serveApi(() => records);
   await using p = await tempProject();
   const connector = await p.writeConnector({
     name: "m",
@@ -117,14 +117,12 @@ Deno.test("merge evolves the schema through staging; the last record of a key de
 });
 
 Deno.test("dedup_sort keeps the highest (desc) or lowest (asc) version of a key in one load", async () => {
-  await using server = serve(() =>
-    json([
-      { id: 1, version: 2, v: "two" },
-      { id: 1, version: 3, v: "three" },
-      { id: 1, version: 1, v: "one" },
-      { id: 2, version: 7, v: "only" },
-    ])
-  );
+  await using server = serveApi(() => [
+    { id: 1, version: 2, v: "two" },
+    { id: 1, version: 3, v: "three" },
+    { id: 1, version: 1, v: "one" },
+    { id: 2, version: 7, v: "only" },
+  ]);
   await using p = await tempProject();
   const resource = (name: string, order: string) => ({
     name,
@@ -158,7 +156,7 @@ Deno.test("merge_key replaces every row of a key (and its children), leaving oth
     { day: "2024-01-02", metric: "z", tags: ["t3", "t4"] },
     { day: "2024-01-02", metric: "w", tags: [] },
   ];
-  await using server = serve(() => json(records));
+  await using server = serveApi(() => records);
   await using p = await tempProject();
   const connector = await p.writeConnector({
     name: "stats",
@@ -198,7 +196,7 @@ Deno.test("upsert updates and inserts by key; insert-only never touches a loaded
     { id: 2, name: "bob", emails: ["b@x"] },
     { id: 4, name: "dee", emails: ["d@x"] },
   ];
-  await using server = serve(() => json(records));
+  await using server = serveApi(() => records);
   await using p = await tempProject();
   const resource = (name: string, strategy: string, columns = {}) => ({
     name,
@@ -252,16 +250,15 @@ Deno.test("a merge run that fails on page 2 leaves the table, loads and cursor a
     parts: [{ n: id }],
   }));
   let failPage: number | undefined;
-  await using server = serve((req) => {
-    const url = new URL(req.url);
+  await using server = serveApi((url) => {
     const page = Number(url.searchParams.get("page") ?? 1);
     if (page === failPage) return json({ message: "upstream down" }, { status: 503 });
     const since = Date.parse(url.searchParams.get("since") ?? "");
     const fresh = rows.filter((r) => Date.parse(String(r.updated_at)) >= since);
-    return json({
+    return {
       data: fresh.slice((page - 1) * 2, page * 2),
       total_pages: Math.ceil(fresh.length / 2),
-    });
+    };
   });
   await using p = await tempProject();
   const connector = await p.writeConnector({

@@ -6,7 +6,7 @@ import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { join } from "node:path";
 import { inflateSync } from "node:zlib";
 import { Buffer } from "node:buffer";
-import { DESTINATION_TYPES, openDuckDb } from "../destinations/mod.ts";
+import { openDuckDb } from "../destinations/mod.ts";
 import {
   type CliResult,
   fileHash,
@@ -305,27 +305,22 @@ Deno.test("dltx load reads gzip files and several inputs in order", async () => 
   deepEqual([Number(row.n), Number(row.lo), Number(row.hi), row.v], [1002, -1, 1000, "v999"]);
 });
 
-Deno.test({
-  name: "dltx load --to filesystem writes files DuckDB reads back",
-  // TODO(issue-4): runs once destinations/filesystem is registered in createDestination.
-  ignore: !DESTINATION_TYPES.includes("filesystem"),
-  async fn() {
-    await using p = await tempProject();
-    p.env.DESTINATION__FILESYSTEM__BUCKET_URL = "lake";
-    const res = await sh(
-      p,
-      `printf '{"id":1,"seen_at":"2024-01-01T00:00:00Z"}\\n{"id":2,"seen_at":"2024-01-02T00:00:00Z"}\\n' | ` +
-        "dltx load - --table t --to filesystem",
-    );
-    equal(res.code, 0, res.stderr);
-    const glob = p.path("lake", "load_t_dataset", "t", "*.parquet");
-    const db = await openDuckDb(":memory:");
-    const rows = await db.query(
-      `SELECT id, typeof(seen_at) AS t FROM read_parquet('${glob}') ORDER BY id`,
-    ).finally(() => db.close());
-    deepEqual(rows.map((r) => [Number(r.id), r.t]), [
-      [1, "TIMESTAMP WITH TIME ZONE"],
-      [2, "TIMESTAMP WITH TIME ZONE"],
-    ]);
-  },
+Deno.test("dltx load --to filesystem writes files DuckDB reads back", async () => {
+  await using p = await tempProject();
+  p.env.DESTINATION__FILESYSTEM__BUCKET_URL = "lake";
+  const res = await sh(
+    p,
+    `printf '{"id":1,"seen_at":"2024-01-01T00:00:00Z"}\\n{"id":2,"seen_at":"2024-01-02T00:00:00Z"}\\n' | ` +
+      "dltx load - --table t --to filesystem",
+  );
+  equal(res.code, 0, res.stderr);
+  const glob = p.path("lake", "load_t_dataset", "t", "*.parquet");
+  const db = await openDuckDb(":memory:");
+  const rows = await db.query(
+    `SELECT id, typeof(seen_at) AS t FROM read_parquet('${glob}') ORDER BY id`,
+  ).finally(() => db.close());
+  deepEqual(rows.map((r) => [Number(r.id), r.t]), [
+    [1, "TIMESTAMP WITH TIME ZONE"],
+    [2, "TIMESTAMP WITH TIME ZONE"],
+  ]);
 });

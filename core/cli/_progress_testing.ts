@@ -57,7 +57,8 @@ export function fakeStderr(isTerminal = true): Output & { writes: string[]; text
 
 /**
  * What a terminal shows after `text`: interprets the few controls the bar uses (`\r`, `\n`,
- * cursor up `ESC[nA`, erase line `ESC[2K`, erase down `ESC[J`). Trailing empty lines dropped.
+ * cursor up `ESC[nA`, to column `ESC[nG`, erase line `ESC[2K`, erase down `ESC[J`). Trailing
+ * empty lines dropped.
  */
 export function screen(text: string): string[] {
   // What follows ESC: `[`, a count, a command letter.
@@ -81,6 +82,8 @@ export function screen(text: string): string[] {
       i += match[0].length;
       const n = Number(match[1] || "1");
       if (match[2] === "A") row = Math.max(0, row - n);
+      // Cursor to column n (1-based; 0 counts as 1): Deno clears its own status line so.
+      else if (match[2] === "G") col = Math.max(0, n - 1);
       else if (match[2] === "K" && match[1] === "2") lines[row] = "";
       else if (match[2] === "J") {
         lines[row] = lines[row].slice(0, col);

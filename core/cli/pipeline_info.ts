@@ -9,7 +9,10 @@
 import { listPackages, type PackageSummary } from "../package/mod.ts";
 import { destinationTypeName, type PipelineState } from "../pipeline/mod.ts";
 import type { CliContext } from "./context.ts";
-import { cellText, formatJson, formatTable, loadIdTime, type Row } from "./_format.ts";
+import { cellText, type Row } from "./_format_cell.ts";
+import { formatJson } from "./_format_json.ts";
+import { formatTable } from "./_format_table.ts";
+import { loadIdTime } from "./_format_units.ts";
 import { destinationTarget } from "./_pipeline_destination.ts";
 import {
   asObject,

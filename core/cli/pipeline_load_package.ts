@@ -11,7 +11,9 @@ import { UserError } from "../errors.ts";
 import { listPackages, LoadPackage, type PackageJob, SCHEMA_UPDATES_FILE } from "../package/mod.ts";
 import type { Schema } from "../schema/types.ts";
 import type { CliContext } from "./context.ts";
-import { formatBytes, formatTable, formatYaml, loadIdTime } from "./_format.ts";
+import { formatBytes, loadIdTime } from "./_format_units.ts";
+import { formatTable } from "./_format_table.ts";
+import { formatYaml } from "./_format_json.ts";
 import { asObject, foundLine, openPipelineFolder } from "./_pipelines.ts";
 
 /** Options of `dltx pipeline <name> load-package`. */

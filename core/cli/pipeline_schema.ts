@@ -11,7 +11,8 @@ import { UserError } from "../errors.ts";
 import { toStoredSchema } from "../schema/mod.ts";
 import type { Column, Schema, Table } from "../schema/types.ts";
 import type { CliContext } from "./context.ts";
-import { formatJson, formatTable, formatYaml } from "./_format.ts";
+import { formatJson, formatYaml } from "./_format_json.ts";
+import { formatTable } from "./_format_table.ts";
 import { foundLine, openPipelineFolder, readPipelineSchema } from "./_pipelines.ts";
 
 /** Options of `dltx pipeline <name> schema`. */

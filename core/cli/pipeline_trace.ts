@@ -9,7 +9,10 @@
 
 import { UserError } from "../errors.ts";
 import type { CliContext } from "./context.ts";
-import { formatJson, formatSeconds, formatTable, type Row } from "./_format.ts";
+import type { Row } from "./_format_cell.ts";
+import { formatJson } from "./_format_json.ts";
+import { formatTable } from "./_format_table.ts";
+import { formatSeconds } from "./_format_units.ts";
 import { asObject, foundLine, objectAt, openPipelineFolder, readTrace } from "./_pipelines.ts";
 
 /** Options of `dltx pipeline <name> trace`. */

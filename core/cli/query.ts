@@ -18,7 +18,9 @@
 import { UserError } from "../errors.ts";
 import { withDatasetHint } from "./_read_query.ts";
 import type { CliContext } from "./context.ts";
-import { formatCsv, formatJson, formatTable } from "./_format.ts";
+import { formatCsv } from "./_format_csv.ts";
+import { formatJson } from "./_format_json.ts";
+import { formatTable } from "./_format_table.ts";
 import { destinationTarget, openDestination } from "./_pipeline_destination.ts";
 import { openPipelineFolder } from "./_pipelines.ts";
 

@@ -3,9 +3,21 @@
  * lines of an ignore file, a server of a JSON MCP config, a TOML table. Each returns the new
  * text, or `undefined` when the file already says what it should (so a re-run changes nothing).
  *
+ * JSON configs are read and edited with `jsonc-parser` (VS Code's own), because editors' files
+ * may hold comments and trailing commas (`.vscode/mcp.json` is JSONC): only the entry dltx sets
+ * is rewritten, and the user's comments, key order and indentation stay as they were.
+ *
  * @module
  */
 
+import {
+  applyEdits,
+  type FormattingOptions,
+  modify,
+  parse as parseJsonc,
+  type ParseError,
+  printParseErrorCode,
+} from "jsonc-parser";
 import { parse as parseToml } from "smol-toml";
 import { ConfigError } from "../../errors.ts";
 
@@ -58,14 +70,15 @@ export function mergeIgnoreFile(
 }
 
 /**
- * Sets `doc[key].dltx = server` in a JSON MCP config, keeping every other server and key.
+ * Sets `doc[key].dltx = server` in a JSON MCP config, keeping every other server and key and
+ * the file's comments and formatting.
  *
  * @param existing the file's text, `undefined` when there is none.
  * @param key where the servers are: `mcpServers` (Claude Code, Cursor) or `servers` (VS Code).
  * @param server the dltx server entry.
  * @param file the file's path, for errors.
  * @returns the new text, or `undefined` when the entry is already there.
- * @throws {ConfigError} when the file is not a JSON object
+ * @throws {ConfigError} when the file is not a JSON (or JSONC) object
  */
 export function mergeJsonServer(
   existing: string | undefined,
@@ -79,13 +92,19 @@ export function mergeJsonServer(
     throw new ConfigError(`${file}: "${key}" is not an object; fix it, then run again`);
   }
   if (JSON.stringify(servers.dltx) === JSON.stringify(server)) return undefined;
-  doc[key] = { ...servers, dltx: server };
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  if (existing === undefined || existing.trim() === "") {
+    return `${JSON.stringify({ [key]: { dltx: server } }, null, 2)}\n`;
+  }
+  // A missing or null `key` is set whole (jsonc-parser cannot add a key below null).
+  if (doc[key] === undefined || doc[key] === null) {
+    return editJson(existing, [key], { dltx: server });
+  }
+  return editJson(existing, [key, "dltx"], server);
 }
 
 /**
  * Adds `entries` to the string list at `path` of a JSON file (`permissions.deny` of
- * `.claude/settings.json`), keeping everything else.
+ * `.claude/settings.json`), keeping everything else, comments and formatting included.
  *
  * @param existing the file's text, `undefined` when there is none.
  * @param path the keys down to the list.
@@ -102,7 +121,10 @@ export function mergeJsonList(
 ): string | undefined {
   const doc = parseJsonObject(existing, file);
   let node: Record<string, unknown> = doc;
-  for (const key of path.slice(0, -1)) {
+  // How many keys of the path the file has, from the top (null counts as missing).
+  let present = 0;
+  for (const [i, key] of path.slice(0, -1).entries()) {
+    if (present === i && node[key] !== undefined && node[key] !== null) present++;
     const next = node[key] ?? {};
     if (!isObject(next)) throw new ConfigError(`${file}: "${key}" is not an object`);
     node = node[key] = next;
@@ -112,8 +134,18 @@ export function mergeJsonList(
   if (!Array.isArray(list)) throw new ConfigError(`${file}: "${path.join(".")}" is not a list`);
   const missing = entries.filter((e) => !list.includes(e));
   if (missing.length === 0) return undefined;
-  node[last] = [...list, ...missing];
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  if (existing === undefined || existing.trim() === "") {
+    node[last] = [...list, ...missing];
+    return `${JSON.stringify(doc, null, 2)}\n`;
+  }
+  // What is not there yet is created whole; an existing list gets the entries appended.
+  if (!Array.isArray(node[last])) {
+    const value = path.slice(present + 1).reduceRight<unknown>((v, k) => ({ [k]: v }), missing);
+    return editJson(existing, path.slice(0, present + 1), value);
+  }
+  let text = existing;
+  for (const entry of missing) text = editJson(text, [...path, -1], entry, true);
+  return text;
 }
 
 /**
@@ -156,19 +188,48 @@ export function mergeTomlTable(
   return `${existing.replace(/\n*$/, "\n\n")}${section}`;
 }
 
+/** Parses JSON with comments and trailing commas (JSONC), as editors write their configs. */
 function parseJsonObject(existing: string | undefined, file: string): Record<string, unknown> {
   if (existing === undefined || existing.trim() === "") return {};
-  let doc: unknown;
-  try {
-    doc = JSON.parse(existing);
-  } catch (err) {
+  const errors: ParseError[] = [];
+  const doc: unknown = parseJsonc(existing, errors, { allowTrailingComma: true });
+  if (errors.length > 0) {
+    const { error, offset } = errors[0];
+    const before = existing.slice(0, offset).split("\n");
+    const where = `line ${before.length}, column ${before[before.length - 1].length + 1}`;
     throw new ConfigError(
-      `${file} is not valid JSON (${(err as Error).message}); fix it, then run again`,
-      { cause: err },
+      `${file} is not valid JSON (${
+        printParseErrorCode(error)
+      } at ${where}); fix it, then run again`,
     );
   }
   if (!isObject(doc)) throw new ConfigError(`${file} is not a JSON object; fix it, then run again`);
   return doc;
+}
+
+/**
+ * Sets the value at `path` by a text edit of `text`; the new value is indented as the file is.
+ * A `-1` at the end of the path with `insert` appends to that list.
+ */
+function editJson(
+  text: string,
+  path: readonly (string | number)[],
+  value: unknown,
+  insert = false,
+): string {
+  const edits = modify(text, [...path], value, {
+    formattingOptions: formattingOf(text),
+    isArrayInsertion: insert,
+  });
+  return applyEdits(text, edits);
+}
+
+/** The indentation and line ending a JSON text uses (2 spaces and `\n` when it shows none). */
+function formattingOf(text: string): FormattingOptions {
+  const eol = text.includes("\r\n") ? "\r\n" : "\n";
+  const indent = /^([ \t]+)\S/m.exec(text)?.[1];
+  if (indent?.startsWith("\t")) return { insertSpaces: false, tabSize: 1, eol };
+  return { insertSpaces: true, tabSize: indent?.length ?? 2, eol };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,3 +1,4 @@
+import { parse as parseJsonc } from "jsonc-parser";
 import { deepEqual, equal, throws } from "node:assert/strict";
 import { ConfigError } from "../../errors.ts";
 import {
@@ -46,6 +47,114 @@ Deno.test("mergeJsonServer() names the file that is not JSON", () => {
     (e: unknown) => e instanceof ConfigError && e.message.startsWith(".vscode/mcp.json is not"),
   );
   throws(() => mergeJsonServer("[]", "servers", {}, "f.json"), ConfigError);
+});
+
+Deno.test("mergeJsonServer() edits a commented .vscode/mcp.json, keeping comments and layout", () => {
+  const existing = [
+    "// Servers for this workspace",
+    "{",
+    "\t/* the team's own */",
+    '\t"servers": {',
+    '\t\t"other": {',
+    '\t\t\t"command": "x", // keep me',
+    "\t\t},",
+    "\t},",
+    '\t"inputs": [],',
+    "}",
+    "",
+  ].join("\n");
+  const text = mergeJsonServer(existing, "servers", { command: "dltx", args: ["mcp"] }, "f")!;
+  equal(
+    text,
+    [
+      "// Servers for this workspace",
+      "{",
+      "\t/* the team's own */",
+      '\t"servers": {',
+      '\t\t"other": {',
+      '\t\t\t"command": "x", // keep me',
+      "\t\t},",
+      '\t\t"dltx": {',
+      '\t\t\t"command": "dltx",',
+      '\t\t\t"args": [',
+      '\t\t\t\t"mcp"',
+      "\t\t\t]",
+      // The user's trailing comma stays after the entry that now ends the object.
+      "\t\t},",
+      "\t},",
+      '\t"inputs": [],',
+      "}",
+      "",
+    ].join("\n"),
+  );
+  // A re-run reads its own output (still JSONC) and changes nothing.
+  equal(mergeJsonServer(text, "servers", { command: "dltx", args: ["mcp"] }, "f"), undefined);
+  // A changed entry is replaced in place; the comments stay.
+  const updated = mergeJsonServer(text, "servers", { command: "dltx2" }, "f")!;
+  equal(updated.includes("// Servers for this workspace"), true);
+  equal(updated.includes("/* the team's own */"), true);
+  equal(updated.includes('"command": "x", // keep me'), true);
+  equal(updated.includes('\t\t"dltx": {\n\t\t\t"command": "dltx2"\n\t\t}'), true);
+  equal(updated.includes('"args"'), false);
+});
+
+Deno.test("mergeJsonServer() adds the servers key with the file's own indentation", () => {
+  const existing = '{\r\n    // none yet\r\n    "inputs": []\r\n}\r\n';
+  equal(
+    mergeJsonServer(existing, "servers", { command: "dltx" }, "f"),
+    '{\r\n    // none yet\r\n    "inputs": [],\r\n    "servers": {\r\n        "dltx": {\r\n' +
+      '            "command": "dltx"\r\n        }\r\n    }\r\n}\r\n',
+  );
+});
+
+Deno.test("mergeJsonServer() says where a JSONC file is broken and what is not an object", () => {
+  throws(
+    () => mergeJsonServer('{\n  // c\n  "servers": {,\n}', "servers", {}, ".vscode/mcp.json"),
+    (e: unknown) =>
+      e instanceof ConfigError && e.message.startsWith(".vscode/mcp.json is not valid JSON") &&
+      e.message.includes("line 3"),
+  );
+  throws(
+    () => mergeJsonServer('// c\n{"servers": []}', "servers", {}, ".vscode/mcp.json"),
+    (e: unknown) => e instanceof ConfigError && e.message.includes('"servers" is not an object'),
+  );
+});
+
+Deno.test("mergeJsonList() appends to a commented list and creates a missing one", () => {
+  const existing = [
+    "{",
+    '  "permissions": {',
+    "    // set by the team",
+    '    "deny": ["Bash(rm:*)"], // no rm',
+    '    "allow": ["Read"],',
+    "  },",
+    "}",
+    "",
+  ].join("\n");
+  const text = mergeJsonList(existing, ["permissions", "deny"], ["A", "Bash(rm:*)", "B"], "s")!;
+  equal(text.includes("// set by the team"), true);
+  equal(text.includes("// no rm"), true);
+  equal(text.includes('"allow": ["Read"],'), true);
+  deepEqual(parseJsonc(text), { permissions: { deny: ["Bash(rm:*)", "A", "B"], allow: ["Read"] } });
+  equal(mergeJsonList(text, ["permissions", "deny"], ["A", "B"], "s"), undefined);
+  const created = mergeJsonList('{\n  // only a comment\n  "x": 1\n}\n', ["p", "d"], ["A"], "s")!;
+  equal(created.includes("// only a comment"), true);
+  deepEqual(parseJsonc(created), { x: 1, p: { d: ["A"] } });
+});
+
+Deno.test("mergeJsonServer() and mergeJsonList() fill in keys that are null or missing", () => {
+  deepEqual(parseJsonc(mergeJsonServer('{"servers": null}', "servers", { c: 1 }, "f")!), {
+    servers: { dltx: { c: 1 } },
+  });
+  deepEqual(parseJsonc(mergeJsonList('{"p": null} // c', ["p", "q", "d"], ["A"], "s")!), {
+    p: { q: { d: ["A"] } },
+  });
+  deepEqual(parseJsonc(mergeJsonList('{"p": {"d": null}}', ["p", "d"], ["A"], "s")!), {
+    p: { d: ["A"] },
+  });
+  deepEqual(parseJsonc(mergeJsonList('{"a": {"x": 1}}', ["a", "a", "d"], ["A"], "s")!), {
+    a: { x: 1, a: { d: ["A"] } },
+  });
 });
 
 Deno.test("mergeJsonList() adds missing entries to a nested list", () => {

@@ -12,7 +12,7 @@ import { z } from "zod";
 import denoJson from "../../../deno.json" with { type: "json" };
 import { UserError } from "../../errors.ts";
 import type { CliContext } from "../context.ts";
-import { formatJson } from "../_format.ts";
+import { formatJson } from "../_format_json.ts";
 import { configStatus, validateConnectorFile } from "./_connector_tools.ts";
 import {
   exportSchema,

@@ -1,12 +1,18 @@
 /**
  * RFC 8288 `Link` header parsing: `<https://x/p2>; rel="next", <https://x/p9>; rel="last"`.
  *
+ * Follows the parsing algorithm of RFC 8288 Appendix B.2-B.4: a target in `<...>`, then
+ * `;`-separated parameters whose values may be tokens or quoted strings (which may hold `;`, `,`
+ * and `\`-escaped quotes), links separated by `,`, optional whitespace around every separator.
+ * Unlike the appendix, a malformed link is skipped rather than ending the parse, so one odd link
+ * from a server does not hide the `next` after it.
+ *
  * @module
  */
 
 /**
  * Finds the target of the link with relation `rel` (case-insensitive; a link may carry several
- * space-separated relations).
+ * space-separated relations; only its first `rel` parameter counts, RFC 8288 §3.3).
  *
  * @param header the `Link` header value, or null.
  * @param rel the relation, e.g. `"next"`.
@@ -23,47 +29,103 @@ export function findLink(header: string | null, rel: string): string | undefined
 
 /** One link of a `Link` header. */
 interface Link {
+  /** The target as written between `<` and `>`. */
   url: string;
   /** Lower-cased relation types. */
   rels: string[];
 }
 
-/** Parses every link; tolerates commas inside `<...>` and inside quoted parameter values. */
+const OWS = /[ \t]/;
+
+/** Parses every well-formed link of a `Link` header, in order. */
 function parseLinkHeader(header: string): Link[] {
   const links: Link[] = [];
-  let i = 0;
-  const n = header.length;
-  while (i < n) {
-    const open = header.indexOf("<", i);
-    if (open < 0) break;
-    const close = header.indexOf(">", open + 1);
-    if (close < 0) break;
-    const url = header.slice(open + 1, close).trim();
-    // Parameters run until a comma outside quotes.
-    let j = close + 1;
-    let inQuotes = false;
-    while (j < n) {
-      const ch = header[j];
-      if (ch === '"') inQuotes = !inQuotes;
-      else if (ch === "\\" && inQuotes) j++;
-      else if (ch === "," && !inQuotes) break;
-      j++;
+  const input = { text: header, at: 0 };
+  while (input.at < input.text.length) {
+    skipWhitespace(input);
+    if (input.text[input.at] !== "<") {
+      skipPastComma(input);
+      continue;
     }
-    links.push({ url, rels: relsOf(header.slice(close + 1, j)) });
-    i = j + 1;
+    const close = input.text.indexOf(">", input.at + 1);
+    if (close < 0) break;
+    const url = input.text.slice(input.at + 1, close).trim();
+    input.at = close + 1;
+    const params = parseParameters(input);
+    skipWhitespace(input);
+    if (input.at < input.text.length && input.text[input.at] !== ",") {
+      // Junk after the parameters: the link is not well-formed.
+      skipPastComma(input);
+      continue;
+    }
+    input.at++;
+    const rel = params.find(([name]) => name === "rel")?.[1] ?? "";
+    links.push({ url, rels: rel.toLowerCase().split(/\s+/).filter(Boolean) });
   }
   return links;
 }
 
-function relsOf(params: string): string[] {
-  for (const param of params.split(";")) {
-    const eq = param.indexOf("=");
-    if (eq < 0 || param.slice(0, eq).trim().toLowerCase() !== "rel") continue;
-    let value = param.slice(eq + 1).trim();
-    if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) {
-      value = value.slice(1, -1);
+interface Input {
+  text: string;
+  at: number;
+}
+
+/** RFC 8288 B.3: `;` name [ `=` ( token | quoted-string ) ], repeated; names lower-cased. */
+function parseParameters(input: Input): [string, string][] {
+  const params: [string, string][] = [];
+  for (;;) {
+    skipWhitespace(input);
+    if (input.text[input.at] !== ";") return params;
+    input.at++;
+    skipWhitespace(input);
+    const name = consumeUntil(input, /[ \t=;,]/).toLowerCase();
+    skipWhitespace(input);
+    let value = "";
+    if (input.text[input.at] === "=") {
+      input.at++;
+      skipWhitespace(input);
+      value = input.text[input.at] === '"'
+        ? parseQuotedString(input)
+        : consumeUntil(input, /[;,]/).trim();
     }
-    return value.toLowerCase().split(/\s+/).filter(Boolean);
+    if (name) params.push([name, value]);
   }
-  return [];
+}
+
+/** RFC 8288 B.4: a quoted string with `\` escapes; an unclosed one runs to the end. */
+function parseQuotedString(input: Input): string {
+  let value = "";
+  input.at++;
+  while (input.at < input.text.length) {
+    const ch = input.text[input.at++];
+    if (ch === '"') return value;
+    if (ch === "\\" && input.at < input.text.length) value += input.text[input.at++];
+    else value += ch;
+  }
+  return value;
+}
+
+function consumeUntil(input: Input, stop: RegExp): string {
+  const start = input.at;
+  while (input.at < input.text.length && !stop.test(input.text[input.at])) input.at++;
+  return input.text.slice(start, input.at);
+}
+
+function skipWhitespace(input: Input): void {
+  while (input.at < input.text.length && OWS.test(input.text[input.at])) input.at++;
+}
+
+/** Skips past the next `,` that is outside `<...>` and quoted strings (or to the end). */
+function skipPastComma(input: Input): void {
+  while (input.at < input.text.length) {
+    const ch = input.text[input.at];
+    if (ch === '"') parseQuotedString(input);
+    else if (ch === "<") {
+      const close = input.text.indexOf(">", input.at);
+      input.at = close < 0 ? input.text.length : close + 1;
+    } else {
+      input.at++;
+      if (ch === ",") return;
+    }
+  }
 }

@@ -21,3 +21,41 @@ Deno.test("findLink() tolerates commas inside URLs and empty headers", () => {
   equal(findLink("", "next"), undefined);
   equal(findLink("garbage", "next"), undefined);
 });
+
+Deno.test("findLink() keeps ';' and ',' inside quoted parameter values", () => {
+  equal(findLink('<u>; title="a;rel=prev"; rel="next"', "next"), "u");
+  equal(findLink('<u>; title="a;rel=prev"; rel="next"', "prev"), undefined);
+  equal(findLink('</a>; title="x, <y>; rel=next"; rel="last", </b>; rel=next', "next"), "/b");
+  // Escaped quotes do not end the quoted string (RFC 8288 B.4).
+  equal(findLink('</a>; title="x\\"; rel=next"; rel="last"', "next"), undefined);
+  equal(findLink('</a>; title="x\\"; rel=next"; rel="last"', "last"), "/a");
+});
+
+Deno.test("findLink() reads several links and takes only the first rel of each", () => {
+  const header = '</p1>; rel="prev", </p3>; rel="next", </p1>; rel="first", </p9>; rel="last"';
+  equal(findLink(header, "prev"), "/p1");
+  equal(findLink(header, "next"), "/p3");
+  equal(findLink(header, "first"), "/p1");
+  equal(findLink(header, "last"), "/p9");
+  // RFC 8288 §3.3: occurrences after the first rel are ignored.
+  equal(findLink('</a>; rel="prev"; rel="next"', "next"), undefined);
+  equal(findLink('</a>; rel="prev"; rel="next"', "prev"), "/a");
+});
+
+Deno.test("findLink() tolerates odd spacing and case", () => {
+  const header = '  </a> ;REL = "Prev" ,   </b>;  rel =NEXT  ,</c>;rel="LAST";type="text/html"';
+  equal(findLink(header, "prev"), "/a");
+  equal(findLink(header, "next"), "/b");
+  equal(findLink(header, "Last"), "/c");
+  equal(findLink("\t< /spaced >\t;\trel=next", "next"), "/spaced");
+  equal(findLink('</a>; rel="  next   last "', "last"), "/a");
+});
+
+Deno.test("findLink() skips malformed links and keeps the well-formed ones", () => {
+  equal(findLink("</a>; rel=prev, garbage, </b>; rel=next", "next"), "/b");
+  equal(findLink('</a> junk; rel=prev, </b>; rel="next"', "prev"), undefined);
+  equal(findLink('</a> junk; rel=prev, </b>; rel="next"', "next"), "/b");
+  equal(findLink("</a; rel=next", "next"), undefined);
+  equal(findLink('</a>; rel="next', "next"), "/a");
+  equal(findLink("</a>; rel, </b>; rel=next", "next"), "/b");
+});

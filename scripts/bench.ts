@@ -2,10 +2,10 @@
 // deno-lint-ignore-file no-console
 /**
  * `deno task bench [--rows 200000] [--page-size 1000] [--small-ids] [--keep] [--cli <path>]
- * [--map-step] [--to duckdb|postgres]`: measures a real `dltx run` of a GitHub-issue-like API
- * into DuckDB against DuckDB loading the same records from a JSONL file by itself; with
- * `--to postgres`, into PostgreSQL against PostgreSQL's own `COPY` of the same rows from CSV.
- * `--latency <ms> [--concurrency N]` runs the latency scenario instead
+ * [--map-step] [--no-extra] [--to duckdb|postgres]`: measures a real `dltx run` of a
+ * GitHub-issue-like API into DuckDB against DuckDB loading the same records from a JSONL file
+ * by itself; with `--to postgres`, into PostgreSQL against PostgreSQL's own `COPY` of the same
+ * rows from CSV. `--latency <ms> [--concurrency N]` runs the latency scenario instead
  * (`scripts/_bench_latency.ts`).
  *
  * 1. Starts `scripts/bench_api.ts` in its own process (it must not share the CLI's event loop
@@ -18,6 +18,11 @@
  *    distinct count and sum as exact text, so a single rounded id fails the bench.
  * 4. Baseline: the same records as one JSONL file, loaded by `read_json_auto` in a fresh
  *    process (`scripts/_duckdb_native.ts`), timed inside that process around the load.
+ * 5. Unless `--no-extra`: `dltx load <that file> --table issues` into DuckDB (the shell-pipeline
+ *    path), and `dltx run` into the filesystem destination (Parquet files), each checked the
+ *    same way (the Parquet files read back); the Parquet run's baseline is DuckDB's own
+ *    `COPY (SELECT * FROM read_json_auto(...)) TO ... (FORMAT parquet)`. They print
+ *    `bench-load: ...` and `bench-parquet: ...` lines (same fields as the last line) before it.
  *
  * Peak RSS is the kernel's `VmHWM` ("high water mark") of `/proc/<pid>/status`, read every
  * 20 ms. It only ever grows, so the last value read before the process exits is its peak up to
@@ -73,6 +78,8 @@ interface BenchOptions {
   keep: boolean;
   cli: string;
   mapStep: boolean;
+  /** Also measure `dltx load` of the JSONL file and the filesystem destination (Parquet). */
+  extra: boolean;
   /** `duckdb`, or `postgres` at this URL. */
   to: "duckdb" | "postgres";
   postgresUrl?: string;
@@ -150,6 +157,9 @@ interface DltxRun {
   file: string;
   pipeline: string;
   write: (apiUrl: string) => string;
+  /** Destination instead of `--to`'s, with its env (given the temp dir). */
+  to?: string;
+  env?: (dir: string) => Record<string, string>;
 }
 
 const PLAIN_RUN: DltxRun = {
@@ -162,6 +172,14 @@ const MAP_STEP_RUN: DltxRun = {
   file: "bench_map_connector.ts",
   pipeline: "bench_map",
   write: benchMapConnector,
+};
+
+/** The plain connector into the filesystem destination (Parquet, its default format). */
+const PARQUET_RUN: DltxRun = {
+  ...PLAIN_RUN,
+  pipeline: "bench_parquet",
+  to: "filesystem",
+  env: (dir) => ({ DESTINATION__FILESYSTEM__BUCKET_URL: join(dir, "files") }),
 };
 
 async function runDltx(dir: string, options: BenchOptions, what = PLAIN_RUN): Promise<Measured> {
@@ -177,7 +195,7 @@ async function runDltx(dir: string, options: BenchOptions, what = PLAIN_RUN): Pr
       "--pipeline",
       what.pipeline,
       "--to",
-      options.to,
+      what.to ?? options.to,
     ]);
     const run = await runMeasured(cmd, args, {
       cwd: dir,
@@ -185,6 +203,7 @@ async function runDltx(dir: string, options: BenchOptions, what = PLAIN_RUN): Pr
         DLTX_PIPELINES_DIR: join(dir, "pipelines"),
         DESTINATION__DUCKDB__CREDENTIALS: join(dir, `${what.pipeline}.duckdb`),
         ...(options.postgresUrl ? { DESTINATION__POSTGRES__CREDENTIALS: options.postgresUrl } : {}),
+        ...what.env?.(dir),
       },
     });
     if (run.code !== 0) {
@@ -216,19 +235,32 @@ async function runMapStep(
   return run;
 }
 
+/** The records as one JSONL file in `dir`, for the baselines and `dltx load`. */
+async function writeJsonl(dir: string, rows: number, ids: IdKind): Promise<string> {
+  const jsonl = join(dir, "issues.jsonl");
+  console.error(`bench: writing ${jsonl} ...`);
+  await writeBenchJsonl(jsonl, rows, ids);
+  return jsonl;
+}
+
+/**
+ * DuckDB by itself on the JSONL file: `read_json_auto` into a database file, or with
+ * `parquet` a `COPY ... TO` one Parquet file.
+ */
 async function runDuckDbNative(
   dir: string,
+  jsonl: string,
   rows: number,
-  ids: IdKind,
+  parquet = false,
 ): Promise<{ seconds: number; run: Measured }> {
-  const jsonl = join(dir, "issues.jsonl");
-  console.error(`bench: writing ${jsonl} and loading it with DuckDB's read_json_auto ...`);
-  await writeBenchJsonl(jsonl, rows, ids);
-  const run = await runMeasured(
-    Deno.execPath(),
-    ["run", "-A", join(REPO, "scripts", "_duckdb_native.ts"), jsonl, join(dir, "native.duckdb")],
-    { cwd: REPO },
+  console.error(
+    `bench: DuckDB's own read_json_auto of ${jsonl}` + (parquet ? " to Parquet ..." : " ..."),
   );
+  const script = join(REPO, "scripts", "_duckdb_native.ts");
+  const args = parquet
+    ? ["--parquet", jsonl, join(dir, "native.parquet")]
+    : [jsonl, join(dir, "native.duckdb")];
+  const run = await runMeasured(Deno.execPath(), ["run", "-A", script, ...args], { cwd: REPO });
   if (run.code !== 0) {
     throw new UserError(`The DuckDB baseline failed (code ${run.code}):\n${tail(run.stderr)}`);
   }
@@ -237,6 +269,85 @@ async function runDuckDbNative(
     throw new UserError(`The DuckDB baseline loaded ${result.rows} rows, expected ${rows}`);
   }
   return { seconds: result.seconds, run };
+}
+
+/** `dltx load <file.jsonl> --table issues` into DuckDB: the shell-pipeline path. */
+async function runDltxLoad(dir: string, options: BenchOptions, jsonl: string): Promise<Measured> {
+  console.error(`bench: running ${options.cli} load ${jsonl} --table issues --pipeline bench_load`);
+  const [cmd, args] = cliCommand(options.cli, [
+    "load",
+    jsonl,
+    "--table",
+    "issues",
+    "--pipeline",
+    "bench_load",
+  ]);
+  const run = await runMeasured(cmd, args, {
+    cwd: dir,
+    env: {
+      DLTX_PIPELINES_DIR: join(dir, "pipelines"),
+      DESTINATION__DUCKDB__CREDENTIALS: join(dir, "bench_load.duckdb"),
+    },
+  });
+  if (run.code !== 0) {
+    throw new UserError(
+      `dltx load exited with code ${run.code}:\n${tail(run.stderr + run.stdout)}`,
+    );
+  }
+  return run;
+}
+
+/** Row counts and ids of the Parquet files of the filesystem run, read back by DuckDB. */
+async function countParquet(dir: string): Promise<Loaded> {
+  const base = join(dir, "files", "bench_parquet_dataset");
+  const files = (table: string) => `read_parquet('${join(base, table, "*.parquet")}')`;
+  const instance = await DuckDBInstance.create(":memory:");
+  const conn = await instance.connect();
+  try {
+    const reader = await conn.runAndReadAll(
+      `SELECT (SELECT count(*) FROM ${files("issues")}),
+              (SELECT count(*) FROM ${files("issues__labels")}),
+              (SELECT 'id ' || typeof(any_value(id)) FROM ${files("issues")}),
+              (SELECT CAST(min(id) AS VARCHAR) FROM ${files("issues")}),
+              (SELECT CAST(max(id) AS VARCHAR) FROM ${files("issues")}),
+              (SELECT count(DISTINCT id) FROM ${files("issues")}),
+              (SELECT CAST(sum(id) AS VARCHAR) FROM ${files("issues")})`,
+    );
+    const [issues, labels, idTypes, min, max, distinct, sum] = reader.getRows()[0];
+    return {
+      issues: Number(issues),
+      labels: Number(labels),
+      idTypes: String(idTypes),
+      ids: { min: String(min), max: String(max), distinct: Number(distinct), sum: String(sum) },
+    };
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** Fails unless `loaded` has exactly the expected rows and `BIGINT` ids. */
+function checkLoaded(what: string, loaded: Loaded, expected: BenchCounts, ids: BenchIds): void {
+  if (loaded.issues !== expected.issues || loaded.labels !== expected.labels) {
+    throw new UserError(
+      `Row counts differ (${what}): loaded issues=${loaded.issues} ` +
+        `issues__labels=${loaded.labels}, expected issues=${expected.issues} ` +
+        `issues__labels=${expected.labels}`,
+    );
+  }
+  if (loaded.idTypes !== "id BIGINT" || JSON.stringify(loaded.ids) !== JSON.stringify(ids)) {
+    throw new UserError(
+      `The ids differ (${what}): loaded ${loaded.idTypes} ${JSON.stringify(loaded.ids)}, ` +
+        `expected id BIGINT ${JSON.stringify(ids)}`,
+    );
+  }
+}
+
+/** A machine-readable result line: `<name>: rows=N rows_per_s=N peak_rss_mb=N ratio_vs_duckdb=N`. */
+function resultLine(name: string, rows: number, run: Measured, baselineSeconds: number): string {
+  return `${name}: rows=${rows} rows_per_s=${Math.round(rows / run.seconds)} ` +
+    `peak_rss_mb=${Math.round(run.peakRssMb)} ` +
+    `ratio_vs_duckdb=${(run.seconds / baselineSeconds).toFixed(2)}`;
 }
 
 /** `--to postgres`: dltx into PostgreSQL against PostgreSQL's COPY of the same rows. */
@@ -294,24 +405,21 @@ async function bench(options: BenchOptions): Promise<void> {
   try {
     const dltx = await runDltx(dir, options);
     const expected = expectedBenchCounts(rows);
-    const loaded = await countLoaded(join(dir, "bench.duckdb"));
-    if (loaded.issues !== expected.issues || loaded.labels !== expected.labels) {
-      throw new UserError(
-        `Row counts differ: loaded issues=${loaded.issues} issues__labels=${loaded.labels}, ` +
-          `expected issues=${expected.issues} issues__labels=${expected.labels}`,
-      );
-    }
     const expectedIds = expectedBenchIds(rows, options.ids);
-    if (
-      loaded.idTypes !== "id BIGINT" || JSON.stringify(loaded.ids) !== JSON.stringify(expectedIds)
-    ) {
-      throw new UserError(
-        `The ids differ: loaded ${loaded.idTypes} ${JSON.stringify(loaded.ids)}, expected ` +
-          `id BIGINT ${JSON.stringify(expectedIds)}`,
-      );
-    }
+    const loaded = await countLoaded(join(dir, "bench.duckdb"));
+    checkLoaded("dltx run", loaded, expected, expectedIds);
     const mapStep = options.mapStep ? await runMapStep(dir, options, expected) : undefined;
-    const native = await runDuckDbNative(dir, rows, options.ids);
+    const jsonl = await writeJsonl(dir, rows, options.ids);
+    const native = await runDuckDbNative(dir, jsonl, rows);
+    const extra = options.extra;
+    const load = extra ? await runDltxLoad(dir, options, jsonl) : undefined;
+    if (load) {
+      const loadedByLoad = await countLoaded(join(dir, "bench_load.duckdb"), "bench_load_dataset");
+      checkLoaded("dltx load", loadedByLoad, expected, expectedIds);
+    }
+    const parquet = extra ? await runDltx(dir, options, PARQUET_RUN) : undefined;
+    if (parquet) checkLoaded("filesystem parquet", await countParquet(dir), expected, expectedIds);
+    const nativeParquet = extra ? await runDuckDbNative(dir, jsonl, rows, true) : undefined;
 
     const rowsPerS = Math.round(rows / dltx.seconds);
     const ratio = dltx.seconds / native.seconds;
@@ -325,9 +433,22 @@ async function bench(options: BenchOptions): Promise<void> {
       `  duckdb native ${fmt(native.seconds)} s (read_json_auto + CHECKPOINT, timed inside), ` +
         `${fmt(native.run.seconds)} s process wall, peak RSS ${fmt(native.run.peakRssMb, 0)} MB`,
     );
+    if (load) {
+      console.log(
+        `  dltx load     ${fmt(load.seconds)} s wall (the JSONL file, --table issues), ` +
+          `peak RSS ${fmt(load.peakRssMb, 0)} MB`,
+      );
+    }
+    if (parquet && nativeParquet) {
+      console.log(
+        `  dltx parquet  ${fmt(parquet.seconds)} s wall (run --to filesystem), peak RSS ` +
+          `${fmt(parquet.peakRssMb, 0)} MB; duckdb COPY to parquet ${fmt(nativeParquet.seconds)} s`,
+      );
+    }
     console.log(
       `  rows checked  issues=${loaded.issues} issues__labels=${loaded.labels}, ` +
-        `${options.ids} ids exact (${loaded.ids.min}..${loaded.ids.max}, sum ${loaded.ids.sum})`,
+        `${options.ids} ids exact (${loaded.ids.min}..${loaded.ids.max}, sum ${loaded.ids.sum})` +
+        (extra ? ", the same for dltx load and the Parquet files" : ""),
     );
     console.log(`  ratio         ${fmt(ratio)}x (dltx wall / duckdb native)`);
     if (options.keep) console.log(`  kept          ${dir}`);
@@ -339,10 +460,11 @@ async function bench(options: BenchOptions): Promise<void> {
           `peak_rss_mb=${Math.round(mapStep.peakRssMb)} overhead_vs_plain=${fmt(overhead, 1)}%`,
       );
     }
-    console.log(
-      `bench: rows=${rows} rows_per_s=${rowsPerS} peak_rss_mb=${Math.round(dltx.peakRssMb)} ` +
-        `ratio_vs_duckdb=${fmt(ratio)}`,
-    );
+    if (load) console.log(resultLine("bench-load", rows, load, native.seconds));
+    if (parquet && nativeParquet) {
+      console.log(resultLine("bench-parquet", rows, parquet, nativeParquet.seconds));
+    }
+    console.log(resultLine("bench", rows, dltx, native.seconds));
   } finally {
     if (!options.keep) await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
@@ -368,6 +490,7 @@ async function main(args: string[]): Promise<number> {
     .option("--cli <path>", "CLI to measure: a .ts/.js entry or a compiled binary")
     .option("--map-step", "also run a TS connector with a map step (the plugin sandbox)", false)
     .option("--to <destination>", "duckdb (default) | postgres", "duckdb")
+    .option("--no-extra", "measure only `dltx run` (no bench-load and bench-parquet lines)")
     .option(
       "--latency <ms>",
       "run the latency scenario instead: an API answering after <ms>, 250 requests",
@@ -387,6 +510,7 @@ async function main(args: string[]): Promise<number> {
         keep: boolean;
         cli?: string;
         mapStep: boolean;
+        extra: boolean;
         to: string;
         latency?: number;
         concurrency?: number;
@@ -424,6 +548,7 @@ async function main(args: string[]): Promise<number> {
       keep: opts.keep,
       cli,
       mapStep: opts.mapStep,
+      extra: opts.extra,
       to: opts.to,
     });
     return 0;

@@ -6,10 +6,13 @@
  */
 
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { DataError } from "../../core/errors.ts";
 import type { StoredPipeline } from "../../core/pipeline/destination.ts";
-import { decompressState, NEWEST_STATE_FIRST } from "../../core/pipeline/mod.ts";
-import { fromStoredSchema } from "../../core/schema/mod.ts";
+import {
+  decompressState,
+  NEWEST_STATE_FIRST,
+  parseNewestSchemas,
+  stateSchemaNames,
+} from "../../core/pipeline/mod.ts";
 import { type Schema, STATE_TABLE, VERSION_TABLE } from "../../core/schema/types.ts";
 import { qualifiedTable } from "./sql.ts";
 
@@ -39,7 +42,7 @@ export async function readStoredPipeline(
     if (stateRows.currentRowCount === 0) return undefined;
     const state = decompressState(stateRows.getRowsJS()[0][0] as string);
     const schemas = tables.has(VERSION_TABLE)
-      ? await newestSchemas(con, dataset, schemaNames(state))
+      ? await newestSchemas(con, dataset, stateSchemaNames(state))
       : [];
     return { state, schemas };
   } finally {
@@ -56,14 +59,6 @@ async function systemTables(con: DuckDBConnection, dataset: string): Promise<Set
   return new Set(reader.getRowsJS().map((row) => row[0] as string));
 }
 
-/** `schema_names` of a stored state, or `undefined` when it has none. */
-function schemaNames(state: Record<string, unknown>): string[] | undefined {
-  const names = state.schema_names;
-  if (!Array.isArray(names) || names.length === 0) return undefined;
-  return names.filter((n): n is string => typeof n === "string");
-}
-
-/** The newest schema of each name (all names when `names` is undefined), in `names` order. */
 async function newestSchemas(
   con: DuckDBConnection,
   dataset: string,
@@ -74,25 +69,6 @@ async function newestSchemas(
       "(PARTITION BY schema_name ORDER BY inserted_at DESC, version DESC) AS rn " +
       `FROM ${qualifiedTable(dataset, VERSION_TABLE)}) WHERE rn = 1 ORDER BY schema_name`,
   );
-  const byName = new Map<string, string>();
-  for (const [name, text] of reader.getRowsJS() as [string, string][]) byName.set(name, text);
-  const schemas: Schema[] = [];
-  for (const name of names ?? byName.keys()) {
-    const text = byName.get(name);
-    if (text !== undefined) schemas.push(parseSchema(name, text, dataset));
-  }
-  return schemas;
-}
-
-function parseSchema(name: string, text: string, dataset: string): Schema {
-  try {
-    return fromStoredSchema(JSON.parse(text), `${dataset}.${VERSION_TABLE} (schema "${name}")`);
-  } catch (err) {
-    if (err instanceof DataError) throw err;
-    throw new DataError(
-      `Cannot read schema "${name}" stored in ${dataset}.${VERSION_TABLE}: ` +
-        (err as Error).message,
-      { cause: err },
-    );
-  }
+  const newest = new Map(reader.getRowsJS() as [string, string][]);
+  return parseNewestSchemas(newest, names, `${dataset}.${VERSION_TABLE}`);
 }

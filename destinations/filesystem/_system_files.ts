@@ -17,12 +17,13 @@ import {
   decompressState,
   isoformatUtc,
   loadRow,
+  parseStoredSchema,
   type PipelineStateRow,
   stateRow,
+  stateSchemaNames,
   type StoredPipeline,
   versionRow,
 } from "../../core/pipeline/mod.ts";
-import { fromStoredSchema } from "../../core/schema/mod.ts";
 import {
   type Column,
   type DataType,
@@ -196,10 +197,7 @@ export async function readStoredPipeline(
     throw new DataError(`The state file ${newest.path} has no "state" text`);
   }
   const state = decompressState(doc.state);
-  const names = Array.isArray(state.schema_names) && state.schema_names.length > 0
-    ? state.schema_names.filter((n): n is string => typeof n === "string")
-    : undefined;
-  return { state, schemas: await newestSchemas(datasetDir, names) };
+  return { state, schemas: await newestSchemas(datasetDir, stateSchemaNames(state)) };
 }
 
 /**
@@ -223,15 +221,7 @@ export async function newestSchemas(datasetDir: string, names?: string[]): Promi
 }
 
 async function readSchema(path: string): Promise<Schema> {
-  try {
-    const doc = await readDoc(path);
-    return fromStoredSchema(JSON.parse(String(doc.schema)), path);
-  } catch (err) {
-    if (err instanceof DataError) throw err;
-    throw new DataError(`Cannot read the schema stored in ${path}: ${(err as Error).message}`, {
-      cause: err,
-    });
-  }
+  return parseStoredSchema(String((await readDoc(path)).schema), path);
 }
 
 async function readDoc(path: string): Promise<Record<string, unknown>> {

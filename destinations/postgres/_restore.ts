@@ -5,11 +5,14 @@
  * @module
  */
 
-import { DataError } from "../../core/errors.ts";
 import type { StoredPipeline } from "../../core/pipeline/destination.ts";
-import { fromStoredSchema } from "../../core/schema/mod.ts";
 import { type Schema, STATE_TABLE, VERSION_TABLE } from "../../core/schema/types.ts";
-import { decompressState, NEWEST_STATE_FIRST } from "../../core/pipeline/mod.ts";
+import {
+  decompressState,
+  NEWEST_STATE_FIRST,
+  parseNewestSchemas,
+  stateSchemaNames,
+} from "../../core/pipeline/mod.ts";
 import type { PgClient } from "./_connect.ts";
 import { qualifiedTable } from "./sql.ts";
 
@@ -44,18 +47,12 @@ export async function readStoredPipeline(
     if (stateRows.rows.length === 0) return undefined;
     const state = decompressState(String((stateRows.rows[0] as { state: unknown }).state));
     const schemas = tables.has(VERSION_TABLE)
-      ? await newestSchemas(client, dataset, schemaNames(state))
+      ? await newestSchemas(client, dataset, stateSchemaNames(state))
       : [];
     return { state, schemas };
   } finally {
     await client.query("ROLLBACK").catch(() => {});
   }
-}
-
-function schemaNames(state: Record<string, unknown>): string[] | undefined {
-  const names = state.schema_names;
-  if (!Array.isArray(names) || names.length === 0) return undefined;
-  return names.filter((n): n is string => typeof n === "string");
 }
 
 async function newestSchemas(
@@ -68,27 +65,7 @@ async function newestSchemas(
       "(PARTITION BY schema_name ORDER BY inserted_at DESC, version DESC) AS rn " +
       `FROM ${qualifiedTable(dataset, VERSION_TABLE)}) AS v WHERE rn = 1 ORDER BY schema_name`,
   );
-  const byName = new Map<string, string>();
-  for (const row of result.rows as { schema_name: string; schema: string }[]) {
-    byName.set(row.schema_name, row.schema);
-  }
-  const schemas: Schema[] = [];
-  for (const name of names ?? byName.keys()) {
-    const text = byName.get(name);
-    if (text !== undefined) schemas.push(parseSchema(name, text, dataset));
-  }
-  return schemas;
-}
-
-function parseSchema(name: string, text: string, dataset: string): Schema {
-  try {
-    return fromStoredSchema(JSON.parse(text), `${dataset}.${VERSION_TABLE} (schema "${name}")`);
-  } catch (err) {
-    if (err instanceof DataError) throw err;
-    throw new DataError(
-      `Cannot read schema "${name}" stored in ${dataset}.${VERSION_TABLE}: ` +
-        (err as Error).message,
-      { cause: err },
-    );
-  }
+  const rows = result.rows as { schema_name: string; schema: string }[];
+  const newest = new Map(rows.map((row) => [row.schema_name, row.schema]));
+  return parseNewestSchemas(newest, names, `${dataset}.${VERSION_TABLE}`);
 }

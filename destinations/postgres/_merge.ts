@@ -13,6 +13,12 @@
 
 import { UserError } from "../../core/errors.ts";
 import type { Column, Table } from "../../core/schema/types.ts";
+import {
+  hardDeleteCondition,
+  requirePrimaryKey,
+  rootKeyColumn,
+  rowKeyColumn,
+} from "../_merge_keys.ts";
 import { qualifiedTable, quoteIdent } from "./sql.ts";
 
 /** The load-order column of staging tables. */
@@ -291,9 +297,8 @@ class ChainSql {
 
   /** dlt: a bool `hard_delete` column deletes when true, any other type when not null. */
   #deleted(alias?: string): string {
-    const col = this.#hardDelete!;
-    const ref = alias ? `${alias}.${quoteIdent(col.name)}` : quoteIdent(col.name);
-    return col.data_type === "bool" ? `${ref} IS TRUE` : `${ref} IS NOT NULL`;
+    const name = quoteIdent(this.#hardDelete!.name);
+    return hardDeleteCondition(this.#hardDelete!, alias ? `${alias}.${name}` : name);
   }
 
   #notDeleted(alias?: string): string {
@@ -301,42 +306,15 @@ class ChainSql {
   }
 
   #requirePrimaryKey(strategy: string): string[] {
-    if (this.#primaryKey.length > 0) return this.#primaryKey;
-    throw new UserError(
-      `Cannot merge table "${this.#root.name}" with strategy ${strategy}: it has no ` +
-        "primary_key. Set primary_key on the resource, or use the delete-insert strategy.",
-    );
+    return requirePrimaryKey(this.#root, this.#primaryKey, strategy);
   }
 
-  /** The root's row key: `row_key` (`_dlt_id`), else a `unique` column, else a single pk. */
   #rowKey(): string {
-    const columns = Object.values(this.#root.columns);
-    const found = columns.find((c) => c.row_key) ?? columns.find((c) => c.unique) ??
-      (this.#primaryKey.length === 1 ? this.#root.columns[this.#primaryKey[0]] : undefined);
-    if (!found) {
-      throw new UserError(
-        `Cannot merge table "${this.#root.name}" with its child tables: it has no row key ` +
-          "column (_dlt_id) to link them",
-      );
-    }
-    return quoteIdent(found.name);
+    return quoteIdent(rowKeyColumn(this.#root, this.#primaryKey));
   }
 
-  /** A child's link to its root: `root_key` (`_dlt_root_id`), else `parent_key` one level down. */
   #rootKey(child: Table): string {
-    const columns = Object.values(child.columns);
-    const found = columns.find((c) => c.root_key) ??
-      (child.parent === this.#root.name ? columns.find((c) => c.parent_key) : undefined);
-    if (!found) {
-      throw new UserError(
-        `Cannot merge child table "${child.name}" of "${this.#root.name}": it has no root key ` +
-          "column (_dlt_root_id). It was probably created before the resource used merge; drop " +
-          `the resource's tables (dltx pipeline <name> drop --resources ${
-            this.#root.resource ?? this.#root.name
-          }) and load again.`,
-      );
-    }
-    return quoteIdent(found.name);
+    return quoteIdent(rootKeyColumn(this.#root, child));
   }
 
   #table(table: Table): string {

@@ -100,7 +100,7 @@ export const REST_API_PIPELINE: Toolkit = {
    - fewer child tables: \`max_table_nesting\`; another table name: \`table_name\`.
 3. \`validate_connector\` (MCP), then \`dltx run <connector> --resources <name>\`.
 4. A change that does not fit the loaded data (another primary key, a type): drop the table
-   and load it again. Show the user \`dltx pipeline <pipeline> drop --resources <name>
+   and load it again. Show the user \`dltx pipeline <pipeline> drop <name>
    --dry-run\` first; run it only once they agree.
 5. validate-data skill, then commit.
 `,

@@ -18,6 +18,7 @@
  */
 
 import { createHash, timingSafeEqual } from "node:crypto";
+import { UserError } from "../errors.ts";
 
 /** Options of {@linkcode createLocalServerGuard}. */
 export interface LocalServerGuardOptions {
@@ -176,4 +177,44 @@ function bearerToken(authorization: string | null): string | undefined {
 function isJson(req: Request): boolean {
   const type = req.headers.get("content-type");
   return type !== null && type.split(";")[0].trim().toLowerCase() === "application/json";
+}
+
+/**
+ * Serves `handler` on 127.0.0.1 behind the guard (the dashboard's and `dltx mcp --http`'s way):
+ * listens on `port` (0: any free one), tells `onListening` the port it got, and serves until
+ * `signal` aborts.
+ *
+ * @throws {UserError} when the port is in use
+ */
+export async function serveGuarded(options: {
+  port: number;
+  token: string;
+  handler: (req: Request) => Response | Promise<Response>;
+  /** Requests that may come without the token (a page that holds none). */
+  open?: (req: Request) => boolean;
+  onListening: (port: number) => void;
+  signal?: AbortSignal;
+}): Promise<void> {
+  const { port, token, handler, open, onListening, signal } = options;
+  // The guard needs the port; it is set right after listening, before any request is handled.
+  const serving: { handler?: (req: Request) => Promise<Response> } = {};
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  try {
+    server = Deno.serve(
+      { hostname: "127.0.0.1", port, onListen() {} },
+      (req) => serving.handler!(req),
+    );
+  } catch (err) {
+    if (err instanceof Deno.errors.AddrInUse) {
+      throw new UserError(`Port ${port} is in use; pick another with --port, or 0 for any`);
+    }
+    throw err;
+  }
+  const guard = createLocalServerGuard({ port: server.addr.port, token });
+  serving.handler = guardRequests(guard, handler, { open });
+  onListening(server.addr.port);
+  const stop = () => server.shutdown();
+  if (signal?.aborted) await stop();
+  signal?.addEventListener("abort", stop, { once: true });
+  await server.finished;
 }

@@ -13,7 +13,7 @@
 import { UserError } from "../../errors.ts";
 import type { CliContext } from "../context.ts";
 import { openPipelineFolder } from "../pipelines.ts";
-import { createLocalServerGuard, guardRequests, newToken } from "../local_server_guard.ts";
+import { newToken, serveGuarded } from "../local_server_guard.ts";
 import { createDashboardApp } from "./api.ts";
 
 /** Options of the dashboard commands. */
@@ -41,29 +41,20 @@ export async function dashboardCommand(
   if (pipeline !== undefined) await openPipelineFolder(ctx, pipeline);
   const app = createDashboardApp(ctx, { pipeline });
   const token = newToken();
-  // The guard needs the port; it is set right after listening, before any request is handled.
-  const serving: { handler?: (req: Request) => Promise<Response> } = {};
-  let server: Deno.HttpServer<Deno.NetAddr>;
-  try {
-    server = Deno.serve(
-      { hostname: "127.0.0.1", port, onListen() {} },
-      (req) => serving.handler!(req),
-    );
-  } catch (err) {
-    if (err instanceof Deno.errors.AddrInUse) {
-      throw new UserError(`Port ${port} is in use; pick another with --port, or 0 for any`);
-    }
-    throw err;
-  }
-  const guard = createLocalServerGuard({ port: server.addr.port, token });
-  serving.handler = guardRequests(guard, (req) => app.fetch(req), { open: isPage });
-  const url = `http://127.0.0.1:${server.addr.port}/#token=${token}`;
-  ctx.stdout.write(`Dashboard of ${pipeline ?? "all pipelines"} at ${url}\nPress Ctrl-C to stop\n`);
-  if (options.open !== false) openBrowser(url);
-  const stop = () => server.shutdown();
-  if (ctx.signal?.aborted) await stop();
-  ctx.signal?.addEventListener("abort", stop, { once: true });
-  await server.finished;
+  await serveGuarded({
+    port,
+    token,
+    handler: (req) => app.fetch(req),
+    open: isPage,
+    onListening: (bound) => {
+      const url = `http://127.0.0.1:${bound}/#token=${token}`;
+      ctx.stdout.write(
+        `Dashboard of ${pipeline ?? "all pipelines"} at ${url}\nPress Ctrl-C to stop\n`,
+      );
+      if (options.open !== false) openBrowser(url);
+    },
+    signal: ctx.signal,
+  });
   return 0;
 }
 

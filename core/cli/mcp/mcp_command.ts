@@ -17,7 +17,7 @@ import {
 } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { UserError } from "../../errors.ts";
 import type { CliContext } from "../context.ts";
-import { createLocalServerGuard, guardRequests, newToken } from "../local_server_guard.ts";
+import { newToken, serveGuarded } from "../local_server_guard.ts";
 import { createMcpServer } from "./server.ts";
 
 /** Options of `dltx mcp`. */
@@ -69,31 +69,19 @@ async function serveHttp(ctx: CliContext, options: McpCommandOptions): Promise<n
   if (token.length < 32 || /\s/.test(token)) {
     throw new UserError(`${MCP_TOKEN_ENV} must be at least 32 characters without spaces`);
   }
-  // The guard needs the port; it is set right after listening, before any request is handled.
-  const serving: { handler?: (req: Request) => Promise<Response> } = {};
-  let server: Deno.HttpServer<Deno.NetAddr>;
-  try {
-    server = Deno.serve(
-      { hostname: "127.0.0.1", port, onListen() {} },
-      (req) => serving.handler!(req),
-    );
-  } catch (err) {
-    if (err instanceof Deno.errors.AddrInUse) {
-      throw new UserError(`Port ${port} is in use; pick another with --port, or 0 for any`);
-    }
-    throw err;
-  }
-  const guard = createLocalServerGuard({ port: server.addr.port, token });
-  serving.handler = guardRequests(guard, (req) => handleMcp(ctx, req));
-  const url = `http://127.0.0.1:${server.addr.port}${MCP_HTTP_PATH}`;
-  ctx.stdout.write(
-    `dltx mcp: serving the dltx tools at ${url}\n` +
-      `Send the header: Authorization: Bearer ${token}\nPress Ctrl-C to stop\n`,
-  );
-  const stop = () => server.shutdown();
-  if (ctx.signal?.aborted) await stop();
-  ctx.signal?.addEventListener("abort", stop, { once: true });
-  await server.finished;
+  await serveGuarded({
+    port,
+    token,
+    handler: (req) => handleMcp(ctx, req),
+    onListening: (bound) => {
+      const url = `http://127.0.0.1:${bound}${MCP_HTTP_PATH}`;
+      ctx.stdout.write(
+        `dltx mcp: serving the dltx tools at ${url}\n` +
+          `Send the header: Authorization: Bearer ${token}\nPress Ctrl-C to stop\n`,
+      );
+    },
+    signal: ctx.signal,
+  });
   return 0;
 }
 

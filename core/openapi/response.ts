@@ -15,21 +15,8 @@ import {
   schemaTypes,
 } from "./_schema.ts";
 import type { Operation, Schema, SpecObject } from "./types.ts";
+import { RECORD_KEYS } from "../source/selector.ts";
 
-/** Keys whose list holds the records (dlt's own record keys, in its order). */
-const RECORD_KEYS = [
-  "data",
-  "items",
-  "results",
-  "entries",
-  "records",
-  "rows",
-  "entities",
-  "payload",
-  "content",
-  "objects",
-  "values",
-];
 /** Keys that make an object an entity rather than a wrapper of records. */
 const ID_KEYS = ["id", "uuid", "_id"];
 /** Wrapper objects that may hold the record list one level down (`{data: {items: []}}`). */

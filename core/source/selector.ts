@@ -10,8 +10,11 @@ import { DataError } from "../errors.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import { getAt, jsonPathAll, simplePath } from "./_path.ts";
 
-/** Keys whose list holds the records (dlt's `RECORD_KEY_PATTERNS`). */
-const RECORD_KEYS = new Set([
+/**
+ * Keys whose list holds the records, in dlt's order (dlt's `RECORD_KEY_PATTERNS`): the
+ * selector detects the records with them, `dltx init --openapi` the data_selector.
+ */
+export const RECORD_KEYS: readonly string[] = [
   "data",
   "items",
   "results",
@@ -23,7 +26,8 @@ const RECORD_KEYS = new Set([
   "content",
   "objects",
   "values",
-]);
+];
+const RECORD_KEY_SET: ReadonlySet<string> = new Set(RECORD_KEYS);
 
 /** Where a response came from, for messages. */
 export interface ResponseOrigin {
@@ -159,7 +163,7 @@ export function findRecordsPath(body: unknown): string[] {
   const lists: string[][] = [];
   collectLists(body, [], lists);
   if (lists.length === 0) return [];
-  return lists.find((keys) => RECORD_KEYS.has(keys[keys.length - 1])) ?? lists[0];
+  return lists.find((keys) => RECORD_KEY_SET.has(keys[keys.length - 1])) ?? lists[0];
 }
 
 function collectLists(node: Record<string, unknown>, path: string[], out: string[][]): void {

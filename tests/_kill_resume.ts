@@ -36,7 +36,8 @@ const TRIGGERS: Trigger[] = [
   ...[0, 1, 3].map((ms) => ({ after: "loaded" as const, ms })),
 ];
 
-async function packageNames(loadDir: string): Promise<Set<string>> {
+/** The load packages in `loadDir` so far (none when it does not exist yet). */
+export async function packageNames(loadDir: string): Promise<Set<string>> {
   const names = new Set<string>();
   try {
     for await (const entry of Deno.readDir(loadDir)) names.add(entry.name);
@@ -45,7 +46,7 @@ async function packageNames(loadDir: string): Promise<Set<string>> {
 }
 
 /** States of the load packages in `loadDir` that are not in `skip` (earlier runs' packages). */
-async function packageStates(loadDir: string, skip = new Set<string>()): Promise<string[]> {
+export async function packageStates(loadDir: string, skip = new Set<string>()): Promise<string[]> {
   const states: string[] = [];
   try {
     for await (const entry of Deno.readDir(loadDir)) {

@@ -7,6 +7,7 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { join } from "node:path";
 import { json, REPO, serve, tempProject } from "./_helpers.ts";
+import { packageNames, packageStates } from "./_kill_resume.ts";
 import { freshDatabase, pgQuery, skipReason, testServer, withClient } from "./_postgres.ts";
 
 const server = await testServer();
@@ -39,19 +40,6 @@ const TRIGGERS: Trigger[] = [
   "startup",
   "copy while extracting",
 ];
-
-async function packageStates(loadDir: string, skip: Set<string>): Promise<string[]> {
-  const states: string[] = [];
-  try {
-    for await (const entry of Deno.readDir(loadDir)) {
-      if (skip.has(entry.name)) continue;
-      const state = await Deno.readTextFile(join(loadDir, entry.name, "package_state"))
-        .catch(() => "");
-      states.push(state.trim());
-    }
-  } catch { /* no load dir yet */ }
-  return states;
-}
 
 Deno.test({
   name: `killing the CLI mid-COPY or around the commit never loses or duplicates a row${
@@ -128,10 +116,7 @@ Deno.test({
           : trigger === "copy while committing"
           ? 12_000
           : 5_000;
-        const earlier = new Set<string>();
-        try {
-          for await (const e of Deno.readDir(loadDir)) earlier.add(e.name);
-        } catch { /* no load dir yet */ }
+        const earlier = await packageNames(loadDir);
         const loads = (await pgQuery(
           url,
           "SELECT count(*)::int AS n FROM events_pipeline_dataset._dlt_loads",

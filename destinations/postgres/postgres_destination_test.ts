@@ -195,6 +195,13 @@ Deno.test({
       ],
       ["_dlt_version", "version,engine_version,inserted_at,schema_name,version_hash,schema"],
     ]);
+    // The stored schema is dlt's form (as DuckDB and files store it), readable by dlt.
+    const [stored] = await pgQuery(url, `SELECT schema FROM "${DS}"._dlt_version`);
+    const doc = JSON.parse(String(stored.schema));
+    ok(doc.settings && doc.normalizers, "settings and normalizers, as dlt stores them");
+    for (const name of ["_dlt_version", "_dlt_loads", "_dlt_pipeline_state", "t"]) {
+      ok(doc.tables[name], `table ${name} in the stored schema`);
+    }
   },
 });
 

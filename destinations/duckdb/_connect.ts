@@ -8,6 +8,7 @@ import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { firstLine } from "./results.ts";
 import { InternalError, UserError } from "../../core/errors.ts";
 import { sealConnection } from "./read_only.ts";
+import { quoteIdent, quoteLiteral } from "./sql.ts";
 
 /** The path DuckDB uses for a database that lives in memory only. */
 export const MEMORY_PATH = ":memory:";
@@ -16,9 +17,23 @@ export const MEMORY_PATH = ":memory:";
 export interface DuckDbHandle {
   instance: DuckDBInstance;
   connection: DuckDBConnection;
+  /**
+   * Another connection to the same database, reading and writing the handle's file by
+   * unqualified names as `connection` does (the caller closes it).
+   */
+  connect(): Promise<DuckDBConnection>;
   /** Disconnects and releases this handle's hold on the database file. */
   close(): void;
 }
+
+/**
+ * Rows per row group in database files dltx writes (DuckDB's default: 122,880). DuckDB
+ * compresses a full row group at once while its rows are still held uncompressed, which was
+ * the peak of a load's memory: 16,384 rows take ~40 MB off it for about the same time and
+ * file size. Smaller row groups need no newer storage version (only larger ones do), so the
+ * file stays readable by every DuckDB that read it before.
+ */
+export const WRITE_ROW_GROUP_SIZE = 16384;
 
 /** Options of {@linkcode openDuckDbHandle}. */
 export interface OpenHandleOptions {
@@ -41,27 +56,33 @@ export interface OpenHandleOptions {
 /**
  * Opens `path` (absolute, or `:memory:`) and connects.
  *
- * File databases go through DuckDB's instance cache: opening a file twice in one process
- * shares one database instead of two writers corrupting the file, and the file is released
- * when the last handle closes.
+ * A file opened for writing is attached to an in-memory DuckDB with row groups of
+ * {@linkcode WRITE_ROW_GROUP_SIZE} rows (DuckDB takes the size only as an `ATTACH` option) and
+ * made every connection's default database; the in-memory one is detached, so no name but the
+ * file's own catalog exists. Opening a file twice in one process shares one database instead
+ * of two writers corrupting it (read-only opens share through DuckDB's instance cache), and
+ * the file is released when the last handle closes.
  *
  * @throws {UserError} when another process holds the file, or it is not a DuckDB database
- * @throws {SameFileConflict} (read-only) when this process has the file open for writing
+ * @throws {SameFileConflict} when this process has the file open with the other access mode
  */
 export async function openDuckDbHandle(
   path: string,
   options: OpenHandleOptions = {},
 ): Promise<DuckDbHandle> {
+  if (path !== MEMORY_PATH && !options.readOnly) return await openWriter(path);
   let instance: DuckDBInstance;
   try {
     if (path === MEMORY_PATH) instance = await DuckDBInstance.create(MEMORY_PATH);
-    else if (options.readOnly) {
+    else {
+      if (writers.has(path)) throw new SameFileConflict(path);
       instance = await DuckDBInstance.fromCache(path, {
         access_mode: "READ_ONLY",
         ...(options.sealed ? { enable_external_access: "false" } : {}),
       });
-    } else instance = await DuckDBInstance.fromCache(path);
+    }
   } catch (err) {
+    if (err instanceof SameFileConflict) throw err;
     if (/different configuration than existing connections/i.test(firstLine(err))) {
       throw new SameFileConflict(path, { cause: err });
     }
@@ -74,14 +95,115 @@ export async function openDuckDbHandle(
     instance.closeSync();
     throw openError(path, err);
   }
+  const reading = path !== MEMORY_PATH;
+  if (reading) readers.set(path, (readers.get(path) ?? 0) + 1);
+  let open = true;
   return {
     instance,
     connection,
+    connect: () => instance.connect(),
     close() {
+      if (!open) return;
+      open = false;
       connection.closeSync();
       instance.closeSync();
+      if (reading) {
+        const left = (readers.get(path) ?? 1) - 1;
+        if (left > 0) readers.set(path, left);
+        else readers.delete(path);
+      }
     },
   };
+}
+
+/** A file attached for writing, shared by every handle of this process that writes it. */
+interface Writer {
+  instance: DuckDBInstance;
+  /** The file's catalog: every connection's default database. */
+  catalog: string;
+  handles: number;
+}
+
+/** Files open for writing in this process, by absolute path. */
+const writers = new Map<string, Promise<Writer>>();
+
+/** Read-only handles open in this process, by absolute path. */
+const readers = new Map<string, number>();
+
+async function openWriter(path: string): Promise<DuckDbHandle> {
+  if (readers.has(path)) throw new SameFileConflict(path);
+  let pending = writers.get(path);
+  if (!pending) {
+    pending = attachWriter(path);
+    writers.set(path, pending);
+    pending.catch(() => writers.delete(path));
+  }
+  const writer = await pending;
+  writer.handles++;
+  let connection: DuckDBConnection;
+  try {
+    connection = await connectTo(writer);
+  } catch (err) {
+    releaseWriter(path, writer);
+    throw openError(path, err);
+  }
+  let open = true;
+  return {
+    instance: writer.instance,
+    connection,
+    connect: () => connectTo(writer),
+    close() {
+      if (!open) return;
+      open = false;
+      connection.closeSync();
+      releaseWriter(path, writer);
+    },
+  };
+}
+
+async function attachWriter(path: string): Promise<Writer> {
+  const instance = await DuckDBInstance.create(MEMORY_PATH);
+  try {
+    const con = await instance.connect();
+    try {
+      await con.run(
+        `ATTACH ${quoteLiteral(path)} (ROW_GROUP_SIZE ${WRITE_ROW_GROUP_SIZE})`,
+      );
+      const reader = await con.runAndReadAll(
+        "SELECT database_name FROM duckdb_databases() " +
+          "WHERE NOT internal AND database_name <> current_database()",
+      );
+      const catalog = String(reader.getRows()[0][0]);
+      const host = String((await con.runAndReadAll("SELECT current_database()")).getRows()[0][0]);
+      await con.run(`USE ${quoteIdent(catalog)}`);
+      // Without the in-memory database a dataset may be called "memory" like it.
+      await con.run(`DETACH ${quoteIdent(host)}`);
+      return { instance, catalog, handles: 0 };
+    } finally {
+      con.closeSync();
+    }
+  } catch (err) {
+    instance.closeSync();
+    throw openError(path, err);
+  }
+}
+
+async function connectTo(writer: Writer): Promise<DuckDBConnection> {
+  const connection = await writer.instance.connect();
+  try {
+    await connection.run(`USE ${quoteIdent(writer.catalog)}`);
+  } catch (err) {
+    connection.closeSync();
+    throw err;
+  }
+  return connection;
+}
+
+/** The last handle of a file releases it: DuckDB checkpoints and unlocks it. */
+function releaseWriter(path: string, writer: Writer): void {
+  if (--writer.handles > 0) return;
+  writers.delete(path);
+  writer.instance.closeSync();
 }
 
 /**

@@ -310,7 +310,7 @@ export class DuckDbDestination implements Destination {
    */
   async #read<T>(fn: (con: DuckDBConnection) => Promise<T>): Promise<T | undefined> {
     if (this.#handle || this.path === MEMORY_PATH) {
-      const con = await (await this.#openHandle()).instance.connect();
+      const con = await (await this.#openHandle()).connect();
       try {
         await con.run("SET TimeZone = 'UTC'");
         return await fn(con);

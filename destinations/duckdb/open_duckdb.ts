@@ -87,7 +87,7 @@ async function openReadOnly(abs: string): Promise<DuckDbReader> {
     async query(sql, params) {
       // A connection per query: each runs in its own READ ONLY transaction, so queries may
       // run concurrently.
-      const con = await handle.instance.connect();
+      const con = await handle.connect();
       try {
         return await runReadOnly(con, sql, { where: abs, params });
       } finally {

@@ -32,6 +32,9 @@ export async function openMemoryDuckDb(options: { threads?: number } = {}): Prom
   const connection = await instance.connect();
   await connection.run("SET TimeZone = 'UTC'");
   if (options.threads !== undefined) await connection.run(`SET threads = ${options.threads}`);
+  // Return memory DuckDB frees (each COPY's buffers) to the OS right away instead of keeping
+  // it cached in its allocator: a 200,000-row load to Parquet peaked ~65 MB higher without.
+  await connection.run("SET allocator_bulk_deallocation_flush_threshold = '0MB'");
   return {
     connection,
     close() {

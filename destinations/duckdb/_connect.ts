@@ -8,7 +8,7 @@ import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { firstLine } from "./results.ts";
 import { InternalError, UserError } from "../../core/errors.ts";
 import { sealConnection } from "./read_only.ts";
-import { quoteIdent, quoteLiteral } from "./sql.ts";
+import { quoteIdent, quoteLiteral } from "../../core/sql_quote.ts";
 
 /** The path DuckDB uses for a database that lives in memory only. */
 export const MEMORY_PATH = ":memory:";

@@ -136,7 +136,9 @@ async function openWriter(path: string): Promise<DuckDbHandle> {
   if (!pending) {
     pending = attachWriter(path);
     writers.set(path, pending);
-    pending.catch(() => writers.delete(path));
+    pending.catch(() => {
+      if (writers.get(path) === pending) writers.delete(path);
+    });
   }
   const writer = await pending;
   writer.handles++;

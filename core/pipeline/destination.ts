@@ -123,4 +123,10 @@ export interface Destination {
   query?(sql: string): Promise<Record<string, unknown>[]>;
   /** Releases connections and files. */
   close(): Promise<void>;
+  /**
+   * Starts loading, in the background, what the first load needs that opens and writes
+   * nothing (DuckDB: its native module), so that the load does not wait for it. The pipeline
+   * calls it once extraction is under way; a failure is left for the load to report.
+   */
+  warmUp?(): void;
 }

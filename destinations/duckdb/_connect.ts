@@ -4,10 +4,11 @@
  * @module
  */
 
-import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { firstLine } from "./results.ts";
 import { InternalError, UserError } from "../../core/errors.ts";
 import { sealConnection } from "./read_only.ts";
+import { loadDuckDb } from "./_module.ts";
 
 /** The path DuckDB uses for a database that lives in memory only. */
 export const MEMORY_PATH = ":memory:";
@@ -52,6 +53,7 @@ export async function openDuckDbHandle(
   path: string,
   options: OpenHandleOptions = {},
 ): Promise<DuckDbHandle> {
+  const { DuckDBInstance } = await loadDuckDb();
   let instance: DuckDBInstance;
   try {
     if (path === MEMORY_PATH) instance = await DuckDBInstance.create(MEMORY_PATH);

@@ -94,26 +94,57 @@ export async function tempProject(): Promise<TempProject> {
   };
 }
 
-/** Spawns `deno run -A main.ts <args>` and collects its output. */
-export async function runDltx(
+/**
+ * How long a spawned process may run before the test kills it: far above any test's real
+ * runtime on a loaded 2-core machine, so it only fires on a hang, and fails that test with a
+ * message instead of stalling the whole suite until CI's limit.
+ */
+export const SPAWN_TIMEOUT_MS = 300_000;
+
+/**
+ * Runs a command to its end and collects its output, killing it after
+ * {@linkcode SPAWN_TIMEOUT_MS} (the test then fails naming the command).
+ */
+export async function runToEnd(
+  cmd: string,
   args: string[],
   options: { cwd: string; env: Record<string, string> },
 ): Promise<CliResult> {
-  const command = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--config", join(REPO, "deno.json"), join(REPO, "main.ts"), ...args],
+  const signal = AbortSignal.timeout(SPAWN_TIMEOUT_MS);
+  const out = await new Deno.Command(cmd, {
+    args,
     cwd: options.cwd,
     env: options.env,
     clearEnv: true,
     stdout: "piped",
     stderr: "piped",
-  });
-  const out = await command.output();
+    signal,
+  }).output();
   const decoder = new TextDecoder();
-  return {
+  const result = {
     code: out.code,
     stdout: decoder.decode(out.stdout),
     stderr: withoutDenoLockWaits(decoder.decode(out.stderr)),
   };
+  if (signal.aborted) {
+    throw new Error(
+      `${[cmd, ...args].join(" ")} did not exit within ${SPAWN_TIMEOUT_MS / 1000} s; ` +
+        `its stderr:\n${result.stderr.slice(-2000)}`,
+    );
+  }
+  return result;
+}
+
+/** Spawns `deno run -A main.ts <args>` and collects its output. */
+export function runDltx(
+  args: string[],
+  options: { cwd: string; env: Record<string, string> },
+): Promise<CliResult> {
+  return runToEnd(
+    Deno.execPath(),
+    ["run", "-A", "--config", join(REPO, "deno.json"), join(REPO, "main.ts"), ...args],
+    options,
+  );
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { startDemoApi } from "../scripts/demo_api.ts";
-import { json, serve, type TempProject, tempProject } from "./_helpers.ts";
+import { json, runToEnd, serve, type TempProject, tempProject } from "./_helpers.ts";
 import {
   freshDatabase,
   pgCounts,
@@ -483,16 +483,7 @@ Deno.test({
         .replace(/^host = .*$/m, `host = "${url.hostname}"`)
         .replace(/^port = .*$/m, `port = ${url.port}`);
       await Deno.writeTextFile(p.path(".dlt", "secrets.toml"), secrets);
-      const deno = async (args: string[]) => {
-        const out = await new Deno.Command(Deno.execPath(), {
-          args,
-          cwd: p.dir,
-          env: p.env,
-          clearEnv: true,
-        }).output();
-        const text = (b: Uint8Array) => new TextDecoder().decode(b);
-        return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
-      };
+      const deno = (args: string[]) => runToEnd(Deno.execPath(), args, { cwd: p.dir, env: p.env });
       const run = await deno(["run", "-A", "demo_pipeline.ts"]);
       equal(run.code, 0, run.stderr);
       match(run.stdout, /loaded to destination postgres and into dataset demo_pipeline_dataset/);

@@ -8,6 +8,7 @@
  */
 
 import { UserError } from "../errors.ts";
+import { quoteIdent, quoteLiteral } from "../sql_quote.ts";
 import type { Schema } from "../schema/types.ts";
 import type { Destination } from "./destination.ts";
 
@@ -280,12 +281,4 @@ export function withDatasetHint(err: unknown, dataset: string): unknown {
       `write ${dataset}.${missing[1]}`,
     { cause: err },
   );
-}
-
-function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-function quoteLiteral(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
 }

@@ -7,15 +7,8 @@
  * @module
  */
 
-import { type Schema, toStoredSchema } from "../schema/mod.ts";
-import {
-  type Column,
-  type DataType,
-  LOADS_TABLE,
-  STATE_TABLE,
-  type Table,
-  VERSION_TABLE,
-} from "../schema/types.ts";
+import { type Schema, systemTables, toStoredSchema } from "../schema/mod.ts";
+import type { Table } from "../schema/types.ts";
 import type { PipelineStateRow } from "./destination.ts";
 import { STATE_ENGINE_VERSION } from "./state.ts";
 import { compressState } from "./state_codec.ts";
@@ -119,43 +112,11 @@ export function isoformatUtc(date: Date): string {
   return `${text.slice(0, 19)}${millis === "000" ? "" : `.${millis}000`}+00:00`;
 }
 
-function table(name: string, columns: [string, DataType, boolean][]): Table {
-  const cols: Record<string, Column> = {};
-  for (const [col, data_type, nullable] of columns) cols[col] = { name: col, data_type, nullable };
-  return { name, columns: cols };
-}
-
 /**
  * dlt's system tables, column for column (dlt schema engine 11): what an SQL destination
  * creates to hold the rows above.
  */
-export const SYSTEM_TABLES: readonly Table[] = [
-  table(VERSION_TABLE, [
-    ["version", "bigint", false],
-    ["engine_version", "bigint", false],
-    ["inserted_at", "timestamp", false],
-    ["schema_name", "text", false],
-    ["version_hash", "text", false],
-    ["schema", "text", false],
-  ]),
-  table(LOADS_TABLE, [
-    ["load_id", "text", false],
-    ["schema_name", "text", true],
-    ["status", "bigint", false],
-    ["inserted_at", "timestamp", false],
-    ["schema_version_hash", "text", true],
-  ]),
-  table(STATE_TABLE, [
-    ["version", "bigint", false],
-    ["engine_version", "bigint", false],
-    ["pipeline_name", "text", false],
-    ["state", "text", false],
-    ["created_at", "timestamp", false],
-    ["version_hash", "text", true],
-    ["_dlt_load_id", "text", false],
-    ["_dlt_id", "text", false],
-  ]),
-];
+export const SYSTEM_TABLES: readonly Table[] = systemTables();
 
 /**
  * The newest rows of `_dlt_pipeline_state` come first in this order (`created_at`, then the

@@ -104,6 +104,22 @@ const SYSTEM_TABLES: Readonly<Record<string, Record<string, unknown>>> = Object.
   },
 });
 
+/**
+ * dlt's system tables as tables of this model (name, data type, nullability, in dlt's column
+ * order): what an SQL destination creates and a file destination reads back. Derived from the
+ * stored definitions above, so the two cannot drift apart.
+ */
+export function systemTables(): Table[] {
+  return [VERSION_TABLE, LOADS_TABLE, STATE_TABLE].map((name) => {
+    const stored = SYSTEM_TABLES[name].columns as Record<string, Column>;
+    const columns: Record<string, Column> = {};
+    for (const { name: column, data_type, nullable } of Object.values(stored)) {
+      columns[column] = { name: column, data_type, nullable };
+    }
+    return { name, columns };
+  });
+}
+
 /** Names of dlt's system tables. */
 export const SYSTEM_TABLE_NAMES: readonly string[] = [VERSION_TABLE, LOADS_TABLE, STATE_TABLE];
 

@@ -10,7 +10,10 @@ import {
   DEFAULT_DECIMAL_PRECISION,
   DEFAULT_DECIMAL_SCALE,
 } from "../../core/schema/types.ts";
+import { quoteIdent, quoteLiteral } from "../../core/sql_quote.ts";
 import { maximumObjectSizeArg } from "./read_limits.ts";
+
+export { quoteIdent, quoteLiteral };
 
 /** DuckDB column types for dlt data types, as dlt's duckdb destination maps them. */
 export const DUCKDB_TYPES: Readonly<Record<DataType, string>> = {
@@ -34,16 +37,6 @@ export function duckdbType(column: Column): string {
   }
   const precision = column.precision ?? DEFAULT_DECIMAL_PRECISION;
   return `DECIMAL(${precision},${column.scale ?? DEFAULT_DECIMAL_SCALE})`;
-}
-
-/** Quotes an identifier (`my "table"` -> `"my ""table"""`). */
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-/** Quotes a string literal (`it's` -> `'it''s'`). */
-export function quoteLiteral(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
 }
 
 /** `"<dataset>"."<table>"` */

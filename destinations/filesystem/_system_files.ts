@@ -22,11 +22,11 @@ import {
   stateRow,
   stateSchemaNames,
   type StoredPipeline,
+  SYSTEM_TABLES,
   versionRow,
 } from "../../core/pipeline/mod.ts";
 import {
   type Column,
-  type DataType,
   LOADS_TABLE,
   type Schema,
   STATE_TABLE,
@@ -41,37 +41,18 @@ const STORAGE_VERSION = 2;
 const SEPARATOR = "__";
 const EXT = ".jsonl";
 
-function columns(spec: [string, DataType][]): Column[] {
-  return spec.map(([name, data_type]) => ({ name, data_type, nullable: true }));
-}
-
-/** The columns of each system table's files, for reading them back typed. */
-export const SYSTEM_TABLE_COLUMNS: Readonly<Record<string, Column[]>> = {
-  [LOADS_TABLE]: columns([
-    ["load_id", "text"],
-    ["schema_name", "text"],
-    ["status", "bigint"],
-    ["inserted_at", "timestamp"],
-    ["schema_version_hash", "text"],
+/**
+ * The columns of each system table's files, for reading them back typed: dlt's system tables
+ * without `_dlt_id` (dlt's filesystem destination writes the state row without it).
+ */
+export const SYSTEM_TABLE_COLUMNS: Readonly<Record<string, Column[]>> = Object.fromEntries(
+  SYSTEM_TABLES.map((table) => [
+    table.name,
+    Object.values(table.columns)
+      .filter((column) => column.name !== "_dlt_id")
+      .map((column) => ({ ...column, nullable: true })),
   ]),
-  [STATE_TABLE]: columns([
-    ["version", "bigint"],
-    ["engine_version", "bigint"],
-    ["pipeline_name", "text"],
-    ["state", "text"],
-    ["created_at", "timestamp"],
-    ["version_hash", "text"],
-    ["_dlt_load_id", "text"],
-  ]),
-  [VERSION_TABLE]: columns([
-    ["version", "bigint"],
-    ["engine_version", "bigint"],
-    ["inserted_at", "timestamp"],
-    ["schema_name", "text"],
-    ["version_hash", "text"],
-    ["schema", "text"],
-  ]),
-};
+);
 
 /**
  * Creates the dataset folder with dlt's `init` marker, unless it has one. An empty marker is

@@ -25,8 +25,9 @@ export interface PostgresCredentials {
   connectTimeout?: number;
 }
 
-/** dlt's default port and connect timeout. */
+/** dlt's default port. */
 export const DEFAULT_PORT = 5432;
+/** dlt's default connect timeout, in seconds. */
 export const DEFAULT_CONNECT_TIMEOUT = 15;
 
 /**

@@ -10,6 +10,9 @@ import {
   DEFAULT_DECIMAL_PRECISION,
   DEFAULT_DECIMAL_SCALE,
 } from "../../core/schema/types.ts";
+import { quoteIdent, quoteLiteral } from "../../core/sql_quote.ts";
+
+export { quoteIdent, quoteLiteral };
 
 /** PostgreSQL column types for dlt data types, as dlt's postgres destination maps them. */
 export const POSTGRES_TYPES: Readonly<Record<DataType, string>> = {
@@ -40,19 +43,6 @@ export function postgresType(column: Column): string {
   }
   const precision = column.precision ?? DEFAULT_DECIMAL_PRECISION;
   return `numeric(${precision},${column.scale ?? DEFAULT_DECIMAL_SCALE})`;
-}
-
-/** Quotes an identifier (`my "table"` -> `"my ""table"""`). */
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-/**
- * Quotes a string literal as an escape-free standard string (`it's` -> `'it''s'`); the
- * connection keeps `standard_conforming_strings` on, so backslashes are plain characters.
- */
-export function quoteLiteral(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
 }
 
 /** `"<dataset>"."<table>"` */

@@ -15,7 +15,8 @@ import type { CliContext } from "../context.ts";
 import { cellText } from "../format_cell.ts";
 import { formatJson, formatYaml } from "../format_json.ts";
 import { openPipelineFolder, readPipelineSchema } from "../pipelines.ts";
-import { datasetOf, findTable, quoteIdent, withDestination } from "./_pipeline_tools.ts";
+import { quoteIdent } from "../../sql_quote.ts";
+import { datasetOf, findTable, withDestination } from "./_pipeline_tools.ts";
 import { type FilterCondition, missingColumns, whereSql } from "./_row_filter.ts";
 import { schemaDbml, schemaMermaid } from "./_schema_export.ts";
 

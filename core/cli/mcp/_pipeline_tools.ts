@@ -7,6 +7,7 @@
 
 import { limitedSql, withDatasetHint } from "../read_query.ts";
 import { UserError } from "../../errors.ts";
+import { quoteIdent } from "../../sql_quote.ts";
 import { destinationTypeName } from "../../pipeline/mod.ts";
 import { childTables, columnHints } from "../../schema/mod.ts";
 import type { Column, Schema, Table } from "../../schema/types.ts";
@@ -236,9 +237,4 @@ function columnInfo(column: Column): Record<string, unknown> {
     ...(column.variant ? { variant: true } : {}),
     ...(column.dedup_sort ? { dedup_sort: column.dedup_sort } : {}),
   };
-}
-
-/** Quotes an SQL identifier. */
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }

@@ -11,7 +11,7 @@
 
 import { UserError } from "../../errors.ts";
 import type { Table } from "../../schema/types.ts";
-import { quoteIdent } from "./_pipeline_tools.ts";
+import { quoteIdent } from "../../sql_quote.ts";
 
 /** The operators a condition may use. */
 export const FILTER_OPS = [

@@ -73,12 +73,25 @@ export class StreamLoader {
 
   /**
    * Lets the destination load what its load will need (its native module) while extraction
-   * waits on the network; once.
+   * waits on the network, and opens the load session right away when the destination says
+   * that locks out no one (see `Destination.beginsEarly`); once.
    */
   warmUp(): void {
     if (this.#warm) return;
     this.#warm = true;
-    this.#destination.warmUp?.();
+    const destination = this.#destination;
+    destination.warmUp?.();
+    const begin = destination.begin?.bind(destination);
+    const beginsEarly = destination.beginsEarly?.bind(destination);
+    if (!begin || !beginsEarly) return;
+    this.#chain = this.#chain.then(async () => {
+      if (this.#failed || this.#stopped || !(await beginsEarly())) return;
+      this.#session ??= begin(this.#datasetName, this.#loadId);
+      await this.#session;
+    }).catch((err) => {
+      this.#failed = true;
+      this.#error = err;
+    });
   }
 
   /** Rethrows a failure of a background insert, so extraction stops at the next page. */

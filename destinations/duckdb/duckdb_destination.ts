@@ -349,6 +349,14 @@ export class DuckDbDestination implements Destination {
     loadDuckDb().catch(() => {}); // The load imports it again and reports the failure.
   }
 
+  /**
+   * A database file that does not exist yet has no reader to lock out: a run may open it and
+   * begin its load while it still extracts (a failed run removes the file again).
+   */
+  async beginsEarly(): Promise<boolean> {
+    return this.#handle !== undefined || this.path === MEMORY_PATH || !(await exists(this.path));
+  }
+
   /** Releases the database (file lock and memory). A later `load()` opens it again. */
   async close(): Promise<void> {
     const handle = this.#handle;

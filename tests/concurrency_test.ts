@@ -5,17 +5,25 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { json, serve, type TempProject, tempProject } from "./_helpers.ts";
 
-/** Counts requests in flight; `peak` is the most at once. */
+/**
+ * Counts requests in flight; `peak` is the most at once, `together` the kinds in flight each
+ * time a request started beside others.
+ */
 function gauge() {
   let now = 0;
+  const kinds: string[] = [];
   const g = {
     peak: 0,
-    async around<T>(work: () => Promise<T>): Promise<T> {
+    together: [] as string[][],
+    async around<T>(work: () => Promise<T>, kind = ""): Promise<T> {
       g.peak = Math.max(g.peak, ++now);
+      kinds.push(kind);
+      if (kinds.length > 1) g.together.push([...kinds].sort());
       try {
         return await work();
       } finally {
         now--;
+        kinds.splice(kinds.indexOf(kind), 1);
       }
     },
     get now() {
@@ -57,7 +65,7 @@ function shopApi(options: { delayMs?: number; failOrder?: number } = {}) {
         }),
         total_pages: 6,
       });
-    })
+    }, new URL(req.url).pathname.endsWith("/lines") ? "lines" : "orders")
   );
   return Object.assign(server, { inFlight });
 }
@@ -109,7 +117,26 @@ Deno.test("--concurrency bounds the requests in flight, and the rows are the sam
 
   const one = await p.dltx(["run", file, "--pipeline", "one", "--concurrency", "1"]);
   equal(one.code, 0, one.stderr);
-  equal(api.inFlight.peak, 1, "--concurrency 1: one request at a time");
+  // --concurrency 1 is depth first, as dltx always was: the children one at a time, with the
+  // parent list's next page on its way beside them (never two children, never two pages).
+  equal(api.inFlight.peak, 2, "--concurrency 1: a parent's next page beside one child");
+  ok(api.inFlight.together.length > 0);
+  for (const kinds of api.inFlight.together) deepEqual(kinds, ["lines", "orders"]);
+
+  // Without children to run beside, 1 is one request at a time, pages fetched ahead included.
+  api.inFlight.peak = 0;
+  const alone = await p.dltx([
+    "run",
+    file,
+    "--pipeline",
+    "alone",
+    "--concurrency",
+    "1",
+    "--resources",
+    "orders",
+  ]);
+  equal(alone.code, 0, alone.stderr);
+  equal(api.inFlight.peak, 1, "--concurrency 1 without children: one request at a time");
 
   api.inFlight.peak = 0;
   const eight = await p.dltx(["run", file, "--pipeline", "eight"]);

@@ -82,3 +82,80 @@ Deno.test("a failure after job files were streamed leaves an existing database a
     "local state must not advance without a committed load",
   );
 });
+
+/**
+ * Three pages of a few records; the answer to page 2 waits until `release()`, and page 2 fails
+ * when `fail` is set. `page2` resolves when page 2 was asked for: the run is mid-extraction.
+ */
+function stallingApi() {
+  let release!: () => void;
+  let reached!: () => void;
+  const api = {
+    fail: false,
+    page2: new Promise<void>((resolve) => reached = resolve),
+    gate: new Promise<void>((resolve) => release = resolve),
+    release: () => release(),
+    reset() {
+      api.page2 = new Promise<void>((resolve) => reached = resolve);
+      api.gate = new Promise<void>((resolve) => release = resolve);
+    },
+  };
+  const handler = async (req: Request) => {
+    const page = Number(new URL(req.url).searchParams.get("page") ?? 1);
+    if (page === 2) {
+      reached();
+      await api.gate;
+      if (api.fail) return json({ message: "gone" }, { status: 404 });
+    }
+    return json(page > 3 ? [] : [{ id: page * 10 + 1 }, { id: page * 10 + 2 }]);
+  };
+  return Object.assign(api, { handler });
+}
+
+/** Waits until the file exists (a run opened it); fails after 20 s. */
+async function fileAppears(path: string): Promise<void> {
+  for (const started = Date.now(); Date.now() - started < 20_000;) {
+    if (await fileHash(path) !== undefined) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`${path} did not appear while the run extracted`);
+}
+
+Deno.test("a run holds no existing database while it extracts; a new one opens early and a failure removes it", async () => {
+  const api = stallingApi();
+  await using server = serve(api.handler);
+  await using p = await tempProject();
+  const path = await p.writeConnector(connector(server.url));
+  const db = "big_pipeline.duckdb";
+  /** Runs dltx, checks while it waits for page 2, then lets it go on (also when a check fails). */
+  const midRun = async (check: () => Promise<void>) => {
+    api.reset();
+    const run = p.dltx(["run", path]);
+    try {
+      await api.page2;
+      await check();
+    } finally {
+      api.release();
+    }
+    return await run;
+  };
+
+  // A first run that fails mid-extraction: the new file was opened early, and is gone again.
+  api.fail = true;
+  const failed = await midRun(() => fileAppears(p.path(db)));
+  equal(failed.code, 1);
+  match(failed.stderr, /404 Client Error/);
+  equal(await fileHash(p.path(db)), undefined);
+  equal(await fileHash(p.path(`${db}.wal`)), undefined);
+
+  // A first run that completes.
+  api.fail = false;
+  equal((await midRun(() => fileAppears(p.path(db)))).code, 0);
+
+  // The next run, stalled mid-extraction: the existing database is not held, others read it.
+  const count = async () =>
+    Number((await p.query(db, "SELECT count(*) AS n FROM big_pipeline_dataset.records"))[0].n);
+  const second = await midRun(async () => equal(await count(), 6));
+  equal(second.code, 0, second.stderr);
+  equal(await count(), 12);
+});

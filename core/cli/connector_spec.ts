@@ -8,7 +8,8 @@
 
 import { isAbsolute, join } from "node:path";
 import { getBuiltinConnector, listBuiltinConnectors } from "../../connectors/mod.ts";
-import { hasVendoredConnector, loadVendoredConnector } from "../../plugins/mod.ts";
+// Not plugins/mod.ts: `dltx run` needs only the vendored-connector check, not what installs them.
+import { hasVendoredConnector, loadVendoredConnector } from "../../plugins/load_vendored.ts";
 import { ConfigError } from "../errors.ts";
 import { loadConnectorFile } from "../source/mod.ts";
 import type { Connector } from "../source/types.ts";

@@ -3,7 +3,8 @@
  * `concurrency` requests in flight to one origin, in the order they asked (FIFO); a pause of
  * every request to an origin while its rate limit lasts; an AIMD limit that halves on a rate
  * limit and grows back by one per window of successes; and, when declared, requests spaced to
- * a number per second.
+ * a number per second. With a concurrency of 1, a parent list's next page may be in flight
+ * beside the one request (sequential, depth first, as dltx always read parents and children).
  *
  * @module
  */
@@ -60,6 +61,8 @@ interface Host {
   epoch: number;
   /** Successes since the limit last changed. */
   credit: number;
+  /** A parent list's next page holds the place beside the limit (concurrency 1 only). */
+  lookaheadInFlight: boolean;
 }
 
 interface Waiter {
@@ -104,12 +107,27 @@ export class HostLimits {
    * Waits for a place among the requests in flight to `origin`: its turn (FIFO), a free place
    * under the origin's limit, the end of a rate-limit pause, and the declared spacing.
    *
+   * With a run concurrency of 1, a parent list's next page (`parentLookahead`) takes the one
+   * place beside the limit while it is free, the host never rate limited and not paused: it is
+   * fetched while the parent's children run one at a time, so `--concurrency 1` reads as fast
+   * as dltx's sequential, depth-first extraction always did (at most 2 requests in flight, one
+   * of them a parent's next page). Once the host rate limits, 1 means 1.
+   *
    * @throws {HttpError} when the origin's rate limit would keep it paused longer than the
    *   retry budget without an answer in between.
    * @throws the signal's reason when aborted.
    */
-  async acquire(origin: string, signal?: AbortSignal): Promise<HostSlot> {
+  async acquire(
+    origin: string,
+    signal?: AbortSignal,
+    options: { parentLookahead?: boolean } = {},
+  ): Promise<HostSlot> {
     const host = this.#host(origin);
+    signal?.throwIfAborted();
+    if (options.parentLookahead && this.#lookaheadFree(host)) {
+      host.lookaheadInFlight = true;
+      return this.#lookaheadSlot(host);
+    }
     const waiter: Waiter = {};
     host.queue.push(waiter);
     let waitedMs = 0;
@@ -188,7 +206,29 @@ export class HostLimits {
   /** Requests in flight to `origin` and its current limit. */
   state(origin: string): { inFlight: number; limit: number } {
     const host = this.#hosts.get(origin);
-    return { inFlight: host?.inFlight ?? 0, limit: host?.limit ?? this.#max };
+    const inFlight = (host?.inFlight ?? 0) + (host?.lookaheadInFlight ? 1 : 0);
+    return { inFlight, limit: host?.limit ?? this.#max };
+  }
+
+  /** The place beside the limit: concurrency 1, none in flight, no rate limit seen, no pause. */
+  #lookaheadFree(host: Host): boolean {
+    return this.#max === 1 && this.#intervalMs === 0 && !host.lookaheadInFlight &&
+      host.epoch === 0 && host.stalledSince === undefined && host.pauseUntil <= this.#now();
+  }
+
+  /** The place beside the limit; a rate-limited answer to it closes it for the run. */
+  #lookaheadSlot(host: Host): HostSlot {
+    let released = false;
+    return {
+      waitedMs: 0,
+      release: (outcome) => {
+        if (released) return;
+        released = true;
+        host.lookaheadInFlight = false;
+        if (outcome === "limited") host.epoch++;
+        host.queue[0]?.wake?.();
+      },
+    };
   }
 
   #slot(host: Host, waitedMs: number): HostSlot {
@@ -252,6 +292,7 @@ export class HostLimits {
         nextStart: 0,
         epoch: 0,
         credit: 0,
+        lookaheadInFlight: false,
       };
       this.#hosts.set(origin, host);
     }

@@ -149,3 +149,67 @@ Deno.test("HostLimits stops waiting when the signal aborts, and the queue moves 
   deepStrictEqual(limits.state(ORIGIN), { inFlight: 1, limit: 1 });
   slot.release("ok");
 });
+
+Deno.test("HostLimits at concurrency 1: a parent's next page goes beside the one request, once", async () => {
+  const { limits } = setup({ concurrency: 1 });
+  const child = await limits.acquire(ORIGIN);
+  // The parent's next page does not wait for the child; a second one does (one place beside).
+  const nextPage = await limits.acquire(ORIGIN, undefined, { parentLookahead: true });
+  deepStrictEqual(limits.state(ORIGIN), { inFlight: 2, limit: 1 });
+  let otherPage = false;
+  const waiting = limits.acquire(ORIGIN, undefined, { parentLookahead: true }).then((slot) => {
+    otherPage = true;
+    return slot;
+  });
+  let otherChild = false;
+  const childWaiting = limits.acquire(ORIGIN).then((slot) => {
+    otherChild = true;
+    return slot;
+  });
+  await settle();
+  equal(otherPage, false, "one place beside the limit, not two");
+  equal(otherChild, false, "children still go one at a time");
+  nextPage.release("ok");
+  child.release("ok");
+  await settle();
+  // The queued requests take the one place in order.
+  equal(otherPage, true);
+  equal(otherChild, false);
+  (await waiting).release("ok");
+  await settle();
+  equal(otherChild, true);
+  (await childWaiting).release("ok");
+  deepStrictEqual(limits.state(ORIGIN), { inFlight: 0, limit: 1 });
+});
+
+Deno.test("HostLimits: no place beside the limit above concurrency 1, with a declared rate, or once rate limited", async () => {
+  const eight = setup({ concurrency: 2 }).limits;
+  await eight.acquire(ORIGIN);
+  await eight.acquire(ORIGIN);
+  let passed = false;
+  eight.acquire(ORIGIN, undefined, { parentLookahead: true }).then(() => passed = true);
+  await settle();
+  equal(passed, false, "at 2, the limit holds for a parent's next page too");
+
+  const spaced = setup({ concurrency: 1, requestsPerSecond: 5 }).limits;
+  const one = await spaced.acquire(ORIGIN);
+  let spacedPassed = false;
+  spaced.acquire(ORIGIN, undefined, { parentLookahead: true }).then(() => spacedPassed = true);
+  await settle();
+  equal(spacedPassed, false, "a declared rate keeps 1 strict");
+  one.release("ok");
+
+  for (const outcome of ["limited", "beside-limited"] as const) {
+    const { limits } = setup({ concurrency: 1 });
+    const first = await limits.acquire(ORIGIN, undefined, {
+      parentLookahead: outcome === "beside-limited",
+    });
+    first.release("limited");
+    const held = await limits.acquire(ORIGIN);
+    let beside = false;
+    limits.acquire(ORIGIN, undefined, { parentLookahead: true }).then(() => beside = true);
+    await settle();
+    equal(beside, false, `after a rate limit (${outcome}), 1 means one request in flight`);
+    held.release("ok");
+  }
+});

@@ -102,6 +102,11 @@ export interface RequestOptions {
    * `signal` (a page fetched ahead in vain is cancelled alone). @default signal
    */
   sharedSignal?: AbortSignal;
+  /**
+   * The next page of a parent list, asked for while its children run: with a concurrency of 1
+   * it may be in flight beside the one other request (see `HostLimits.acquire`).
+   */
+  parentLookahead?: boolean;
 }
 
 /** Statuses worth another attempt: rate limited or a server-side failure. */
@@ -381,7 +386,9 @@ export class HttpClient {
       let hopBody = body;
       let leftOrigin = false;
       for (let redirects = 0;; redirects++) {
-        const slot = await this.#limits.acquire(hop.url.origin, signal);
+        const slot = await this.#limits.acquire(hop.url.origin, signal, {
+          parentLookahead: options.parentLookahead,
+        });
         if (counters) counters.waitMs += slot.waitedMs;
         let outcome: SlotOutcome = "neutral";
         try {

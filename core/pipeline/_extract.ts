@@ -83,6 +83,8 @@ export async function extractAndNormalize(ctx: ExtractContext): Promise<ExtractC
   let reported = 0;
   try {
     for await (const page of source.extract({ resources: ctx.resources, signal: ctx.signal })) {
+      // The first page came: requests are on their way, the destination may get ready.
+      stream.warmUp();
       const resource = page.info ?? byName.get(page.resource);
       if (!resource) throw new LoaderError(`Unknown resource "${page.resource}" in page`);
       for (const record of page.records) normalizer.normalize(record, resource, sink);

@@ -10,7 +10,10 @@ import { rootTableOf } from "../schema/mod.ts";
 import type { Schema } from "../schema/types.ts";
 import type { Destination, LoadJob, LoadSession } from "./destination.ts";
 
-/** Queues job files into a lazily opened load session, one insert at a time. */
+/**
+ * Queues job files into a lazily opened load session, one insert at a time; files that
+ * finished while an insert ran go in together (one DDL pass for all their tables).
+ */
 export class StreamLoader {
   readonly #destination: Destination;
   readonly #datasetName: string;
@@ -19,9 +22,12 @@ export class StreamLoader {
   readonly #prepare: (job: LoadJob) => Promise<LoadJob>;
   #session?: Promise<LoadSession>;
   #chain: Promise<void> = Promise.resolve();
+  /** Files queued and not yet handed to the session. */
+  #queued: LoadJob[] = [];
   #error: unknown;
   #failed = false;
   #stopped = false;
+  #warm = false;
 
   constructor(
     destination: Destination,
@@ -47,11 +53,41 @@ export class StreamLoader {
   add(job: LoadJob): void {
     const begin = this.#destination.begin?.bind(this.#destination);
     if (!begin || this.#failed || this.#stopped || !this.#appends(job.table)) return;
+    this.#queued.push(job);
+    // One link per batch: the files queued by the time it runs go together.
+    if (this.#queued.length > 1) return;
     this.#chain = this.#chain.then(async () => {
+      const jobs = this.#queued;
+      this.#queued = [];
       if (this.#failed || this.#stopped) return;
       this.#session ??= begin(this.#datasetName, this.#loadId);
       const session = await this.#session;
-      await session.addJobs([await this.#prepare(job)], this.#schema);
+      const prepared: LoadJob[] = [];
+      for (const queued of jobs) prepared.push(await this.#prepare(queued));
+      await session.addJobs(prepared, this.#schema);
+    }).catch((err) => {
+      this.#failed = true;
+      this.#error = err;
+    });
+  }
+
+  /**
+   * Lets the destination load what its load will need (its native module) while extraction
+   * waits on the network, and opens the load session right away when the destination says
+   * that locks out no one (see `Destination.beginsEarly`); once.
+   */
+  warmUp(): void {
+    if (this.#warm) return;
+    this.#warm = true;
+    const destination = this.#destination;
+    destination.warmUp?.();
+    const begin = destination.begin?.bind(destination);
+    const beginsEarly = destination.beginsEarly?.bind(destination);
+    if (!begin || !beginsEarly) return;
+    this.#chain = this.#chain.then(async () => {
+      if (this.#failed || this.#stopped || !(await beginsEarly())) return;
+      this.#session ??= begin(this.#datasetName, this.#loadId);
+      await this.#session;
     }).catch((err) => {
       this.#failed = true;
       this.#error = err;

@@ -123,4 +123,17 @@ export interface Destination {
   query?(sql: string): Promise<Record<string, unknown>[]>;
   /** Releases connections and files. */
   close(): Promise<void>;
+  /**
+   * Starts loading, in the background, what the first load needs that opens and writes
+   * nothing (DuckDB: its native module), so that the load does not wait for it. The pipeline
+   * calls it once extraction is under way; a failure is left for the load to report.
+   */
+  warmUp?(): void;
+  /**
+   * Whether a load session may open (`begin`) as extraction gets under way instead of at the
+   * first finished job file: when holding the destination open meanwhile locks out no reader
+   * (DuckDB: its file does not exist yet, or this destination has it open already). Without
+   * it, or when it says no, the session opens with the first streamed file or at commit.
+   */
+  beginsEarly?(): Promise<boolean>;
 }

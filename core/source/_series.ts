@@ -134,7 +134,9 @@ export function buildRequest(plan: ResourcePlan, parent?: unknown): HttpRequest 
  * @param ctx shared client, logger, abort signal, counters and lookahead places.
  * @param process turns the selected records of a page into the records to hand out.
  * @param options `mayStop`: whether a processed page can end the series (no lookahead then).
- *   `lookahead`: whether this series may fetch pages ahead. @default mayStop true, lookahead true
+ *   `lookahead`: whether this series may fetch pages ahead. `parent`: its pages have children
+ *   (the next page is asked for as a parent's, see `RequestOptions.parentLookahead`).
+ *   @default mayStop true, lookahead true, parent false
  * @throws {HttpError} when a request fails for good.
  * @throws {DataError} when the selector matches nothing or the paginator would loop.
  */
@@ -143,10 +145,13 @@ export async function* runSeries(
   request: HttpRequest,
   ctx: SeriesContext,
   process: (records: unknown[]) => Promise<ProcessedPage>,
-  options: { mayStop?: boolean; lookahead?: boolean } = {},
+  options: { mayStop?: boolean; lookahead?: boolean; parent?: boolean } = {},
 ): AsyncGenerator<SeriesPage> {
   const mayStop = options.mayStop ?? true;
-  const lookahead = mayStop || options.lookahead === false ? 0 : ctx.lookahead;
+  // At concurrency 1 a parent's next page goes beside its children already: nothing after it.
+  const lookahead = mayStop || options.lookahead === false || (options.parent && ctx.lookahead <= 1)
+    ? 0
+    : ctx.lookahead;
   const stats = statsOf(ctx, plan.name);
   let paginator = plan.paginator?.clone();
   paginator?.initRequest(request);
@@ -172,7 +177,8 @@ export async function* runSeries(
       if (early) {
         paginator.updateRequest(request);
         // Prefetch: in flight while this page is processed.
-        pending = takeAhead(ahead, request) ?? send(plan, request, ctx, false);
+        pending = takeAhead(ahead, request) ??
+          send(plan, request, ctx, false, options.parent ?? false);
         fillAhead(ahead, { plan, paginator, request, ctx, lookahead });
       } else dropAll(ahead);
       const page = await process(records);
@@ -266,6 +272,7 @@ function send(
   request: HttpRequest,
   ctx: SeriesContext,
   ahead: boolean,
+  parentLookahead = false,
 ): InFlight {
   // The paginator keeps changing `request`, and auth adds to what is sent: send a copy.
   const copy = copyRequest(request);
@@ -281,6 +288,7 @@ function send(
     authScope: plan.authScope,
     resource: plan.name,
     counters: stats,
+    parentLookahead,
   });
   promise.then(() => stats.requests++, () => {});
   // A prefetch may fail while the consumer still holds the page before it (or be dropped);

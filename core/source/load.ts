@@ -9,7 +9,6 @@
 
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { parse as parseYaml, YAMLParseError } from "yaml";
 import { ConfigError, UserError } from "../errors.ts";
 import { collectFiles, evaluateModule, type LogSink } from "../sandbox/mod.ts";
 import { isPlainObject } from "./_check.ts";
@@ -70,7 +69,7 @@ export async function loadConnectorFile(
   else if (JSON_FILE.test(path)) {
     input = withDefaultName(path, parseJson(path, await Deno.readTextFile(absolute)));
   } else if (YAML_FILE.test(path)) {
-    input = withDefaultName(path, parseYamlFile(path, await Deno.readTextFile(absolute)));
+    input = withDefaultName(path, await parseYamlFile(path, await Deno.readTextFile(absolute)));
   } else {
     throw new ConfigError(
       `Cannot load connector ${path}: expected a .ts, .js, .mjs, .json, .yaml or .yml file`,
@@ -152,7 +151,9 @@ function parseJson(path: string, text: string): unknown {
   }
 }
 
-function parseYamlFile(path: string, text: string): unknown {
+async function parseYamlFile(path: string, text: string): Promise<unknown> {
+  // Imported here: a run of a JSON or TS connector does not pay for loading the YAML parser.
+  const { parse: parseYaml, YAMLParseError } = await import("yaml");
   try {
     return parseYaml(text, { prettyErrors: true });
   } catch (error) {

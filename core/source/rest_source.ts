@@ -85,7 +85,8 @@ export interface RestApiSourceOptions {
   onEvent?: EventSink;
   /**
    * The most requests in flight to one host, and request series running at once; 1 makes the
-   * extraction sequential (depth first, one request at a time).
+   * extraction sequential (depth first, one request at a time, with a parent list's next page
+   * fetched while its children run, as dltx always did).
    * @default the connector's client.concurrency, else 8
    */
   concurrency?: number;
@@ -428,7 +429,11 @@ async function runResource(
   // Only sorted incremental records can end a series early (`row_order`); such a series reads
   // page after page.
   const mayStop = plan.incremental?.settings.row_order !== undefined;
-  const series = runSeries(plan, request, ctx, process, { mayStop, lookahead: !plan.sequential });
+  const series = runSeries(plan, request, ctx, process, {
+    mayStop,
+    lookahead: !plan.sequential,
+    parent: children.length > 0,
+  });
   for await (const { records, bytes } of series) {
     // Child requests are prepared before the page leaves, so whatever the consumer does to
     // the records cannot change what the children ask for.

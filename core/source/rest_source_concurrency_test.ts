@@ -7,17 +7,23 @@ const BASE = "https://api.test/v1/";
 
 /**
  * A fake API whose answers take `delayMs` of real time, counting the requests in flight (the
- * most at once) and recording every URL.
+ * most at once) and recording every URL, and the paths in flight whenever one starts beside
+ * others (`together`, a parent's `users` and its children's `users/<id>/posts` alike).
  */
 function slowApi(handler: (url: URL) => Response | Promise<Response>, delayMs = 5) {
   let inFlight = 0;
   let peak = 0;
   const urls: string[] = [];
+  const kinds: string[] = [];
+  const together: string[][] = [];
   const deps: Deps = {
     fetch: async (input, init) => {
       const url = new URL(String(input));
       urls.push(url.href.replace(BASE, ""));
       peak = Math.max(peak, ++inFlight);
+      const kind = url.pathname.replace(/\/\d+\//, "/<id>/");
+      kinds.push(kind);
+      if (kinds.length > 1) together.push([...kinds].sort());
       try {
         await new Promise((resolve, reject) => {
           const timer = setTimeout(resolve, delayMs);
@@ -29,12 +35,13 @@ function slowApi(handler: (url: URL) => Response | Promise<Response>, delayMs = 
         return await handler(url);
       } finally {
         inFlight--;
+        kinds.splice(kinds.indexOf(kind), 1);
       }
     },
     now: () => new Date("2024-01-01T00:00:00Z"),
     sleep: () => Promise.resolve(),
   };
-  return { deps, urls, peak: () => peak };
+  return { deps, urls, peak: () => peak, together };
 }
 
 function json(body: unknown, status = 200, headers: HeadersInit = {}): Response {
@@ -92,7 +99,12 @@ const blog: Connector = {
 Deno.test("extract() keeps requests in flight under the concurrency and yields the same records as concurrency 1", async () => {
   const sequential = slowApi(blogApi);
   const one = await collect(blog, { deps: sequential.deps, concurrency: 1 });
-  equal(sequential.peak(), 1, "concurrency 1: one request at a time");
+  // Concurrency 1 is depth first: one child at a time, the parent's next page beside it.
+  equal(sequential.peak(), 2, "concurrency 1: a parent's next page beside one child");
+  ok(sequential.together.length > 0);
+  for (const kinds of sequential.together) {
+    deepStrictEqual(kinds, ["/v1/users", "/v1/users/<id>/posts"]);
+  }
   const concurrent = slowApi(blogApi);
   const four = await collect(blog, { deps: concurrent.deps, concurrency: 4 });
   equal(concurrent.peak(), 4, "children and pages ahead fill the four places");

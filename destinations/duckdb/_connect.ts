@@ -4,11 +4,12 @@
  * @module
  */
 
-import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { firstLine } from "./results.ts";
 import { InternalError, UserError } from "../../core/errors.ts";
 import { sealConnection } from "./read_only.ts";
 import { quoteIdent, quoteLiteral } from "../../core/sql_quote.ts";
+import { loadDuckDb } from "./_module.ts";
 
 /** The path DuckDB uses for a database that lives in memory only. */
 export const MEMORY_PATH = ":memory:";
@@ -71,6 +72,7 @@ export async function openDuckDbHandle(
   options: OpenHandleOptions = {},
 ): Promise<DuckDbHandle> {
   if (path !== MEMORY_PATH && !options.readOnly) return await openWriter(path);
+  const { DuckDBInstance } = await loadDuckDb();
   let instance: DuckDBInstance;
   try {
     if (path === MEMORY_PATH) instance = await DuckDBInstance.create(MEMORY_PATH);
@@ -164,6 +166,7 @@ async function openWriter(path: string): Promise<DuckDbHandle> {
 }
 
 async function attachWriter(path: string): Promise<Writer> {
+  const { DuckDBInstance } = await loadDuckDb();
   const instance = await DuckDBInstance.create(MEMORY_PATH);
   try {
     const con = await instance.connect();

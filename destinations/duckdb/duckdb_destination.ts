@@ -26,6 +26,7 @@ import {
   openSealedReadHandle,
 } from "./_connect.ts";
 import { firstLine } from "./results.ts";
+import { loadDuckDb } from "./_module.ts";
 import { dropTables } from "./_drop.ts";
 import { isOutOfMemory, maxMemoryLimitMb, parseMegabytes } from "./_memory_limit.ts";
 import { runReadOnly } from "./read_only.ts";
@@ -341,6 +342,19 @@ export class DuckDbDestination implements Destination {
           "which DuckDB cannot tell apart; choose another dataset name (--dataset) or file name",
       );
     }
+  }
+
+  /** Imports DuckDB's module in the background; opens nothing. */
+  warmUp(): void {
+    loadDuckDb().catch(() => {}); // The load imports it again and reports the failure.
+  }
+
+  /**
+   * A database file that does not exist yet has no reader to lock out: a run may open it and
+   * begin its load while it still extracts (a failed run removes the file again).
+   */
+  async beginsEarly(): Promise<boolean> {
+    return this.#handle !== undefined || this.path === MEMORY_PATH || !(await exists(this.path));
   }
 
   /** Releases the database (file lock and memory). A later `load()` opens it again. */

@@ -7,7 +7,8 @@
  * @module
  */
 
-import { type DuckDBConnection, StatementType } from "@duckdb/node-api";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { loadDuckDb } from "./_module.ts";
 import { UserError } from "../../core/errors.ts";
 import { firstLine, plainRows } from "./results.ts";
 import { quoteLiteral } from "./sql.ts";
@@ -44,6 +45,7 @@ export async function runReadOnly(
   }
   try {
     // A second opinion from the planner: what the parser took for a read must plan as one.
+    const { StatementType } = await loadDuckDb();
     const expected = checked.explain ? StatementType.EXPLAIN : StatementType.SELECT;
     if (statement.statementType !== expected) {
       throw readOnlyError(where, "only one reading statement may run");

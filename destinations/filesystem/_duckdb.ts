@@ -5,7 +5,8 @@
  * @module
  */
 
-import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { loadDuckDb } from "../duckdb/_module.ts";
 import { UserError } from "../../core/errors.ts";
 import { firstLine, plainRows } from "../duckdb/results.ts";
 
@@ -23,6 +24,7 @@ export interface MemoryDuckDb {
  * @throws {UserError} when DuckDB cannot start
  */
 export async function openMemoryDuckDb(options: { threads?: number } = {}): Promise<MemoryDuckDb> {
+  const { DuckDBInstance } = await loadDuckDb();
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(":memory:");

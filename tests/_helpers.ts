@@ -135,16 +135,28 @@ export async function runToEnd(
   return result;
 }
 
+/** The command line that runs this checkout's CLI: `deno run -A --config deno.json main.ts`. */
+export const DLTX_ARGV: readonly string[] = [
+  Deno.execPath(),
+  "run",
+  "-A",
+  "--config",
+  join(REPO, "deno.json"),
+  join(REPO, "main.ts"),
+];
+
+/** Quotes one argument for a POSIX shell: in single quotes, each `'` written as `'\''`. */
+export function shQuote(arg: string): string {
+  return `'${arg.replaceAll("'", "'\\''")}'`;
+}
+
 /** Spawns `deno run -A main.ts <args>` and collects its output. */
 export function runDltx(
   args: string[],
   options: { cwd: string; env: Record<string, string> },
 ): Promise<CliResult> {
-  return runToEnd(
-    Deno.execPath(),
-    ["run", "-A", "--config", join(REPO, "deno.json"), join(REPO, "main.ts"), ...args],
-    options,
-  );
+  const [cmd, ...base] = DLTX_ARGV;
+  return runToEnd(cmd, [...base, ...args], options);
 }
 
 /**

@@ -11,7 +11,15 @@
  */
 import { equal, match, ok } from "node:assert/strict";
 import { join } from "node:path";
-import { type CliResult, json, REPO, serve, type TempProject, tempProject } from "./_helpers.ts";
+import {
+  type CliResult,
+  DLTX_ARGV,
+  json,
+  serve,
+  shQuote,
+  type TempProject,
+  tempProject,
+} from "./_helpers.ts";
 
 type MountMode = "mount" | "unshare";
 
@@ -69,33 +77,24 @@ async function onSmallDisk(
   const out = p.path("_out");
   await Deno.mkdir(out, { recursive: true });
   await Deno.mkdir(options.mountDir, { recursive: true });
-  const q = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
-  const deno = [
-    Deno.execPath(),
-    "run",
-    "-A",
-    "--config",
-    join(REPO, "deno.json"),
-    join(REPO, "main.ts"),
-  ];
   const lines = [
     "set -u",
-    `mount -t tmpfs -o size=${options.sizeKb}k tmpfs ${q(options.mountDir)} || exit 97`,
-    `trap 'umount ${q(options.mountDir)}' EXIT`,
+    `mount -t tmpfs -o size=${options.sizeKb}k tmpfs ${shQuote(options.mountDir)} || exit 97`,
+    `trap 'umount ${shQuote(options.mountDir)}' EXIT`,
   ];
   let runs = 0;
   for (const step of steps) {
     if ("resizeKb" in step) {
-      lines.push(`mount -o remount,size=${step.resizeKb}k ${q(options.mountDir)} || exit 98`);
+      lines.push(`mount -o remount,size=${step.resizeKb}k ${shQuote(options.mountDir)} || exit 98`);
       continue;
     }
     const n = runs++;
     lines.push(
-      `${[...deno, ...step.dltx].map(q).join(" ")} >${q(`${out}/${n}.out`)} ` +
-        `2>${q(`${out}/${n}.err`)}; echo $? >${q(`${out}/${n}.code`)}`,
+      `${[...DLTX_ARGV, ...step.dltx].map(shQuote).join(" ")} >${shQuote(`${out}/${n}.out`)} ` +
+        `2>${shQuote(`${out}/${n}.err`)}; echo $? >${shQuote(`${out}/${n}.code`)}`,
     );
   }
-  lines.push(`cp -a ${q(options.mountDir)}/. ${q(p.path("_after"))}/`);
+  lines.push(`cp -a ${shQuote(options.mountDir)}/. ${shQuote(p.path("_after"))}/`);
   await Deno.mkdir(p.path("_after"), { recursive: true });
   const cmd = mode === "mount" ? ["sh"] : ["unshare", "-rm", "sh"];
   const res = await new Deno.Command(cmd[0], {

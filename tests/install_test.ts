@@ -5,7 +5,7 @@
  */
 import { equal, match, ok } from "node:assert/strict";
 import { dirname, join } from "node:path";
-import { REPO, serve } from "./_helpers.ts";
+import { REPO, runToEnd, serve } from "./_helpers.ts";
 
 /** A copy of the repository's files (tracked and new, not ignored): no node_modules. */
 async function freshCheckout(dir: string): Promise<void> {
@@ -21,23 +21,6 @@ async function freshCheckout(dir: string): Promise<void> {
     await Deno.mkdir(dirname(join(dir, file)), { recursive: true });
     await Deno.copyFile(join(REPO, file), join(dir, file));
   }
-}
-
-async function run(
-  command: string,
-  args: string[],
-  options: { cwd: string; env: Record<string, string> },
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(command, {
-    args,
-    cwd: options.cwd,
-    env: options.env,
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decoder = new TextDecoder();
-  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
 }
 
 Deno.test("the README's deno install gives a dltx command that runs a connector from any folder", async () => {
@@ -68,11 +51,11 @@ Deno.test("the README's deno install gives a dltx command that runs a connector 
     const [, ...installArgs] = line.split(" ");
     // `--root` keeps the test out of the real ~/.deno/bin; the rest is the README's line.
     installArgs.splice(1, 0, "--root", root);
-    const install = await run(Deno.execPath(), installArgs, { cwd: checkout, env });
+    const install = await runToEnd(Deno.execPath(), installArgs, { cwd: checkout, env });
     equal(install.code, 0, install.stderr);
 
     const dltx = join(root, "bin", "dltx");
-    const version = await run(dltx, ["--version"], { cwd: project, env });
+    const version = await runToEnd(dltx, ["--version"], { cwd: project, env });
     equal(version.code, 0, version.stderr);
     match(version.stdout, /^dltx \d+\.\d+\.\d+\n$/);
 
@@ -83,16 +66,16 @@ Deno.test("the README's deno install gives a dltx command that runs a connector 
         resources: ["orders"],
       }),
     );
-    const loaded = await run(dltx, ["run", "shop.json"], { cwd: project, env });
+    const loaded = await runToEnd(dltx, ["run", "shop.json"], { cwd: project, env });
     equal(loaded.code, 0, loaded.stderr);
     // The default DuckDB file is the folder's the command ran in.
     match(loaded.stdout, new RegExp(`duckdb:${project}/shop_pipeline\\.duckdb location`));
     ok((await Deno.stat(join(project, "shop_pipeline.duckdb"))).isFile);
-    const info = await run(dltx, ["pipeline", "shop_pipeline", "info"], { cwd: project, env });
+    const info = await runToEnd(dltx, ["pipeline", "shop_pipeline", "info"], { cwd: project, env });
     equal(info.code, 0, info.stderr);
 
     // `deno task dltx` from the project folder: same command, same folder.
-    const task = await run(
+    const task = await runToEnd(
       Deno.execPath(),
       [
         "task",

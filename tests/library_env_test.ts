@@ -5,7 +5,7 @@
  */
 import { deepEqual, equal } from "node:assert/strict";
 import { join } from "node:path";
-import { REPO, tempProject } from "./_helpers.ts";
+import { REPO, runToEnd, tempProject } from "./_helpers.ts";
 
 async function runScript(
   dir: string,
@@ -14,20 +14,11 @@ async function runScript(
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const path = join(dir, "script.ts");
   await Deno.writeTextFile(path, code);
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--no-prompt", ...options.permissions, "--config", `${REPO}deno.json`, path],
-    cwd: dir,
-    env: options.env,
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: out.code,
-    stdout: decoder.decode(out.stdout),
-    stderr: decoder.decode(out.stderr),
-  };
+  return await runToEnd(
+    Deno.execPath(),
+    ["run", "--no-prompt", ...options.permissions, "--config", `${REPO}deno.json`, path],
+    { cwd: dir, env: options.env },
+  );
 }
 
 Deno.test("core's Pipeline and loadConfig() read no env var, even with the permission denied", async () => {

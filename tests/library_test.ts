@@ -3,7 +3,7 @@
  * against an incremental API. Each record is loaded once, and the API key never shows.
  */
 import { deepEqual, equal, match, ok } from "node:assert/strict";
-import { REPO, serve, tempProject } from "./_helpers.ts";
+import { REPO, runToEnd, serve, tempProject } from "./_helpers.ts";
 
 const API_KEY = "shop-key-5d1e7a";
 
@@ -37,22 +37,8 @@ Deno.test("the README's library example run twice loads each record once", async
     p.path(".dlt", "secrets.toml"),
     `[sources.shop]\napi_key = "${API_KEY}"\n`,
   );
-  const run = async () => {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "shop_pipeline.ts"],
-      cwd: p.dir,
-      env,
-      clearEnv: true,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const decoder = new TextDecoder();
-    return {
-      code: out.code,
-      stdout: decoder.decode(out.stdout),
-      stderr: decoder.decode(out.stderr),
-    };
-  };
+  const run = () =>
+    runToEnd(Deno.execPath(), ["run", "-A", "shop_pipeline.ts"], { cwd: p.dir, env });
 
   const first = await run();
   equal(first.code, 0, first.stderr);

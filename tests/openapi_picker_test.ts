@@ -3,9 +3,8 @@
  * a pseudo-terminal made by `script` (util-linux): type to filter, Tab to select, Enter.
  */
 import { deepEqual, equal, match } from "node:assert/strict";
-import { join } from "node:path";
 import { parse } from "yaml";
-import { REPO, tempProject } from "./_helpers.ts";
+import { DLTX_ARGV, shQuote, tempProject } from "./_helpers.ts";
 
 const SPEC = new URL("./testdata/openapi/shop.yaml", import.meta.url).pathname;
 const hasScript = (() => {
@@ -24,16 +23,7 @@ async function onTerminal(
   args: string[],
   keys: string[],
 ) {
-  const dltx = [
-    Deno.execPath(),
-    "run",
-    "-A",
-    "--config",
-    join(REPO, "deno.json"),
-    join(REPO, "main.ts"),
-    ...args,
-  ]
-    .map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
+  const dltx = [...DLTX_ARGV, ...args].map(shQuote).join(" ");
   const child = new Deno.Command("script", {
     // A terminal of 120 columns, or the prompt has none to draw in.
     args: ["-qfec", `stty cols 120 rows 40; ${dltx}`, "/dev/null"],

@@ -1,7 +1,14 @@
 import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
-import { join } from "node:path";
 import { screen } from "../core/cli/_progress_testing.ts";
-import { type CliResult, json, REPO, serve, type TempProject, tempProject } from "./_helpers.ts";
+import {
+  type CliResult,
+  DLTX_ARGV,
+  json,
+  serve,
+  shQuote,
+  type TempProject,
+  tempProject,
+} from "./_helpers.ts";
 
 const ESC = "\x1b";
 const LOG_LINE = /^items: \d+ records, \d+ pages \| Time: \d+\.\d\ds \| Rate: \d+\.\d\d\/s$/m;
@@ -59,15 +66,7 @@ function spawnDltx(
   args: string[],
   options: { env?: Record<string, string>; pty?: boolean } = {},
 ): LiveRun {
-  const argv = [
-    Deno.execPath(),
-    "run",
-    "-A",
-    "--config",
-    join(REPO, "deno.json"),
-    join(REPO, "main.ts"),
-    ...args,
-  ];
+  const argv = [...DLTX_ARGV, ...args];
   const [cmd, ...cmdArgs] = options.pty
     ? ["script", "-q", "-e", "-c", `stty cols 120 rows 40; exec ${argv.map(shQuote).join(" ")}`]
       .concat("/dev/null")
@@ -126,10 +125,6 @@ function spawnDltx(
     },
     result,
   };
-}
-
-function shQuote(arg: string): string {
-  return `'${arg.replaceAll("'", `'\\''`)}'`;
 }
 
 /** Runs `dltx run` with a page held until `pattern` shows, then returns the finished run. */

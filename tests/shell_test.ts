@@ -9,26 +9,18 @@ import { Buffer } from "node:buffer";
 import { openDuckDb } from "../destinations/duckdb/open_duckdb.ts";
 import {
   type CliResult,
+  DLTX_ARGV,
   fileHash,
   json,
-  REPO,
   serve,
+  shQuote,
   type TempProject,
   tempProject,
 } from "./_helpers.ts";
 
 /** Runs a bash script in the project, with `dltx` as a shell function and pipefail on. */
 async function sh(p: TempProject, script: string): Promise<CliResult> {
-  const dltx = [
-    Deno.execPath(),
-    "run",
-    "-A",
-    "--config",
-    join(REPO, "deno.json"),
-    join(REPO, "main.ts"),
-  ]
-    .map((arg) => `'${arg.replaceAll("'", "'\\''")}'`)
-    .join(" ");
+  const dltx = DLTX_ARGV.map(shQuote).join(" ");
   const command = new Deno.Command("bash", {
     args: ["-c", `set -o pipefail\ndltx() { ${dltx} "$@"; }\n${script}`],
     cwd: p.dir,

@@ -8,16 +8,5 @@
 
 export * from "./filesystem_destination.ts";
 
-// The core types this destination's API refers to, so this entry point documents on its own.
-export type { Deps } from "../../core/deps.ts";
-export type { Logger } from "../../core/log.ts";
-export type {
-  Destination,
-  DropRequest,
-  LoadJob,
-  LoadRequest,
-  LoadSession,
-  PipelineStateRow,
-  StoredPipeline,
-} from "../../core/pipeline/destination.ts";
-export type * from "../../core/schema/types.ts";
+// The core types this destination's API refers to (see there).
+export type * from "../_core_api_types.ts";

@@ -123,6 +123,17 @@ interface Loaded extends BenchCounts {
   ids: BenchIds;
 }
 
+/** A {@linkcode Loaded} from the row of the count queries below (same columns in both). */
+function loadedFromRow(row: unknown[]): Loaded {
+  const [issues, labels, idTypes, min, max, distinct, sum] = row;
+  return {
+    issues: Number(issues),
+    labels: Number(labels),
+    idTypes: String(idTypes),
+    ids: { min: String(min), max: String(max), distinct: Number(distinct), sum: String(sum) },
+  };
+}
+
 async function countLoaded(dbPath: string, dataset = "bench_dataset"): Promise<Loaded> {
   const instance = await DuckDBInstance.create(dbPath, { access_mode: "READ_ONLY" });
   const conn = await instance.connect();
@@ -139,13 +150,7 @@ async function countLoaded(dbPath: string, dataset = "bench_dataset"): Promise<L
               (SELECT count(DISTINCT id) FROM ${dataset}.issues),
               (SELECT CAST(sum(id) AS VARCHAR) FROM ${dataset}.issues)`,
     );
-    const [issues, labels, idTypes, min, max, distinct, sum] = reader.getRows()[0];
-    return {
-      issues: Number(issues),
-      labels: Number(labels),
-      idTypes: String(idTypes),
-      ids: { min: String(min), max: String(max), distinct: Number(distinct), sum: String(sum) },
-    };
+    return loadedFromRow(reader.getRows()[0]);
   } finally {
     conn.closeSync();
     instance.closeSync();
@@ -313,13 +318,7 @@ async function countParquet(dir: string): Promise<Loaded> {
               (SELECT count(DISTINCT id) FROM ${files("issues")}),
               (SELECT CAST(sum(id) AS VARCHAR) FROM ${files("issues")})`,
     );
-    const [issues, labels, idTypes, min, max, distinct, sum] = reader.getRows()[0];
-    return {
-      issues: Number(issues),
-      labels: Number(labels),
-      idTypes: String(idTypes),
-      ids: { min: String(min), max: String(max), distinct: Number(distinct), sum: String(sum) },
-    };
+    return loadedFromRow(reader.getRows()[0]);
   } finally {
     conn.closeSync();
     instance.closeSync();

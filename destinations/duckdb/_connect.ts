@@ -126,6 +126,13 @@ interface Writer {
   handles: number;
 }
 
+/**
+ * The in-memory database a written file is attached to, named so that no file's catalog
+ * (its file name's stem: `memory.duckdb` is `memory`, DuckDB's default in-memory name) can
+ * collide with it. Detached once the file is attached.
+ */
+const WRITER_HOST = ":memory:dltx_writer_host";
+
 /** Files open for writing in this process, by absolute path. */
 const writers = new Map<string, Promise<Writer>>();
 
@@ -167,7 +174,7 @@ async function openWriter(path: string): Promise<DuckDbHandle> {
 
 async function attachWriter(path: string): Promise<Writer> {
   const { DuckDBInstance } = await loadDuckDb();
-  const instance = await DuckDBInstance.create(MEMORY_PATH);
+  const instance = await DuckDBInstance.create(WRITER_HOST);
   try {
     const con = await instance.connect();
     try {

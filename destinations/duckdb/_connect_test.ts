@@ -136,3 +136,33 @@ Deno.test("DuckDbDestination loads and queries a dataset named like DuckDB's in-
     }
   });
 });
+
+Deno.test("a database file named like DuckDB's catalogs loads (a pipeline called memory, temp, system, main)", async () => {
+  await withEnv(async (env) => {
+    const t = tableOf("items", [col("id", "bigint", false), ...SYS]);
+    for (const stem of ["memory", "temp", "system", "main"]) {
+      const path = env.dbPath.replace(/demo\.duckdb$/, `${stem}.duckdb`);
+      const job = await env.job("items", [{ id: 7, _dlt_load_id: "1.1", _dlt_id: "a" }]);
+      const destination = new DuckDbDestination({ path, deps });
+      try {
+        await destination.load(env.request("1.1", schemaOf("h1", t), [job]));
+        deepStrictEqual(await destination.query("SELECT id FROM demo_dataset.items"), [{ id: 7 }]);
+      } finally {
+        await destination.close();
+      }
+      equal(await rowCount(path, "demo_dataset.items"), 1, stem);
+    }
+  });
+});
+
+/** Rows of `table`, read by a plain DuckDB open of the file. */
+async function rowCount(path: string, table: string): Promise<number> {
+  const instance = await DuckDBInstance.create(path);
+  const con = await instance.connect();
+  try {
+    return Number((await con.runAndReadAll(`SELECT count(*) FROM ${table}`)).getRows()[0][0]);
+  } finally {
+    con.closeSync();
+    instance.closeSync();
+  }
+}

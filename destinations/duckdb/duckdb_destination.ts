@@ -380,13 +380,18 @@ export class DuckDbDestination implements Destination {
   }
 
   async #open(): Promise<DuckDbHandle> {
+    let existed = true;
     if (this.path !== MEMORY_PATH) {
       await Deno.mkdir(dirname(this.path), { recursive: true });
-      this.#createdFile = !(await exists(this.path));
+      existed = await exists(this.path);
     }
     const handle = await openDuckDbHandle(this.path);
     try {
       const con = handle.connection;
+      // Created by this open only if it is still empty now that this process holds it: another
+      // process may have created and loaded the file since the check above, and a failed run
+      // must never remove that.
+      this.#createdFile = !existed && await holdsNoTables(con);
       await con.run(`SET threads = ${this.#threads}`);
       await con.run(`SET memory_limit = ${quoteLiteral(this.#memoryLimit)}`);
       // Return memory freed by the JSON reader to the OS right away instead of keeping it
@@ -414,6 +419,11 @@ export class DuckDbDestination implements Destination {
  */
 export function duckdb(path: string, options: Omit<DuckDbOptions, "path"> = {}): DuckDbDestination {
   return new DuckDbDestination({ ...options, path });
+}
+
+async function holdsNoTables(con: DuckDBConnection): Promise<boolean> {
+  const reader = await con.runAndReadAll("SELECT count(*) FROM duckdb_tables() WHERE NOT internal");
+  return Number(reader.getRows()[0][0]) === 0;
 }
 
 /** Every job's table must be in the schema; anything else is a bug of the caller. */

@@ -499,3 +499,36 @@ Deno.test("DuckDbDestination refuses a dataset named like its file, before openi
     }
   });
 });
+
+Deno.test("a failed load never removes a file another process created and loaded while this one opened it", async () => {
+  await withEnv(async (env) => {
+    const t = tableOf("items", [col("id", "bigint", false), ...SYS]);
+    // The other process: it creates the file and commits a load.
+    const other = new DuckDbDestination({ path: env.dbPath, deps });
+    await other.load(env.request("1.1", schemaOf("h1", t), [
+      await env.job("items", [{ id: 1, _dlt_load_id: "1.1", _dlt_id: "a" }]),
+    ]));
+    await other.close();
+    // This one checked for the file just before that, and saw none.
+    const stat = Deno.stat;
+    Deno.stat = (path: string | URL) =>
+      String(path) === env.dbPath
+        ? Promise.reject(new Deno.errors.NotFound(`stat '${path}'`))
+        : stat(path);
+    const destination = new DuckDbDestination({ path: env.dbPath, deps });
+    try {
+      await rejects(destination.load(env.request("2.1", schemaOf("h1", t), [
+        await env.job("items", "{broken\n"),
+      ])));
+    } finally {
+      Deno.stat = stat;
+      await destination.close();
+    }
+    const again = new DuckDbDestination({ path: env.dbPath, deps });
+    try {
+      deepStrictEqual(await again.query("SELECT id FROM demo_dataset.items"), [{ id: 1 }]);
+    } finally {
+      await again.close();
+    }
+  });
+});

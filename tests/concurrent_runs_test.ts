@@ -5,6 +5,7 @@
  */
 import { equal, match, ok } from "node:assert/strict";
 import { join } from "node:path";
+import { exists } from "../core/exists.ts";
 import { json, REPO, serve, type TempProject, tempProject } from "./_helpers.ts";
 
 const PAGES = 8;
@@ -183,4 +184,39 @@ Deno.test("run --wait waits for the running one, says for whom, then loads", asy
     "SELECT count(*) AS n FROM slow_pipeline_dataset.records",
   );
   equal(Number(rows[0].n), PAGES * PAGE_SIZE, "merged on the primary key: no duplicates");
+});
+
+Deno.test("two pipelines run at once from one folder both load, and leave no file but their databases", async () => {
+  const gate = Promise.withResolvers<void>();
+  await using server = serve(gatedApi(gate.promise));
+  await using p = await tempProject();
+  const path = await p.writeConnector(connector(server.url));
+  const a = spawnDltx(p, ["run", path, "--pipeline", "one"]);
+  const b = spawnDltx(p, ["run", path, "--pipeline", "two"]);
+  await lockHeldBy(p, "one", a.pid);
+  await lockHeldBy(p, "two", b.pid);
+  // Both are mid-extraction with their new databases open (a new file is opened early).
+  const deadline = Date.now() + 30_000;
+  while (!(await exists(p.path("one.duckdb")) && await exists(p.path("two.duckdb")))) {
+    if (Date.now() > deadline) throw new Error("the runs never opened their databases");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  gate.resolve();
+  const [ra, rb] = await Promise.all([finished(a), finished(b)]);
+  equal(ra.code, 0, ra.stderr);
+  equal(rb.code, 0, rb.stderr);
+  for (const name of ["one", "two"]) {
+    const rows = await p.query(
+      `${name}.duckdb`,
+      `SELECT count(*) AS n FROM ${name}_dataset.records`,
+    );
+    equal(Number(rows[0].n), PAGES * PAGE_SIZE, name);
+  }
+  const entries = [];
+  for await (const entry of Deno.readDir(p.dir)) entries.push(entry.name);
+  equal(
+    entries.sort().join(" "),
+    "_home _pipelines connector.json one.duckdb two.duckdb",
+    "the project folder holds the databases and nothing else DuckDB made",
+  );
 });

@@ -127,11 +127,12 @@ interface Writer {
 }
 
 /**
- * The in-memory database a written file is attached to, named so that no file's catalog
- * (its file name's stem: `memory.duckdb` is `memory`, DuckDB's default in-memory name) can
- * collide with it. Detached once the file is attached.
+ * The in-memory database a written file is attached to while it is attached, named so that no
+ * file's catalog (its file name's stem: `memory.duckdb` is `memory`, DuckDB's default in-memory
+ * name) can collide with it. Detached once the file is attached. (The node API takes
+ * `:memory:<name>` for a file path, so the host is renamed by attaching, not by `create`.)
  */
-const WRITER_HOST = ":memory:dltx_writer_host";
+const WRITER_HOST = "dltx_writer_host";
 
 /** Files open for writing in this process, by absolute path. */
 const writers = new Map<string, Promise<Writer>>();
@@ -174,10 +175,13 @@ async function openWriter(path: string): Promise<DuckDbHandle> {
 
 async function attachWriter(path: string): Promise<Writer> {
   const { DuckDBInstance } = await loadDuckDb();
-  const instance = await DuckDBInstance.create(WRITER_HOST);
+  const instance = await DuckDBInstance.create(MEMORY_PATH);
   try {
     const con = await instance.connect();
     try {
+      await con.run(`ATTACH ':memory:' AS ${WRITER_HOST}`);
+      await con.run(`USE ${WRITER_HOST}`);
+      await con.run("DETACH memory");
       await con.run(
         `ATTACH ${quoteLiteral(path)} (ROW_GROUP_SIZE ${WRITE_ROW_GROUP_SIZE})`,
       );

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { hasRiskyNumber, riskyNumberSpans } from "./risky_numbers.ts";
+import { hasRiskyNumber, riskyNumberCandidates, riskyNumberSpans } from "./risky_numbers.ts";
 import { type Marked, NUMBER_MARKS } from "./number_marks.ts";
 
 type Holder = Record<string, unknown> & Marked;
@@ -54,8 +54,31 @@ export function parseJsonExact(text: string): unknown {
   // A string starting with U+0000 can only come from this escape; without it, such a string
   // after parsing is one of the tokens quoted below.
   if (text.includes("\\u0000")) return parseWithReviver(text);
-  const spans = riskyNumberSpans(text);
-  if (spans.length === 0) return JSON.parse(text);
+  // Most texts have no number-like text inside strings: quoting every candidate and parsing
+  // once is enough. A candidate inside a string makes that parse fail (see
+  // riskyNumberCandidates); only then are the tokens told from string text, quote by quote.
+  const candidates = riskyNumberCandidates(text);
+  if (candidates.length === 0) return JSON.parse(text);
+  let value: unknown;
+  try {
+    value = JSON.parse(quoted(text, candidates));
+  } catch {
+    const spans = riskyNumberSpans(text);
+    if (spans.length === 0) return JSON.parse(text);
+    try {
+      value = JSON.parse(quoted(text, spans));
+    } catch {
+      // Report the text's own error (quoting tokens keeps valid text valid and vice versa).
+      return parseWithReviver(text);
+    }
+  }
+  const root: Holder = { "": value };
+  restore(root);
+  return root[""];
+}
+
+/** `text` with each span written as a string: `"\u0000<token>"`. */
+function quoted(text: string, spans: number[]): string {
   const parts: string[] = [];
   let from = 0;
   for (let i = 0; i < spans.length; i += 2) {
@@ -63,16 +86,7 @@ export function parseJsonExact(text: string): unknown {
     from = spans[i + 1];
   }
   parts.push(text.slice(from));
-  let value: unknown;
-  try {
-    value = JSON.parse(parts.join(""));
-  } catch {
-    // Report the text's own error (quoting tokens keeps valid text valid and vice versa).
-    return parseWithReviver(text);
-  }
-  const root: Holder = { "": value };
-  restore(root);
-  return root[""];
+  return parts.join("");
 }
 
 /** Turns the quoted tokens below `holder` back into numbers; true when there were any. */

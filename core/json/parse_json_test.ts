@@ -136,3 +136,16 @@ Deno.test("parseJson() throws JSON.parse's own error for text that is not JSON",
   }
   ok(invalid > 1000, `invalid texts: ${invalid}`);
 });
+
+Deno.test("parseJson() reads tokens exactly next to look-alikes in strings (embedded JSON, lists in text)", () => {
+  const text = JSON.stringify({
+    payload: '{"id": 12345678901234567890, "v": 1.0}',
+    note: "ids, 12345678901234567891, and [2.0]",
+  }).slice(0, -1) + ', "id": 12345678901234567892, "v": [1.0, 2.5e3, 3]}';
+  const value = parseJson(text) as Record<string, unknown>;
+  equal(value.payload, '{"id": 12345678901234567890, "v": 1.0}');
+  equal(value.note, "ids, 12345678901234567891, and [2.0]");
+  equal(value.id, 12345678901234567892n);
+  deepEqual(visible(value.v), visible(mark([1, 2500, 3], ["0", "1"])));
+  deepEqual(visible(parseJsonExact(text)), visible(value));
+});

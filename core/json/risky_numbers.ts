@@ -147,23 +147,53 @@ export function hasRiskyNumber(text: string, kind: TextKind = "json"): boolean {
  * @returns the token offsets (empty when `JSON.parse` reads every number exactly).
  */
 export function riskyNumberSpans(text: string): number[] {
-  const ends = new Map<number, number>();
-  scan(text, "json", (start, end) => {
-    ends.set(start, end);
-    return false;
-  });
-  if (ends.size === 0) return [];
-  const starts = [...ends.keys()].sort((a, b) => a - b);
+  const candidates = riskyNumberCandidates(text);
+  if (candidates.length === 0) return candidates;
   const spans: number[] = [];
   let inString = false;
   let from = 0;
-  for (const start of starts) {
+  for (let i = 0; i < candidates.length; i += 2) {
+    const start = candidates[i];
     if (stringEdges(text.slice(from, start)) % 2 === 1) inString = !inString;
-    const end = ends.get(start)!;
-    if (!inString) spans.push(start, end);
-    from = end;
+    if (!inString) spans.push(start, candidates[i + 1]);
+    from = candidates[i + 1];
   }
   return spans;
+}
+
+/**
+ * {@linkcode riskyNumberSpans} and the number-like text inside strings that stands as a
+ * value would (`"a, 1.0, b"`), told apart by nobody: the cheap first step of an exact parse.
+ * Quoting such a candidate inside a string ends the string before a backslash, which no
+ * JSON text has outside strings, so `JSON.parse` of the quoted text fails exactly when a
+ * candidate was inside a string (or the text was not JSON).
+ *
+ * @param text one JSON text.
+ * @returns the candidate offsets as `[start, end, ...]`, in text order, each once.
+ */
+export function riskyNumberCandidates(text: string): number[] {
+  const found: number[] = [];
+  let sorted = true;
+  scan(text, "json", (start, end) => {
+    const last = found.length - 2;
+    if (last >= 0 && start <= found[last]) {
+      if (start === found[last]) return false; // the same token, found again
+      sorted = false;
+    }
+    found.push(start, end);
+    return false;
+  });
+  // Each pattern finds tokens in text order; only a second pattern's tokens come back earlier.
+  return sorted ? found : sortedPairs(found);
+}
+
+/** `[start, end, ...]` sorted by start, each start once. */
+function sortedPairs(pairs: number[]): number[] {
+  const ends = new Map<number, number>();
+  for (let i = 0; i < pairs.length; i += 2) ends.set(pairs[i], pairs[i + 1]);
+  const sorted: number[] = [];
+  for (const start of [...ends.keys()].sort((a, b) => a - b)) sorted.push(start, ends.get(start)!);
+  return sorted;
 }
 
 /**

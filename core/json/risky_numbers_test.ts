@@ -1,5 +1,10 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { hasRiskyNumber, isRiskyToken, riskyNumberSpans } from "./risky_numbers.ts";
+import {
+  hasRiskyNumber,
+  isRiskyToken,
+  riskyNumberCandidates,
+  riskyNumberSpans,
+} from "./risky_numbers.ts";
 import {
   EDGE_TOKENS,
   isRiskyReference,
@@ -85,5 +90,32 @@ Deno.test("riskyNumberSpans() tells tokens inside strings from real ones", () =>
       [],
     ),
     ["1.0", "2e3", "3.0"],
+  );
+});
+
+Deno.test("riskyNumberCandidates() holds every risky token once, in text order, and string look-alikes", () => {
+  const rand = prng(424242);
+  let withLookAlikes = 0;
+  for (let n = 0; n < 4000; n++) {
+    const text = writeSpec(randomSpec(rand, 4), rand);
+    const candidates = riskyNumberCandidates(text);
+    for (let i = 2; i < candidates.length; i += 2) {
+      ok(candidates[i] > candidates[i - 1] - 1 && candidates[i] > candidates[i - 2], text);
+    }
+    const starts = new Set(candidates.filter((_, i) => i % 2 === 0));
+    const spans = referenceSpans(text);
+    for (let i = 0; i < spans.length; i += 2) ok(starts.has(spans[i]), `${spans[i]} in ${text}`);
+    if (starts.size > spans.length / 2) withLookAlikes++;
+  }
+  ok(withLookAlikes > 50, `texts with look-alikes in strings: ${withLookAlikes}`);
+  // Tokens that the three patterns find out of text order come back sorted, each once.
+  const text = "[1.0, 12345678901234567890, 1e5, 2.0e5, 12345678901234567.0]";
+  const candidates = riskyNumberCandidates(text);
+  deepEqual(
+    candidates.reduce<string[]>(
+      (out, _, i) => i % 2 ? out : [...out, text.slice(candidates[i], candidates[i + 1])],
+      [],
+    ),
+    ["1.0", "12345678901234567890", "1e5", "2.0e5", "12345678901234567.0"],
   );
 });

@@ -56,6 +56,9 @@ interface Chunk {
 /** Size of one encode buffer; a row larger than this gets a buffer of its own. */
 const CHUNK_BYTES = 1024 * 1024;
 
+/** Spare encode buffers kept for reuse: a flush's worth (see `JobWriter.#spare`). */
+const MAX_SPARE_CHUNKS = 8;
+
 interface TableBuffer {
   table: string;
   /** Encoded rows not yet on disk, in order; the last one is being filled. */
@@ -90,6 +93,12 @@ export class JobWriter {
   readonly #tables = new Map<string, TableBuffer>();
   readonly #done: JobFileInfo[] = [];
   readonly #encoder = new TextEncoder();
+  /**
+   * Encode buffers whose rows are on disk, for reuse: a fresh megabyte per chunk would make
+   * V8 account hundreds of megabytes of short-lived external memory over a run, and collect
+   * garbage more often for it.
+   */
+  readonly #spare: Uint8Array[] = [];
   #buffered = 0;
   #closed = false;
 
@@ -142,7 +151,9 @@ export class JobWriter {
     const worst = line.length * 3 + 1;
     let chunk = buf.chunks[buf.chunks.length - 1];
     if (chunk === undefined || chunk.bytes.length - chunk.used < worst) {
-      chunk = { bytes: new Uint8Array(Math.max(CHUNK_BYTES, worst)), used: 0, rows: 0 };
+      const bytes = worst <= CHUNK_BYTES && this.#spare.pop() ||
+        new Uint8Array(Math.max(CHUNK_BYTES, worst));
+      chunk = { bytes, used: 0, rows: 0 };
       buf.chunks.push(chunk);
     }
     const { written } = this.#encoder.encodeInto(line, chunk.bytes.subarray(chunk.used));
@@ -159,8 +170,12 @@ export class JobWriter {
       const chunks = buf.chunks;
       buf.chunks = [];
       for (const chunk of chunks) {
-        if (chunk.rows === 0) continue;
-        await this.#writeRows(buf, chunk.bytes.subarray(0, chunk.used), chunk.rows);
+        if (chunk.rows > 0) {
+          await this.#writeRows(buf, chunk.bytes.subarray(0, chunk.used), chunk.rows);
+        }
+        if (chunk.bytes.length === CHUNK_BYTES && this.#spare.length < MAX_SPARE_CHUNKS) {
+          this.#spare.push(chunk.bytes);
+        }
       }
     }
     this.#buffered = 0;

@@ -146,3 +146,26 @@ Deno.test("JobWriter writes 200k nested rows in large batches with bounded buffe
     Deno.FsFile.prototype.write = realWrite;
   }
 });
+
+Deno.test("JobWriter reuses its encode buffers across flushes without old bytes showing through", async () => {
+  await withPackage(async (pkg) => {
+    const writer = pkg.jobWriter();
+    // Long rows first fill the buffers; short rows after a flush land in the same buffers.
+    const long = "x".repeat(5000);
+    for (let i = 0; i < 400; i++) writer.write(i % 2 ? "a" : "b", { i, long });
+    await writer.flush();
+    for (let i = 0; i < 300; i++) writer.write(i % 2 ? "b" : "a", { i });
+    await writer.flush();
+    writer.write("a", { last: true });
+    const files = await writer.close();
+    const rows = Object.fromEntries(
+      await Promise.all(files.map(async (f) => [f.table, await readRows(f.path)] as const)),
+    );
+    const expected = (first: number, then: number) => [
+      ...Array.from({ length: 200 }, (_, k) => ({ i: 2 * k + first, long })),
+      ...Array.from({ length: 150 }, (_, k) => ({ i: 2 * k + then })),
+    ];
+    deepStrictEqual(rows.a, [...expected(1, 0), { last: true }]);
+    deepStrictEqual(rows.b, expected(0, 1));
+  });
+});

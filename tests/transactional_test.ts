@@ -9,10 +9,14 @@ const PAGE_SIZE = 1000;
 const BODY = "lorem ipsum dolor sit amet ".repeat(25);
 
 /** 30 pages of ~700-byte records (about 20 MiB of job files); page `failAt` answers 404. */
+/** Pages of big records; page `failAt` answers 404, after a second (streamed inserts run). */
 function bigApi(failAt: number | undefined) {
-  return (req: Request) => {
+  return async (req: Request) => {
     const page = Number(new URL(req.url).searchParams.get("page") ?? 1);
-    if (page === failAt) return json({ message: "gone" }, { status: 404 });
+    if (page === failAt) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      return json({ message: "gone" }, { status: 404 });
+    }
     const records = page > 30 ? [] : Array.from({ length: PAGE_SIZE }, (_, i) => ({
       id: (page - 1) * PAGE_SIZE + i,
       body: BODY,

@@ -1,7 +1,8 @@
 /**
  * The job file writer: normalized rows go to per-table newline-delimited JSON files in a load
  * package's `new_jobs/` folder. This sits on the hot path of every run, so `write()` only
- * serializes and buffers; the I/O happens in batches in `flush()`.
+ * serializes and buffers; the I/O happens in batches in `flush()`, synchronously (see
+ * `writeAll`).
  *
  * @module
  */
@@ -164,14 +165,26 @@ export class JobWriter {
     this.#buffered += written + 1;
   }
 
-  /** Writes the buffered rows of every table to its current job file, rotating files by size. */
-  async flush(): Promise<void> {
+  /**
+   * Writes the buffered rows of every table to its current job file, rotating files by size.
+   * The writes are synchronous (see `writeAll`); a failure (a full disk) rejects.
+   */
+  flush(): Promise<void> {
+    try {
+      this.#flushNow();
+      return Promise.resolve();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  #flushNow(): void {
     for (const buf of this.#tables.values()) {
       const chunks = buf.chunks;
       buf.chunks = [];
       for (const chunk of chunks) {
         if (chunk.rows > 0) {
-          await this.#writeRows(buf, chunk.bytes.subarray(0, chunk.used), chunk.rows);
+          this.#writeRows(buf, chunk.bytes.subarray(0, chunk.used), chunk.rows);
         }
         if (chunk.bytes.length === CHUNK_BYTES && this.#spare.length < MAX_SPARE_CHUNKS) {
           this.#spare.push(chunk.bytes);
@@ -206,7 +219,7 @@ export class JobWriter {
   }
 
   /** Appends whole lines of `bytes` (`rows` rows) to the table's files, splitting at newlines. */
-  async #writeRows(buf: TableBuffer, bytes: Uint8Array, rows: number): Promise<void> {
+  #writeRows(buf: TableBuffer, bytes: Uint8Array, rows: number): void {
     let offset = 0;
     while (offset < bytes.length) {
       const room = this.#maxFileBytes - buf.fileBytes;
@@ -226,8 +239,8 @@ export class JobWriter {
       }
       const part = bytes.subarray(offset, end);
       const partRows = end === bytes.length ? rows : countNewlines(part);
-      const file = buf.file ?? await this.#openFile(buf);
-      await writeAll(file, part);
+      const file = buf.file ?? this.#openFile(buf);
+      writeAll(file, part);
       buf.fileBytes += part.length;
       buf.fileRows += partRows;
       rows -= partRows;
@@ -235,7 +248,7 @@ export class JobWriter {
     }
   }
 
-  async #openFile(buf: TableBuffer): Promise<Deno.FsFile> {
+  #openFile(buf: TableBuffer): Deno.FsFile {
     buf.fileId = newFileId();
     const name = formatJobFileName({
       table: buf.table,
@@ -244,7 +257,7 @@ export class JobWriter {
       format: JOB_FILE_FORMAT,
     });
     buf.path = join(this.#dir, name);
-    buf.file = await Deno.open(buf.path, { createNew: true, write: true });
+    buf.file = Deno.openSync(buf.path, { createNew: true, write: true });
     return buf.file;
   }
 
@@ -266,9 +279,14 @@ export class JobWriter {
   }
 }
 
-async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+/**
+ * Synchronous on purpose: a flush is a few megabytes into the page cache (a few ms), and
+ * `await file.write()` sends each write to a blocking thread and back, which made a 200,000-row
+ * run wait ~0.9 s for writes that take ~0.15 s.
+ */
+function writeAll(file: Deno.FsFile, bytes: Uint8Array): void {
   for (let written = 0; written < bytes.length;) {
-    written += await file.write(bytes.subarray(written));
+    written += file.writeSync(bytes.subarray(written));
   }
 }
 

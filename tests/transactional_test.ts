@@ -1,15 +1,19 @@
 /**
  * Loads are all or nothing, also when job files were already being inserted while later
- * pages were still extracted (large loads stream into an open DuckDB transaction).
+ * pages were still extracted (large loads stream into an open DuckDB transaction, or into
+ * hidden data files of the filesystem destination).
  */
-import { equal, match } from "node:assert/strict";
+import { deepStrictEqual, equal, match } from "node:assert/strict";
+import { join } from "node:path";
 import { fileHash, json, serve, tempProject } from "./_helpers.ts";
 
 const PAGE_SIZE = 1000;
 const BODY = "lorem ipsum dolor sit amet ".repeat(25);
 
-/** 30 pages of ~700-byte records (about 20 MiB of job files); page `failAt` answers 404. */
-/** Pages of big records; page `failAt` answers 404, after a second (streamed inserts run). */
+/**
+ * 30 pages of ~700-byte records (about 20 MiB of job files); page `failAt` answers 404, after
+ * a second (so the job files finished before it are streamed first, however busy the machine).
+ */
 function bigApi(failAt: number | undefined) {
   return async (req: Request) => {
     const page = Number(new URL(req.url).searchParams.get("page") ?? 1);
@@ -162,4 +166,51 @@ Deno.test("a run holds no existing database while it extracts; a new one opens e
   const second = await midRun(async () => equal(await count(), 6));
   equal(second.code, 0, second.stderr);
   equal(await count(), 12);
+});
+
+/** Every file under `dir`, relative to it, sorted (hidden ones too); none when it is missing. */
+async function filesUnder(dir: string, prefix = ""): Promise<string[]> {
+  const out: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(join(dir, prefix))) {
+      const name = prefix ? `${prefix}/${entry.name}` : entry.name;
+      if (entry.isDirectory) out.push(...await filesUnder(dir, name));
+      else out.push(name);
+    }
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
+  return out.sort();
+}
+
+Deno.test("run --to filesystem: files converted while extracting appear only once the load completes", async () => {
+  let failAt: number | undefined = 25;
+  await using server = serve((req) => bigApi(failAt)(req));
+  await using p = await tempProject();
+  const path = await p.writeConnector(connector(server.url));
+  const bucket = p.path("bucket");
+  const env = { ...DEBUG, DESTINATION__FILESYSTEM__BUCKET_URL: bucket };
+  const failed = await p.dltx(["run", path, "--to", "filesystem"], env);
+  equal(failed.code, 1);
+  match(failed.stderr, /404 Client Error/);
+  // Job files were converted before the failure ...
+  match(failed.stderr, /Converted .*records\.[0-9a-f]+\.0\.jsonl while extracting/);
+  // ... and no file of it stays, hidden or not.
+  deepStrictEqual(await filesUnder(bucket), []);
+
+  failAt = undefined;
+  const ok = await p.dltx(["run", path, "--to", "filesystem"], env);
+  equal(ok.code, 0, ok.stderr);
+  match(ok.stderr, /Converted .* while extracting/);
+  const files = await filesUnder(bucket);
+  deepStrictEqual(files.filter((f) => f.split("/").some((part) => part.startsWith("."))), []);
+  const rows = await p.dltx([
+    "query",
+    "big_pipeline",
+    "SELECT count(*) AS n, count(DISTINCT id) AS ids FROM big_pipeline_dataset.records",
+    "--format",
+    "json",
+  ], env);
+  equal(rows.code, 0, rows.stderr);
+  deepStrictEqual(JSON.parse(rows.stdout), [{ n: 30 * PAGE_SIZE, ids: 30 * PAGE_SIZE }]);
 });

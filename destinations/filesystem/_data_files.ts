@@ -1,16 +1,17 @@
 /**
  * The data files of a load: one per job file, converted by DuckDB's `COPY` and written under
- * a temporary name, and the removal of the files a `replace` load supersedes.
+ * a temporary name ("staged", possibly while the run still extracts), renamed into place
+ * together at the end ("published"), and the removal of the files a `replace` load supersedes.
  *
  * @module
  */
 
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Logger } from "../../core/log.ts";
 import type { LoadJob, LoadRequest } from "../../core/pipeline/mod.ts";
-import { filesystemJobError } from "./errors.ts";
-import { jobFileId, listTableFiles, writeAtomically } from "./_files.ts";
+import { filesystemError, filesystemJobError } from "./errors.ts";
+import { jobFileId, listTableFiles, tempPathOf } from "./_files.ts";
 import type { Layout } from "./_layout.ts";
 import { compressible, copyJobSql, type FileFormat } from "./_sql.ts";
 import { maximumObjectSizeFor } from "../duckdb/read_limits.ts";
@@ -23,41 +24,28 @@ export interface DataFileOptions {
   compress: boolean;
 }
 
-/**
- * Writes a data file per job of `request` (tables without columns have none). When one
- * fails, the files written before it are removed again and the error names the table and
- * job file.
- *
- * @returns the absolute paths written
- * @throws {UserError} naming the table and job file that could not be written (see
- *   `filesystemJobError`; a bug is an `InternalError`)
- */
-export async function writeDataFiles(
-  con: DuckDBConnection,
-  datasetDir: string,
-  request: LoadRequest,
-  options: DataFileOptions,
-): Promise<Set<string>> {
-  const written = new Set<string>();
-  try {
-    for (const job of request.jobs) {
-      const path = await writeDataFile(con, datasetDir, request, job, options);
-      if (path) written.add(path);
-    }
-    return written;
-  } catch (err) {
-    for (const path of written) await Deno.remove(path).catch(() => {});
-    throw err;
-  }
+/** A data file written under its temporary name: it becomes visible when published. */
+export interface StagedFile {
+  /** Where the file goes. */
+  path: string;
+  /** The hidden name it is written under, in the same folder (see `tempPathOf`). */
+  temp: string;
 }
 
-async function writeDataFile(
+/**
+ * Converts one job file into its data file, under the temporary name (tables without
+ * columns have none). A load that streams calls this while it still extracts; nothing is
+ * visible until {@linkcode publishStaged}.
+ *
+ * @throws {UserError} naming the table and job file that could not be written
+ */
+export async function stageDataFile(
   con: DuckDBConnection,
   datasetDir: string,
-  request: LoadRequest,
+  request: Pick<LoadRequest, "schema" | "loadId">,
   job: LoadJob,
   options: DataFileOptions,
-): Promise<string | undefined> {
+): Promise<StagedFile | undefined> {
   const columns = Object.values(request.schema.tables[job.table].columns);
   if (columns.length === 0) return undefined;
   const relative = options.layout.filePath({
@@ -68,21 +56,48 @@ async function writeDataFile(
     ext: fileExtension(options.format, options.compress),
   });
   const path = join(datasetDir, ...relative.split("/"));
+  const temp = tempPathOf(path);
   try {
-    await writeAtomically(path, async (temp) => {
-      const maximumObjectSize = await maximumObjectSizeFor([job.path]);
-      await con.run(
-        copyJobSql(columns, job.path, temp, {
-          format: options.format,
-          compress: options.compress,
-          maximumObjectSize,
-        }),
-      );
-    });
+    await Deno.mkdir(dirname(path), { recursive: true });
+    const maximumObjectSize = await maximumObjectSizeFor([job.path]);
+    await con.run(
+      copyJobSql(columns, job.path, temp, {
+        format: options.format,
+        compress: options.compress,
+        maximumObjectSize,
+      }),
+    );
   } catch (err) {
+    await Deno.remove(temp).catch(() => {});
     throw filesystemJobError(err, `Cannot write table "${job.table}" from ${job.path} to ${path}`);
   }
-  return path;
+  return { path, temp };
+}
+
+/**
+ * Renames staged files into place (each rename is atomic). On a failure the files published
+ * so far and the staged ones left are removed again.
+ *
+ * @returns the absolute paths published
+ */
+export async function publishStaged(staged: readonly StagedFile[]): Promise<Set<string>> {
+  const published = new Set<string>();
+  try {
+    for (const file of staged) {
+      await Deno.rename(file.temp, file.path);
+      published.add(file.path);
+    }
+    return published;
+  } catch (err) {
+    for (const path of published) await Deno.remove(path).catch(() => {});
+    await discardStaged(staged);
+    throw filesystemError(err, `Cannot move the data files of this load into place`);
+  }
+}
+
+/** Removes staged files that were not published. */
+export async function discardStaged(staged: readonly StagedFile[]): Promise<void> {
+  for (const file of staged) await Deno.remove(file.temp).catch(() => {});
 }
 
 /** dlt's extension of a data file (its `{ext}`): `jsonl.gz` when gzipped, else the format. */

@@ -14,12 +14,21 @@ import { newLoadId } from "../../core/package/mod.ts";
 import type {
   Destination,
   DropRequest,
+  LoadJob,
   LoadRequest,
+  LoadSession,
   StoredPipeline,
 } from "../../core/pipeline/mod.ts";
 import { type MergeStrategy, rootTableOf } from "../../core/schema/mod.ts";
 import { type Bucket, parseBucketUrl } from "./_bucket.ts";
-import { removeOtherFiles, writeDataFiles } from "./_data_files.ts";
+import {
+  discardStaged,
+  publishStaged,
+  removeOtherFiles,
+  stageDataFile,
+  type StagedFile,
+} from "./_data_files.ts";
+import { loadDuckDb } from "../duckdb/_module.ts";
 import { type MemoryDuckDb, openMemoryDuckDb } from "./_duckdb.ts";
 import { exists } from "../../core/exists.ts";
 import { filesystemError } from "./errors.ts";
@@ -83,8 +92,10 @@ export interface FilesystemOptions {
  * `_dlt_pipeline_state` and `_dlt_version` as JSONL files.
  *
  * Every file is written under a hidden temporary name and renamed, so a reader never sees
- * half a file. A load writes its data files first; `replace` then removes the tables' older
- * files; the `_dlt_loads` file, written last, marks the load complete.
+ * half a file. A load writes its data files first (a run's session converts them while it
+ * still extracts, see {@linkcode FilesystemDestination.begin}) and renames them into place
+ * together; `replace` then removes the tables' older files; the `_dlt_loads` file, written
+ * last, marks the load complete.
  *
  * @example Usage
  * ```ts ignore
@@ -168,7 +179,82 @@ export class FilesystemDestination implements Destination {
    * @throws {InternalError} when a job's table is not in the schema
    */
   async load(request: LoadRequest): Promise<void> {
-    for (const table of mergeTables(request)) {
+    await this.#complete(request, []);
+  }
+
+  /**
+   * Converts the job files of append tables into data files while the run still extracts,
+   * under hidden temporary names; `commit()` converts the rest and renames them all into
+   * place, so a reader never sees a data file of a load that did not complete, and a run
+   * killed mid-way leaves only hidden files.
+   */
+  begin(datasetName: string, loadId: string): Promise<LoadSession> {
+    let datasetDir: string;
+    try {
+      datasetDir = this.#datasetDir(datasetName);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const staged: StagedFile[] = [];
+    const converted = new Set<string>();
+    /** Whether the load id is complete already (then nothing is written); asked once. */
+    let loaded: Promise<boolean> | undefined;
+    let open = true;
+    const session: LoadSession = {
+      addJobs: async (jobs, schema) => {
+        loaded ??= this.#isLoaded(datasetDir, schema.name, loadId);
+        if (!open || await loaded) return;
+        const { connection } = await this.#duckdb();
+        for (const job of jobs) {
+          if (!open) return;
+          const file = await stageDataFile(connection, datasetDir, { schema, loadId }, job, {
+            format: this.fileFormat,
+            layout: this.#layout,
+            compress: this.compress,
+          });
+          converted.add(job.path);
+          if (file) {
+            staged.push(file);
+            this.#logger.debug(
+              `Converted ${job.path} while extracting (visible as ${file.path} at commit)`,
+            );
+          }
+        }
+      },
+      commit: async (request) => {
+        open = false;
+        const rest = request.jobs.filter((job) => !converted.has(job.path));
+        await this.#complete({ ...request, jobs: rest }, staged, request.jobs);
+      },
+      rollback: async () => {
+        open = false;
+        await discardStaged(staged);
+      },
+    };
+    return Promise.resolve(session);
+  }
+
+  /** Imports DuckDB's module in the background; opens nothing. */
+  warmUp(): void {
+    loadDuckDb().catch(() => {}); // The load imports it again and reports the failure.
+  }
+
+  /** Always: converting job files early locks no one out, and shows nothing before commit. */
+  beginsEarly(): Promise<boolean> {
+    return Promise.resolve(true);
+  }
+
+  /**
+   * The load of `request.jobs`, after the `staged` files (of `allJobs`, default the request's)
+   * were converted already: converts the rest, publishes them all, then the system files.
+   */
+  async #complete(
+    request: LoadRequest,
+    staged: StagedFile[],
+    allJobs: readonly LoadJob[] = request.jobs,
+  ): Promise<void> {
+    const tables = mergeTables({ ...request, jobs: [...allJobs] });
+    for (const table of tables) {
       // dlt's filesystem destination falls back the same way, with the same warning.
       this.#logger.warn(
         `Destination filesystem does not support any merge strategies and \`merge\` write ` +
@@ -179,25 +265,28 @@ export class FilesystemDestination implements Destination {
     const { schema, loadId } = request;
     const datasetDir = this.#datasetDir(request.datasetName);
     const started = performance.now();
+    if (await this.#isLoaded(datasetDir, schema.name, loadId)) {
+      await discardStaged(staged);
+      this.#logger.info(
+        `Load package ${loadId} is already in ${request.datasetName}/_dlt_loads; ` +
+          "not loading it again",
+      );
+      return;
+    }
+    const options = { format: this.fileFormat, layout: this.#layout, compress: this.compress };
+    const all = [...staged];
     try {
-      if (await isLoaded(datasetDir, schema.name, loadId)) {
-        this.#logger.info(
-          `Load package ${loadId} is already in ${request.datasetName}/_dlt_loads; ` +
-            "not loading it again",
-        );
-        return;
+      const { connection } = await this.#duckdb();
+      for (const job of request.jobs) {
+        const file = await stageDataFile(connection, datasetDir, request, job, options);
+        if (file) all.push(file);
       }
     } catch (err) {
-      throw filesystemError(err, `Cannot read dataset folder ${datasetDir}`);
+      await discardStaged(all);
+      throw err;
     }
-    const { connection } = await this.#duckdb();
-    const format = this.fileFormat;
+    const written = await publishStaged(all);
     const layout = this.#layout;
-    const written = await writeDataFiles(connection, datasetDir, request, {
-      format,
-      layout,
-      compress: this.compress,
-    });
     try {
       await initDataset(datasetDir);
       await removeOtherFiles(datasetDir, request, { layout, keep: written, logger: this.#logger });
@@ -214,6 +303,14 @@ export class FilesystemDestination implements Destination {
       `Wrote ${written.size} ${this.fileFormat} file(s) of package ${loadId} to ${datasetDir} ` +
         `in ${((performance.now() - started) / 1000).toFixed(2)} s`,
     );
+  }
+
+  async #isLoaded(datasetDir: string, schemaName: string, loadId: string): Promise<boolean> {
+    try {
+      return await isLoaded(datasetDir, schemaName, loadId);
+    } catch (err) {
+      throw filesystemError(err, `Cannot read dataset folder ${datasetDir}`);
+    }
   }
 
   async #writeSystemFiles(datasetDir: string, request: LoadRequest): Promise<void> {

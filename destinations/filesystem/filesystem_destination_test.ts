@@ -697,3 +697,119 @@ Deno.test("FilesystemDestination writes dlt's init and migrates an empty one (st
     }
   });
 });
+
+/** The files of the bucket a reader sees: no hidden (temporary) ones. */
+async function visibleFiles(env: Env): Promise<string[]> {
+  return (await env.files()).filter((f) => !f.split("/").some((part) => part.startsWith(".")));
+}
+
+Deno.test("FilesystemDestination.begin() converts job files while extracting and shows them at commit", async () => {
+  await withEnv(async (env) => {
+    const destination = destinationFor(env);
+    try {
+      ok(await destination.beginsEarly());
+      const items = await env.job("items", ITEM_ROWS);
+      const tags = await env.job("items__tags", TAG_ROWS);
+      const session = await destination.begin("shop_dataset", LOAD_1);
+      await session.addJobs([items], SCHEMA);
+      // Converted already, under a hidden name: a reader sees nothing of this load yet.
+      const staged = await env.files();
+      equal(staged.length, 1, `${staged}`);
+      ok(/^shop_dataset\/items\/\..*\.parquet\.tmp$/.test(staged[0]), staged[0]);
+      deepStrictEqual(await visibleFiles(env), []);
+      // The job's file is not converted again at commit (its temporary file is the one used).
+      await Deno.remove(items.path);
+      await session.commit(env.request(LOAD_1, SCHEMA, [items, tags]));
+      deepStrictEqual(await env.files(), await visibleFiles(env), "no temporary file stays");
+      deepStrictEqual(
+        await destination.query("SELECT id FROM shop_dataset.items ORDER BY id"),
+        [{ id: 1 }, { id: 2 }, { id: 3 }],
+      );
+      deepStrictEqual(
+        await destination.query("SELECT count(*) AS n FROM shop_dataset.items__tags"),
+        [{ n: TAG_ROWS.length }],
+      );
+      deepStrictEqual(
+        await destination.query("SELECT load_id FROM shop_dataset._dlt_loads"),
+        [{ load_id: LOAD_1 }],
+      );
+    } finally {
+      await destination.close();
+    }
+  });
+});
+
+Deno.test("FilesystemDestination: a rolled back or abandoned session leaves nothing a reader sees", async () => {
+  await withEnv(async (env) => {
+    const destination = destinationFor(env);
+    try {
+      await loadItems(env, destination, LOAD_1);
+      const before = await env.files();
+      // Rolled back (extraction failed): its converted files are gone.
+      const failed = await destination.begin("shop_dataset", LOAD_2);
+      await failed.addJobs([await env.job("items", ITEM_ROWS)], SCHEMA);
+      await failed.rollback();
+      deepStrictEqual(await env.files(), before);
+      // Abandoned (the run was killed): hidden files only; the rows count once, the next
+      // load of the package's data (a new load id) adds them once.
+      const killed = await destination.begin("shop_dataset", LOAD_2);
+      await killed.addJobs([await env.job("items", ITEM_ROWS)], SCHEMA);
+      deepStrictEqual(await visibleFiles(env), before);
+      deepStrictEqual(
+        await destination.query("SELECT count(*) AS n FROM shop_dataset.items"),
+        [{ n: 3 }],
+      );
+      await loadItems(env, destination, "1718131300.000003");
+      deepStrictEqual(
+        await destination.query("SELECT count(*) AS n FROM shop_dataset.items"),
+        [{ n: 6 }],
+      );
+    } finally {
+      await destination.close();
+    }
+  });
+});
+
+Deno.test("FilesystemDestination: a session of a load id already complete writes nothing", async () => {
+  await withEnv(async (env) => {
+    const destination = destinationFor(env);
+    try {
+      const jobs = await loadItems(env, destination, LOAD_1);
+      const before = await env.files();
+      const session = await destination.begin("shop_dataset", LOAD_1);
+      await session.addJobs([jobs[0]], SCHEMA);
+      deepStrictEqual(await env.files(), before);
+      await session.commit(env.request(LOAD_1, SCHEMA, jobs));
+      deepStrictEqual(await env.files(), before);
+      deepStrictEqual(
+        await destination.query("SELECT count(*) AS n FROM shop_dataset.items"),
+        [{ n: 3 }],
+      );
+    } finally {
+      await destination.close();
+    }
+  });
+});
+
+Deno.test("FilesystemDestination: a job that fails at commit removes the files converted before", async () => {
+  await withEnv(async (env) => {
+    const destination = destinationFor(env);
+    try {
+      const good = await env.job("items", ITEM_ROWS);
+      const bad = await env.job("items__tags", '{"value": "x", "_dlt_list_idx": "not a number"}\n');
+      const session = await destination.begin("shop_dataset", LOAD_1);
+      await session.addJobs([good], SCHEMA);
+      await rejects(
+        session.commit(env.request(LOAD_1, SCHEMA, [good, bad])),
+        (err: Error) => err instanceof UserError && err.message.includes(bad.path),
+      );
+      deepStrictEqual(await env.files(), []);
+      await rejects(
+        destination.begin("../x", LOAD_1),
+        (err: Error) => err instanceof ConfigError && err.message.includes("../x"),
+      );
+    } finally {
+      await destination.close();
+    }
+  });
+});

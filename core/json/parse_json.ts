@@ -72,9 +72,13 @@ export function parseJsonExact(text: string): unknown {
       return parseWithReviver(text);
     }
   }
-  const root: Holder = { "": value };
-  restore(root);
-  return root[""];
+  // The value itself, not a holder around it: marking a holder that is thrown away costs
+  // a property definition per text (per line of JSON lines input).
+  if (typeof value === "object" && value !== null) {
+    restore(value as Holder);
+    return value;
+  }
+  return typeof value === "string" && value.charCodeAt(0) === 0 ? tokenValue(value, {}, "") : value;
 }
 
 /** `text` with each span written as a string: `"\u0000<token>"`. */

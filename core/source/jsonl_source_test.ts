@@ -92,3 +92,32 @@ Deno.test("jsonlSource() yields nothing when other resources are asked for", asy
   for await (const page of source.extract({ resources: ["other"] })) pages.push(page);
   deepEqual(pages, []);
 });
+
+Deno.test("jsonlSource() reads a file of many reads whole: lines across reads, multi-byte text, early stop", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = join(dir, "big.jsonl");
+    // ~1.4 MB: many reads, lines of every length crossing their edges, "ä" split between reads.
+    const records = Array.from({ length: 3000 }, (_, i) => ({
+      id: 9007199254740993n + BigInt(i),
+      text: "ä".repeat(i % 400),
+    }));
+    const lines = records.map((r) => `{"id":${r.id},"text":"${r.text}"}`).join("\n") + "\n";
+    await Deno.writeTextFile(path, lines);
+    const source = jsonlSource({ name: "s", table: "t", inputs: [fileInput(path)] });
+    const read = (await pagesOf(source)).flatMap((p) => p.records);
+    deepEqual(read, records);
+    // Stopping after the first page closes the file (counted in /proc: Linux only).
+    if (Deno.build.os !== "linux") return;
+    const openFiles = () => [...Deno.readDirSync("/proc/self/fd")].length;
+    const before = openFiles();
+    const pages = jsonlSource({ name: "s", table: "t", inputs: [fileInput(path)] }).extract();
+    for await (const _ of pages) break;
+    for (let i = 0; i < 100 && openFiles() > before; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    equal(openFiles(), before, "the file is closed");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

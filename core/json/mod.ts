@@ -8,7 +8,7 @@
 
 export { floatText } from "./float_text.ts";
 export { isFloatToken, type Marked, NUMBER_MARKS } from "./number_marks.ts";
-export { parseJson, parseJsonExact } from "./parse_json.ts";
+export { parseJson, parseJsonExact, parseQuotedLine, quoteRiskyLines } from "./parse_json.ts";
 export { rawNumber, stringifyJson, withRawNumbers } from "./stringify_json.ts";
 export { hasRiskyNumber, riskyNumberSpans, type TextKind } from "./risky_numbers.ts";
 export { sortedJson } from "./sorted_json.ts";

@@ -72,13 +72,48 @@ export function parseJsonExact(text: string): unknown {
       return parseWithReviver(text);
     }
   }
-  // The value itself, not a holder around it: marking a holder that is thrown away costs
-  // a property definition per text (per line of JSON lines input).
+  return restored(value);
+}
+
+/**
+ * The value of a text parsed with its tokens quoted, the tokens turned back into numbers. The
+ * value itself is restored, not a holder around it: marking a holder that is thrown away
+ * costs a property definition per text (per line of JSON lines input).
+ */
+function restored(value: unknown): unknown {
   if (typeof value === "object" && value !== null) {
     restore(value as Holder);
     return value;
   }
   return typeof value === "string" && value.charCodeAt(0) === 0 ? tokenValue(value, {}, "") : value;
+}
+
+/**
+ * Many JSON lines at once, for {@linkcode parseQuotedLine}: `text` with every risky-number
+ * candidate quoted, in one scan instead of one per line (quoting adds no line breaks, so its
+ * lines are the text's lines). `undefined` when the text holds `\u0000`, which the quoting
+ * needs absent: parse its lines with {@linkcode parseJson} then.
+ *
+ * @param text JSON lines.
+ * @returns the quoted text, or `undefined`.
+ */
+export function quoteRiskyLines(text: string): string | undefined {
+  if (text.includes("\\u0000")) return undefined;
+  const candidates = riskyNumberCandidates(text, "lines");
+  return candidates.length === 0 ? text : quoted(text, candidates);
+}
+
+/**
+ * Parses one line of {@linkcode quoteRiskyLines}' text, exactly.
+ *
+ * @param line the quoted line.
+ * @returns the value.
+ * @throws {SyntaxError} when the line is not JSON, or when a candidate was number-like text
+ *   inside a string: parse the original line with {@linkcode parseJson} then, which reads it
+ *   right or throws the line's own error.
+ */
+export function parseQuotedLine(line: string): unknown {
+  return restored(JSON.parse(line));
 }
 
 /** `text` with each span written as a string: `"\u0000<token>"`. */

@@ -168,13 +168,14 @@ export function riskyNumberSpans(text: string): number[] {
  * JSON text has outside strings, so `JSON.parse` of the quoted text fails exactly when a
  * candidate was inside a string (or the text was not JSON).
  *
- * @param text one JSON text.
+ * @param text one JSON text, or JSON lines with `kind` `"lines"`.
+ * @param kind how values are separated.
  * @returns the candidate offsets as `[start, end, ...]`, in text order, each once.
  */
-export function riskyNumberCandidates(text: string): number[] {
+export function riskyNumberCandidates(text: string, kind: TextKind = "json"): number[] {
   const found: number[] = [];
   let sorted = true;
-  scan(text, "json", (start, end) => {
+  scan(text, kind, (start, end) => {
     const last = found.length - 2;
     if (last >= 0 && start <= found[last]) {
       if (start === found[last]) return false; // the same token, found again

@@ -8,7 +8,7 @@
  */
 
 import { DataError } from "../errors.ts";
-import { hasRiskyNumber, parseJson } from "../json/mod.ts";
+import { hasRiskyNumber, parseJson, parseQuotedLine, quoteRiskyLines } from "../json/mod.ts";
 import { jsonErrorOffset } from "./_json_error.ts";
 
 /** Values parsed from one chunk of input, and the line each came from (1-based). */
@@ -48,12 +48,15 @@ export async function* readJsonLines(
   const partial: string[] = [];
   let line = 0;
   let batch: JsonLinesBatch = { values: [], lines: [] };
-  const parse = (text: string, exact: boolean) => {
+  /** Parses one line; `quotedLine` is the line of `quoteRiskyLines`' text, if there is one. */
+  const parse = (text: string, exact: boolean, quotedLine?: string) => {
     line++;
     if (text.length === 0) return;
     let value: unknown;
     try {
-      value = exact ? parseJson(text) : JSON.parse(text);
+      value = quotedLine === undefined
+        ? (exact ? parseJson(text) : JSON.parse(text))
+        : parseQuotedOr(quotedLine, text);
     } catch (err) {
       if (text.trim() === "") return;
       throw new DataError(
@@ -83,10 +86,19 @@ export async function* readJsonLines(
         start = nl + 1;
         nl = text.indexOf(NEWLINE, start);
       }
-      // Lines wholly inside this chunk: one scan decides for all of them.
+      // Lines wholly inside this chunk: one scan decides for all of them, and when they need
+      // the exact parse, one more quotes the risky numbers of all of them.
       const exact = nl !== -1 && hasRiskyNumber(text.slice(start), "lines");
+      const last = text.lastIndexOf(NEWLINE);
+      const quotedLines = exact ? quoteRiskyLines(text.slice(start, last + 1)) : undefined;
+      let quotedStart = 0;
       for (; nl !== -1; nl = text.indexOf(NEWLINE, start)) {
-        parse(text.slice(start, nl), exact);
+        if (quotedLines === undefined) parse(text.slice(start, nl), exact);
+        else {
+          const quotedEnd = quotedLines.indexOf(NEWLINE, quotedStart);
+          parse(text.slice(start, nl), true, quotedLines.slice(quotedStart, quotedEnd));
+          quotedStart = quotedEnd + 1;
+        }
         start = nl + 1;
       }
       if (start < text.length) partial.push(start === 0 ? text : text.slice(start));
@@ -103,6 +115,18 @@ export async function* readJsonLines(
   } finally {
     // Stopping early (an error, `head` on the other side) releases the file or pipe.
     await input.cancel().catch(() => {});
+  }
+}
+
+/**
+ * A line of `quoteRiskyLines`' text parsed, else (a number-like text inside a string made it
+ * fail, or the line is not JSON) the original line parsed exactly, or its own error.
+ */
+function parseQuotedOr(quotedLine: string, line: string): unknown {
+  try {
+    return parseQuotedLine(quotedLine);
+  } catch {
+    return parseJson(line);
   }
 }
 

@@ -1,6 +1,7 @@
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import { DataError } from "../errors.ts";
-import { isFloatToken } from "../json/mod.ts";
+import { isFloatToken, parseJson } from "../json/mod.ts";
+import { prng, randomSpec, visible, writeSpec } from "../json/_testing.ts";
 import { readJsonLines } from "./_json_lines.ts";
 
 const encoder = new TextEncoder();
@@ -158,4 +159,45 @@ Deno.test("readJsonLines() reads numbers exactly, in whole lines and in lines sp
   }
   const { values } = await readAll(streamOf(await gzip(text)));
   equal((values[0] as { id: unknown }).id, 9007199254740993n);
+});
+
+Deno.test("readJsonLines() reads generated lines as parseJson reads each, in any chunking", async () => {
+  const rand = prng(8086);
+  for (let n = 0; n < 150; n++) {
+    const lines = Array.from(
+      { length: 1 + Math.floor(rand() * 12) },
+      () => writeSpec(randomSpec(rand, 3), rand, false),
+    );
+    const text = lines.join(rand() < 0.5 ? "\n" : "\r\n") + "\n";
+    // Cut the text anywhere, several times (risky tokens, strings and lines across chunks).
+    const cuts = Array.from({ length: 3 }, () => Math.floor(rand() * text.length)).sort((
+      a,
+      b,
+    ) => a - b);
+    const chunks = [0, ...cuts].map((at, i, all) => text.slice(at, all[i + 1] ?? text.length));
+    const { values, lines: numbers } = await readAll(streamOf(...chunks));
+    deepEqual(visible(values), visible(lines.map((line) => parseJson(line.trim()))), text);
+    deepEqual(numbers, lines.map((_, i) => i + 1));
+  }
+});
+
+Deno.test("readJsonLines() reads look-alikes in strings beside real tokens, and names a bad line among risky ones", async () => {
+  const good = [
+    '{"id": 12345678901234567890, "note": "a, 1.0, b"}',
+    '{"payload": "{\\"v\\": 2.0}", "v": 2.0}',
+    "12345678901234567891",
+    '["x", 1e3]',
+  ];
+  const { values } = await readAll(streamOf(good.join("\n") + "\n"));
+  deepEqual(visible(values), visible(good.map((line) => parseJson(line))));
+  equal((values[0] as { id: bigint }).id, 12345678901234567890n);
+  equal((values[1] as { payload: string }).payload, '{"v": 2.0}');
+  ok(isFloatToken(values[1] as object, "v"));
+  await rejects(
+    readAll(
+      streamOf(good[0] + "\n" + '{"id": 12345678901234567892, "x": }' + "\n" + good[2] + "\n"),
+    ),
+    (err: Error) =>
+      err instanceof DataError && /^Line 2 of stdin is not valid JSON/.test(err.message),
+  );
 });

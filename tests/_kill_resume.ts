@@ -59,10 +59,16 @@ export async function packageStates(loadDir: string, skip = new Set<string>()): 
   return states;
 }
 
+/** Where the runs load: the DuckDB file (default), or a filesystem bucket of Parquet files. */
+export type KillDestination = "duckdb" | "filesystem";
+
 /**
  * Runs the kill scenario: `args` go to every `dltx run` (killed or not), e.g. `--concurrency 1`.
  */
-export async function killAndResume(args: string[]): Promise<{ peakInFlight: number }> {
+export async function killAndResume(
+  args: string[],
+  to: KillDestination = "duckdb",
+): Promise<{ peakInFlight: number; hiddenFiles: string[] }> {
   let exposed = 3000;
   let inFlight = 0;
   let peakInFlight = 0;
@@ -104,6 +110,17 @@ export async function killAndResume(args: string[]): Promise<{ peakInFlight: num
     }],
   });
   const loadDir = join(p.env.DLTX_PIPELINES_DIR, "events_pipeline", "load");
+  const bucket = join(p.dir, "bucket");
+  const env = to === "filesystem"
+    ? { ...p.env, DESTINATION__FILESYSTEM__BUCKET_URL: bucket }
+    : p.env;
+  if (to === "filesystem") args = [...args, "--to", "filesystem"];
+  const query = async (sql: string): Promise<Record<string, unknown>[]> => {
+    if (to === "duckdb") return await p.query("events_pipeline.duckdb", sql);
+    const res = await p.dltx(["query", "events_pipeline", sql, "--format", "json"], env);
+    equal(res.code, 0, res.stderr);
+    return JSON.parse(res.stdout);
+  };
   const landed: Record<string, number> = {};
 
   for (const trigger of TRIGGERS) {
@@ -121,7 +138,7 @@ export async function killAndResume(args: string[]): Promise<{ peakInFlight: num
         ...args,
       ],
       cwd: p.dir,
-      env: p.env,
+      env,
       clearEnv: true,
       stdout: "null",
       stderr: "null",
@@ -148,21 +165,17 @@ export async function killAndResume(args: string[]): Promise<{ peakInFlight: num
     await child.status;
     landed[stage] = (landed[stage] ?? 0) + 1;
 
-    const res = await p.dltx(["run", connector, ...args]);
+    const res = await p.dltx(["run", connector, ...args], env);
     equal(res.code, 0, `rerun after a kill at ${JSON.stringify(trigger)}: ${res.stderr}`);
-    const rows = await p.query(
-      "events_pipeline.duckdb",
-      "SELECT id, updated_at::VARCHAR AS ts, payload FROM events_pipeline_dataset.events ORDER BY id",
+    const rows = await query(
+      "SELECT id, payload FROM events_pipeline_dataset.events ORDER BY id",
     );
     equal(rows.length, exposed, `row count after a kill at ${JSON.stringify(trigger)}`);
     deepEqual(
       rows.map((r) => [r.id, r.payload]),
       Array.from({ length: exposed }, (_, i) => [i, record(i).payload]),
     );
-    const [{ n }] = await p.query(
-      "events_pipeline.duckdb",
-      "SELECT count(*) AS n FROM events_pipeline_dataset.events__tags",
-    );
+    const [{ n }] = await query("SELECT count(*) AS n FROM events_pipeline_dataset.events__tags");
     equal(Number(n), exposed, "child rows follow their parents exactly once");
   }
   // At least 20 real kills, landing in every stage: start-up, extraction (package new), the
@@ -172,5 +185,20 @@ export async function killAndResume(args: string[]): Promise<{ peakInFlight: num
   for (const stage of ["startup", "new", "normalized"]) {
     ok((landed[stage] ?? 0) >= 2, `kills per stage: ${JSON.stringify(landed)}`);
   }
-  return { peakInFlight };
+  return { peakInFlight, hiddenFiles: await hiddenFilesUnder(bucket) };
+}
+
+/** Files under `dir` whose name starts with a dot (temporary files), relative to it. */
+async function hiddenFilesUnder(dir: string, prefix = ""): Promise<string[]> {
+  const out: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(join(dir, prefix))) {
+      const name = prefix ? `${prefix}/${entry.name}` : entry.name;
+      if (entry.isDirectory) out.push(...await hiddenFilesUnder(dir, name));
+      else if (entry.name.startsWith(".")) out.push(name);
+    }
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
+  return out;
 }

@@ -68,7 +68,7 @@ export type KillDestination = "duckdb" | "filesystem";
 export async function killAndResume(
   args: string[],
   to: KillDestination = "duckdb",
-): Promise<{ peakInFlight: number; hiddenFiles: string[] }> {
+): Promise<{ peakInFlight: number }> {
   let exposed = 3000;
   let inFlight = 0;
   let peakInFlight = 0;
@@ -185,20 +185,5 @@ export async function killAndResume(
   for (const stage of ["startup", "new", "normalized"]) {
     ok((landed[stage] ?? 0) >= 2, `kills per stage: ${JSON.stringify(landed)}`);
   }
-  return { peakInFlight, hiddenFiles: await hiddenFilesUnder(bucket) };
-}
-
-/** Files under `dir` whose name starts with a dot (temporary files), relative to it. */
-async function hiddenFilesUnder(dir: string, prefix = ""): Promise<string[]> {
-  const out: string[] = [];
-  try {
-    for await (const entry of Deno.readDir(join(dir, prefix))) {
-      const name = prefix ? `${prefix}/${entry.name}` : entry.name;
-      if (entry.isDirectory) out.push(...await hiddenFilesUnder(dir, name));
-      else if (entry.name.startsWith(".")) out.push(name);
-    }
-  } catch (err) {
-    if (!(err instanceof Deno.errors.NotFound)) throw err;
-  }
-  return out;
+  return { peakInFlight };
 }

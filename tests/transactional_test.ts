@@ -3,9 +3,9 @@
  * pages were still extracted (large loads stream into an open DuckDB transaction, or into
  * hidden data files of the filesystem destination).
  */
-import { deepStrictEqual, equal, match } from "node:assert/strict";
+import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
 import { join } from "node:path";
-import { fileHash, json, serve, tempProject } from "./_helpers.ts";
+import { DLTX_ARGV, fileHash, json, serve, tempProject } from "./_helpers.ts";
 
 const PAGE_SIZE = 1000;
 const BODY = "lorem ipsum dolor sit amet ".repeat(25);
@@ -211,6 +211,55 @@ Deno.test("run --to filesystem: files converted while extracting appear only onc
     "--format",
     "json",
   ], env);
+  equal(rows.code, 0, rows.stderr);
+  deepStrictEqual(JSON.parse(rows.stdout), [{ n: 30 * PAGE_SIZE, ids: 30 * PAGE_SIZE }]);
+});
+
+Deno.test("run --to filesystem: the next run removes what a run killed mid-conversion left", async () => {
+  // Page 20 waits until the test lets it go: the run is killed while it waits, with files
+  // of the first pages converted (job files rotate at 8 MiB, about 12 pages).
+  const gate = Promise.withResolvers<void>();
+  const api = bigApi(undefined);
+  await using server = serve(async (req) => {
+    if (new URL(req.url).searchParams.get("page") === "20") await gate.promise;
+    return await api(req);
+  });
+  await using p = await tempProject();
+  const path = await p.writeConnector(connector(server.url));
+  const bucket = p.path("bucket");
+  const env = { ...p.env, DESTINATION__FILESYSTEM__BUCKET_URL: bucket };
+  const [cmd, ...args] = DLTX_ARGV;
+  const run = new Deno.Command(cmd, {
+    args: [...args, "run", path, "--to", "filesystem"],
+    cwd: p.dir,
+    env,
+    clearEnv: true,
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const staging = join(bucket, "big_pipeline_dataset", ".dltx_staging");
+  const deadline = Date.now() + 60_000;
+  while (!(await filesUnder(staging)).some((f) => f.endsWith(".parquet"))) {
+    if (Date.now() > deadline) throw new Error("no file was converted while extracting");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  run.kill("SIGKILL");
+  await run.status;
+  gate.resolve();
+  ok((await filesUnder(staging)).length > 0, "the killed run left its converted files");
+
+  const again = await p.dltx(["run", path, "--to", "filesystem"], {
+    DESTINATION__FILESYSTEM__BUCKET_URL: bucket,
+  });
+  equal(again.code, 0, again.stderr);
+  deepStrictEqual(await filesUnder(staging), [], "the next run removed them");
+  const rows = await p.dltx([
+    "query",
+    "big_pipeline",
+    "SELECT count(*) AS n, count(DISTINCT id) AS ids FROM big_pipeline_dataset.records",
+    "--format",
+    "json",
+  ], { DESTINATION__FILESYSTEM__BUCKET_URL: bucket });
   equal(rows.code, 0, rows.stderr);
   deepStrictEqual(JSON.parse(rows.stdout), [{ n: 30 * PAGE_SIZE, ids: 30 * PAGE_SIZE }]);
 });

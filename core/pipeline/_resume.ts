@@ -17,6 +17,8 @@ import type { WorkingDir } from "./working_dir.ts";
 export async function resumePending(options: {
   workingDir: WorkingDir;
   destination: Destination;
+  /** The pipeline's dataset: where an unfinished package's load may have left files. */
+  datasetName: string;
   keepCompletedJobs: boolean;
   logger: Logger;
 }): Promise<string[]> {
@@ -29,6 +31,7 @@ export async function resumePending(options: {
         `Discarding load package ${summary.loadId} (${summary.state}) of an interrupted run: ` +
           "its extraction did not finish, this run fetches the data again",
       );
+      await options.destination.discardLoad?.(options.datasetName, summary.loadId);
       await pkg.delete();
       continue;
     }

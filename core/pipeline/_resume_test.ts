@@ -9,14 +9,20 @@ import { resumePending } from "./_resume.ts";
 import { newPipelineState } from "./state.ts";
 import { WorkingDir } from "./working_dir.ts";
 
-function recordingDestination(): Destination & { loads: LoadRequest[] } {
+function recordingDestination(): Destination & { loads: LoadRequest[]; discarded: string[] } {
   const loads: LoadRequest[] = [];
+  const discarded: string[] = [];
   return {
     type: "fake",
     location: "fake:",
     loads,
+    discarded,
     load(request) {
       loads.push(request);
+      return Promise.resolve();
+    },
+    discardLoad(datasetName, loadId) {
+      discarded.push(`${datasetName}/${loadId}`);
       return Promise.resolve();
     },
     close: () => Promise.resolve(),
@@ -48,6 +54,7 @@ Deno.test("resumePending() discards unfinished packages and loads normalized one
     const loaded = await resumePending({
       workingDir: wd,
       destination,
+      datasetName: "p_dataset",
       keepCompletedJobs: false,
       logger,
     });
@@ -64,6 +71,8 @@ Deno.test("resumePending() discards unfinished packages and loads normalized one
       [["1700000001.000001", "loaded"]],
     );
     equal(logger.lines.some((l) => l.includes("Discarding load package 1700000000.000001")), true);
+    // The destination removes what the killed run's load left (the filesystem's staged files).
+    deepEqual(destination.discarded, ["p_dataset/1700000000.000001"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

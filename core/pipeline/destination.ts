@@ -136,4 +136,10 @@ export interface Destination {
    * it, or when it says no, the session opens with the first streamed file or at commit.
    */
   beginsEarly?(): Promise<boolean>;
+  /**
+   * Removes what load `loadId` left behind without committing: a run killed while its
+   * session wrote outside a transaction (the filesystem destination's converted files). The
+   * pipeline calls it when it discards that run's unfinished package.
+   */
+  discardLoad?(datasetName: string, loadId: string): Promise<void>;
 }

@@ -434,6 +434,7 @@ export class Pipeline {
     await resumePending({
       workingDir: wd,
       destination: this.destination,
+      datasetName: this.datasetName,
       keepCompletedJobs: await this.#keepJobs(),
       logger: this.#logger,
     });

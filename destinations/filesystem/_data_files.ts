@@ -1,7 +1,9 @@
 /**
- * The data files of a load: one per job file, converted by DuckDB's `COPY` and written under
- * a temporary name ("staged", possibly while the run still extracts), renamed into place
- * together at the end ("published"), and the removal of the files a `replace` load supersedes.
+ * The data files of a load: one per job file, converted by DuckDB's `COPY` into the load's
+ * hidden staging folder (`<dataset>/.dltx_staging/<load_id>/`, possibly while the run still
+ * extracts), renamed into place together at the end ("published"), and the removal of the files
+ * a `replace` load supersedes. Whatever a failed or killed load staged is in its one folder, so
+ * {@linkcode discardLoad} removes all of it.
  *
  * @module
  */
@@ -11,7 +13,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Logger } from "../../core/log.ts";
 import type { LoadJob, LoadRequest } from "../../core/pipeline/mod.ts";
 import { filesystemError, filesystemJobError } from "./errors.ts";
-import { jobFileId, listTableFiles, tempPathOf } from "./_files.ts";
+import { jobFileId, listTableFiles } from "./_files.ts";
 import type { Layout } from "./_layout.ts";
 import { compressible, copyJobSql, type FileFormat } from "./_sql.ts";
 import { maximumObjectSizeFor } from "../duckdb/read_limits.ts";
@@ -28,7 +30,7 @@ export interface DataFileOptions {
 export interface StagedFile {
   /** Where the file goes. */
   path: string;
-  /** The hidden name it is written under, in the same folder (see `tempPathOf`). */
+  /** Where it is written first: the same relative path in the load's staging folder. */
   temp: string;
 }
 
@@ -56,9 +58,9 @@ export async function stageDataFile(
     ext: fileExtension(options.format, options.compress),
   });
   const path = join(datasetDir, ...relative.split("/"));
-  const temp = tempPathOf(path);
+  const temp = join(stagingDir(datasetDir, request.loadId), ...relative.split("/"));
   try {
-    await Deno.mkdir(dirname(path), { recursive: true });
+    await Deno.mkdir(dirname(temp), { recursive: true });
     const maximumObjectSize = await maximumObjectSizeFor([job.path]);
     await con.run(
       copyJobSql(columns, job.path, temp, {
@@ -75,29 +77,49 @@ export async function stageDataFile(
 }
 
 /**
- * Renames staged files into place (each rename is atomic). On a failure the files published
- * so far and the staged ones left are removed again.
+ * Renames the staged files of load `loadId` into place (each rename is atomic; the staging
+ * folder is in the dataset folder, on the same file system) and removes its staging folder. On
+ * a failure the files published so far and the staging folder are removed again.
  *
  * @returns the absolute paths published
  */
-export async function publishStaged(staged: readonly StagedFile[]): Promise<Set<string>> {
+export async function publishStaged(
+  datasetDir: string,
+  loadId: string,
+  staged: readonly StagedFile[],
+): Promise<Set<string>> {
   const published = new Set<string>();
   try {
     for (const file of staged) {
+      await Deno.mkdir(dirname(file.path), { recursive: true });
       await Deno.rename(file.temp, file.path);
       published.add(file.path);
     }
-    return published;
   } catch (err) {
     for (const path of published) await Deno.remove(path).catch(() => {});
-    await discardStaged(staged);
+    await discardLoad(datasetDir, loadId);
     throw filesystemError(err, `Cannot move the data files of this load into place`);
   }
+  await discardLoad(datasetDir, loadId);
+  return published;
 }
 
-/** Removes staged files that were not published. */
-export async function discardStaged(staged: readonly StagedFile[]): Promise<void> {
-  for (const file of staged) await Deno.remove(file.temp).catch(() => {});
+/** The hidden folder the data files of load `loadId` are written to before they are published. */
+export function stagingDir(datasetDir: string, loadId: string): string {
+  return join(datasetDir, STAGING, loadId);
+}
+
+/** The dataset's folder of staging folders; hidden, so no reader takes it for a table. */
+const STAGING = ".dltx_staging";
+
+/**
+ * Removes what load `loadId` staged and did not publish (a failed load's, or a killed run's,
+ * which the next run discards), and the staging folder itself once no load uses it.
+ */
+export async function discardLoad(datasetDir: string, loadId: string): Promise<void> {
+  await Deno.remove(stagingDir(datasetDir, loadId), { recursive: true }).catch(() => {});
+  // Not recursive: another load may be staging into it right now.
+  await Deno.remove(join(datasetDir, STAGING)).catch(() => {});
 }
 
 /** dlt's extension of a data file (its `{ext}`): `jsonl.gz` when gzipped, else the format. */

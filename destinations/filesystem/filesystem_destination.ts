@@ -22,7 +22,7 @@ import type {
 import { type MergeStrategy, rootTableOf } from "../../core/schema/mod.ts";
 import { type Bucket, parseBucketUrl } from "./_bucket.ts";
 import {
-  discardStaged,
+  discardLoad,
   publishStaged,
   removeOtherFiles,
   stageDataFile,
@@ -91,10 +91,10 @@ export interface FilesystemOptions {
  * `<bucket>/<dataset>/<table>/<load_id>.<file_id>.<ext>` plus `_dlt_loads`,
  * `_dlt_pipeline_state` and `_dlt_version` as JSONL files.
  *
- * Every file is written under a hidden temporary name and renamed, so a reader never sees
- * half a file. A load writes its data files first (a run's session converts them while it
- * still extracts, see {@linkcode FilesystemDestination.begin}) and renames them into place
- * together; `replace` then removes the tables' older files; the `_dlt_loads` file, written
+ * Every file is written under a hidden name first and renamed, so a reader never sees half a
+ * file. A load writes its data files first, into the dataset's hidden staging folder (a run's
+ * session converts them while it still extracts, see {@linkcode FilesystemDestination.begin}),
+ * and renames them into place together; `replace` then removes the tables' older files; the `_dlt_loads` file, written
  * last, marks the load complete.
  *
  * @example Usage
@@ -184,9 +184,10 @@ export class FilesystemDestination implements Destination {
 
   /**
    * Converts the job files of append tables into data files while the run still extracts,
-   * under hidden temporary names; `commit()` converts the rest and renames them all into
-   * place, so a reader never sees a data file of a load that did not complete, and a run
-   * killed mid-way leaves only hidden files.
+   * into the load's hidden staging folder; `commit()` converts the rest and renames them all
+   * into place, so a reader never sees a data file of a load that did not complete. A run
+   * killed mid-way leaves only hidden files, which {@linkcode FilesystemDestination.discardLoad}
+   * removes.
    */
   begin(datasetName: string, loadId: string): Promise<LoadSession> {
     let datasetDir: string;
@@ -228,7 +229,7 @@ export class FilesystemDestination implements Destination {
       },
       rollback: async () => {
         open = false;
-        await discardStaged(staged);
+        await discardLoad(datasetDir, loadId);
       },
     };
     return Promise.resolve(session);
@@ -242,6 +243,15 @@ export class FilesystemDestination implements Destination {
   /** Always: converting job files early locks no one out, and shows nothing before commit. */
   beginsEarly(): Promise<boolean> {
     return Promise.resolve(true);
+  }
+
+  /**
+   * Removes the data files load `loadId` converted and never published: a run killed while
+   * it extracted leaves them in the dataset's hidden staging folder, and the next run of the
+   * pipeline discards that load.
+   */
+  async discardLoad(datasetName: string, loadId: string): Promise<void> {
+    await discardLoad(this.#datasetDir(datasetName), loadId);
   }
 
   /**
@@ -266,7 +276,7 @@ export class FilesystemDestination implements Destination {
     const datasetDir = this.#datasetDir(request.datasetName);
     const started = performance.now();
     if (await this.#isLoaded(datasetDir, schema.name, loadId)) {
-      await discardStaged(staged);
+      await discardLoad(datasetDir, loadId);
       this.#logger.info(
         `Load package ${loadId} is already in ${request.datasetName}/_dlt_loads; ` +
           "not loading it again",
@@ -282,10 +292,10 @@ export class FilesystemDestination implements Destination {
         if (file) all.push(file);
       }
     } catch (err) {
-      await discardStaged(all);
+      await discardLoad(datasetDir, loadId);
       throw err;
     }
-    const written = await publishStaged(all);
+    const written = await publishStaged(datasetDir, loadId, all);
     const layout = this.#layout;
     try {
       await initDataset(datasetDir);

@@ -712,10 +712,10 @@ Deno.test("FilesystemDestination.begin() converts job files while extracting and
       const tags = await env.job("items__tags", TAG_ROWS);
       const session = await destination.begin("shop_dataset", LOAD_1);
       await session.addJobs([items], SCHEMA);
-      // Converted already, under a hidden name: a reader sees nothing of this load yet.
+      // Converted already, in the load's hidden staging folder: a reader sees nothing yet.
       const staged = await env.files();
       equal(staged.length, 1, `${staged}`);
-      ok(/^shop_dataset\/items\/\..*\.parquet\.tmp$/.test(staged[0]), staged[0]);
+      ok(staged[0].startsWith(`shop_dataset/.dltx_staging/${LOAD_1}/items/`), staged[0]);
       deepStrictEqual(await visibleFiles(env), []);
       // The job's file is not converted again at commit (its temporary file is the one used).
       await Deno.remove(items.path);
@@ -751,10 +751,12 @@ Deno.test("FilesystemDestination: a rolled back or abandoned session leaves noth
       await failed.rollback();
       deepStrictEqual(await env.files(), before);
       // Abandoned (the run was killed): hidden files only; the rows count once, the next
-      // load of the package's data (a new load id) adds them once.
+      // load of the package's data (a new load id) adds them once, and discarding the killed
+      // load removes its files.
       const killed = await destination.begin("shop_dataset", LOAD_2);
       await killed.addJobs([await env.job("items", ITEM_ROWS)], SCHEMA);
       deepStrictEqual(await visibleFiles(env), before);
+      ok((await env.files()).some((f) => f.startsWith(`shop_dataset/.dltx_staging/${LOAD_2}/`)));
       deepStrictEqual(
         await destination.query("SELECT count(*) AS n FROM shop_dataset.items"),
         [{ n: 3 }],
@@ -764,6 +766,8 @@ Deno.test("FilesystemDestination: a rolled back or abandoned session leaves noth
         await destination.query("SELECT count(*) AS n FROM shop_dataset.items"),
         [{ n: 6 }],
       );
+      await destination.discardLoad("shop_dataset", LOAD_2);
+      deepStrictEqual(await env.files(), await visibleFiles(env));
     } finally {
       await destination.close();
     }

@@ -94,8 +94,8 @@ export interface FilesystemOptions {
  * Every file is written under a hidden name first and renamed, so a reader never sees half a
  * file. A load writes its data files first, into the dataset's hidden staging folder (a run's
  * session converts them while it still extracts, see {@linkcode FilesystemDestination.begin}),
- * and renames them into place together; `replace` then removes the tables' older files; the `_dlt_loads` file, written
- * last, marks the load complete.
+ * and renames them into place together; `replace` then removes the tables' older files; the
+ * `_dlt_loads` file, written last, marks the load complete.
  *
  * @example Usage
  * ```ts ignore

@@ -160,6 +160,26 @@ export function runDltx(
 }
 
 /**
+ * Starts `dltx <args>` without waiting for it (a run to kill, or to watch while it runs);
+ * its output is piped, or dropped with `output: "null"`.
+ */
+export function spawnDltx(
+  args: string[],
+  options: { cwd: string; env: Record<string, string>; output?: "piped" | "null" },
+): Deno.ChildProcess {
+  const [cmd, ...base] = DLTX_ARGV;
+  const output = options.output ?? "piped";
+  return new Deno.Command(cmd, {
+    args: [...base, ...args],
+    cwd: options.cwd,
+    env: options.env,
+    clearEnv: true,
+    stdout: output,
+    stderr: output,
+  }).spawn();
+}
+
+/**
  * Deno's own line when another test's process holds the `node_modules` lock, which the CLI
  * never prints: tests that count the CLI's stderr lines must not see it.
  */

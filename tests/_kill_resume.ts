@@ -9,7 +9,7 @@
  */
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { join } from "node:path";
-import { json, REPO, serve, tempProject } from "./_helpers.ts";
+import { json, serve, spawnDltx, tempProject } from "./_helpers.ts";
 
 const PAGE = 400;
 const BASE = Date.parse("2024-01-01T00:00:00Z");
@@ -126,23 +126,7 @@ export async function killAndResume(
   for (const trigger of TRIGGERS) {
     exposed += 2500; // new data arrives between runs
     const earlier = await packageNames(loadDir);
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        "--config",
-        join(REPO, "deno.json"),
-        join(REPO, "main.ts"),
-        "run",
-        connector,
-        ...args,
-      ],
-      cwd: p.dir,
-      env,
-      clearEnv: true,
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
+    const child = spawnDltx(["run", connector, ...args], { cwd: p.dir, env, output: "null" });
     const started = Date.now();
     let exited = false;
     child.status.then(() => exited = true);

@@ -6,7 +6,7 @@
 import { equal, match, ok } from "node:assert/strict";
 import { join } from "node:path";
 import { exists } from "../core/exists.ts";
-import { json, REPO, serve, type TempProject, tempProject } from "./_helpers.ts";
+import { json, serve, spawnDltx, type TempProject, tempProject } from "./_helpers.ts";
 
 const PAGES = 8;
 const PAGE_SIZE = 50;
@@ -42,15 +42,8 @@ function connector(base: string) {
 }
 
 /** Starts `dltx <args>` in the project without waiting for it. */
-function spawnDltx(p: TempProject, args: string[]) {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--config", join(REPO, "deno.json"), join(REPO, "main.ts"), ...args],
-    cwd: p.dir,
-    env: p.env,
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+function spawnInProject(p: TempProject, args: string[]) {
+  return spawnDltx(args, { cwd: p.dir, env: p.env });
 }
 
 /** Waits until the pipeline's lock file names `pid`: that process holds the lock. */
@@ -109,7 +102,7 @@ Deno.test("a second run of a running pipeline fails at once and leaves the first
   await using server = serve(gatedApi(gate.promise));
   await using p = await tempProject();
   const path = await p.writeConnector(connector(server.url));
-  const first = spawnDltx(p, ["run", path]);
+  const first = spawnInProject(p, ["run", path]);
   let firstExited = false;
   first.status.then(() => firstExited = true);
   await lockHeldBy(p, "slow_pipeline", first.pid);
@@ -157,9 +150,9 @@ Deno.test("run --wait waits for the running one, says for whom, then loads", asy
   await using server = serve(gatedApi(gate.promise));
   await using p = await tempProject();
   const path = await p.writeConnector(connector(server.url));
-  const first = spawnDltx(p, ["run", path]);
+  const first = spawnInProject(p, ["run", path]);
   await lockHeldBy(p, "slow_pipeline", first.pid);
-  const second = spawnDltx(p, ["run", path, "--wait"]);
+  const second = spawnInProject(p, ["run", path, "--wait"]);
   // The first run goes on once the second one is waiting for it.
   const waiting = readUntil(second.stderr, /waiting for it to finish/);
   await waiting.found;
@@ -191,8 +184,8 @@ Deno.test("two pipelines run at once from one folder both load, and leave no fil
   await using server = serve(gatedApi(gate.promise));
   await using p = await tempProject();
   const path = await p.writeConnector(connector(server.url));
-  const a = spawnDltx(p, ["run", path, "--pipeline", "one"]);
-  const b = spawnDltx(p, ["run", path, "--pipeline", "two"]);
+  const a = spawnInProject(p, ["run", path, "--pipeline", "one"]);
+  const b = spawnInProject(p, ["run", path, "--pipeline", "two"]);
   await lockHeldBy(p, "one", a.pid);
   await lockHeldBy(p, "two", b.pid);
   // Both are mid-extraction with their new databases open (a new file is opened early).

@@ -6,7 +6,7 @@
  */
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { join } from "node:path";
-import { json, REPO, serve, tempProject } from "./_helpers.ts";
+import { json, serve, spawnDltx, tempProject } from "./_helpers.ts";
 import { packageNames, packageStates } from "./_kill_resume.ts";
 import { freshDatabase, pgQuery, skipReason, testServer, withClient } from "./_postgres.ts";
 
@@ -121,18 +121,13 @@ Deno.test({
           url,
           "SELECT count(*)::int AS n FROM events_pipeline_dataset._dlt_loads",
         ).catch(() => [{ n: 0 }]))[0].n as number;
-        const child = new Deno.Command(Deno.execPath(), {
-          args: ["run", "-A", "--config", join(REPO, "deno.json"), join(REPO, "main.ts"), "run"]
-            .concat([connector, "--to", "postgres"])
+        const child = spawnDltx(
+          ["run", connector, "--to", "postgres"]
             // Pages one at a time here: fetched concurrently, the extraction of 30,000 rows can
             // end before a job file's COPY is caught on a loaded machine.
             .concat(trigger === "copy while extracting" ? ["--concurrency", "1"] : []),
-          cwd: p.dir,
-          env,
-          clearEnv: true,
-          stdout: "null",
-          stderr: "null",
-        }).spawn();
+          { cwd: p.dir, env, output: "null" },
+        );
         const started = Date.now();
         let exited = false;
         child.status.then(() => exited = true);

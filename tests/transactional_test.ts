@@ -5,7 +5,7 @@
  */
 import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
 import { join } from "node:path";
-import { DLTX_ARGV, fileHash, json, serve, tempProject } from "./_helpers.ts";
+import { fileHash, json, serve, spawnDltx, type TempProject, tempProject } from "./_helpers.ts";
 
 const PAGE_SIZE = 1000;
 const BODY = "lorem ipsum dolor sit amet ".repeat(25);
@@ -168,6 +168,19 @@ Deno.test("a run holds no existing database while it extracts; a new one opens e
   equal(await count(), 12);
 });
 
+/** Rows and distinct ids of `records` in the bucket, read through `dltx query`. */
+async function bucketRecords(p: TempProject, bucket: string): Promise<{ n: number; ids: number }> {
+  const res = await p.dltx([
+    "query",
+    "big_pipeline",
+    "SELECT count(*) AS n, count(DISTINCT id) AS ids FROM big_pipeline_dataset.records",
+    "--format",
+    "json",
+  ], { DESTINATION__FILESYSTEM__BUCKET_URL: bucket });
+  equal(res.code, 0, res.stderr);
+  return JSON.parse(res.stdout)[0];
+}
+
 /** Every file under `dir`, relative to it, sorted (hidden ones too); none when it is missing. */
 async function filesUnder(dir: string, prefix = ""): Promise<string[]> {
   const out: string[] = [];
@@ -204,15 +217,7 @@ Deno.test("run --to filesystem: files converted while extracting appear only onc
   match(ok.stderr, /Converted .* while extracting/);
   const files = await filesUnder(bucket);
   deepStrictEqual(files.filter((f) => f.split("/").some((part) => part.startsWith("."))), []);
-  const rows = await p.dltx([
-    "query",
-    "big_pipeline",
-    "SELECT count(*) AS n, count(DISTINCT id) AS ids FROM big_pipeline_dataset.records",
-    "--format",
-    "json",
-  ], env);
-  equal(rows.code, 0, rows.stderr);
-  deepStrictEqual(JSON.parse(rows.stdout), [{ n: 30 * PAGE_SIZE, ids: 30 * PAGE_SIZE }]);
+  deepStrictEqual(await bucketRecords(p, bucket), { n: 30 * PAGE_SIZE, ids: 30 * PAGE_SIZE });
 });
 
 Deno.test("run --to filesystem: the next run removes what a run killed mid-conversion left", async () => {
@@ -228,15 +233,7 @@ Deno.test("run --to filesystem: the next run removes what a run killed mid-conve
   const path = await p.writeConnector(connector(server.url));
   const bucket = p.path("bucket");
   const env = { ...p.env, DESTINATION__FILESYSTEM__BUCKET_URL: bucket };
-  const [cmd, ...args] = DLTX_ARGV;
-  const run = new Deno.Command(cmd, {
-    args: [...args, "run", path, "--to", "filesystem"],
-    cwd: p.dir,
-    env,
-    clearEnv: true,
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+  const run = spawnDltx(["run", path, "--to", "filesystem"], { cwd: p.dir, env, output: "null" });
   const staging = join(bucket, "big_pipeline_dataset", ".dltx_staging");
   const deadline = Date.now() + 60_000;
   while (!(await filesUnder(staging)).some((f) => f.endsWith(".parquet"))) {
@@ -253,13 +250,5 @@ Deno.test("run --to filesystem: the next run removes what a run killed mid-conve
   });
   equal(again.code, 0, again.stderr);
   deepStrictEqual(await filesUnder(staging), [], "the next run removed them");
-  const rows = await p.dltx([
-    "query",
-    "big_pipeline",
-    "SELECT count(*) AS n, count(DISTINCT id) AS ids FROM big_pipeline_dataset.records",
-    "--format",
-    "json",
-  ], { DESTINATION__FILESYSTEM__BUCKET_URL: bucket });
-  equal(rows.code, 0, rows.stderr);
-  deepStrictEqual(JSON.parse(rows.stdout), [{ n: 30 * PAGE_SIZE, ids: 30 * PAGE_SIZE }]);
+  deepStrictEqual(await bucketRecords(p, bucket), { n: 30 * PAGE_SIZE, ids: 30 * PAGE_SIZE });
 });

@@ -88,9 +88,9 @@ export async function* readJsonLines(
       }
       // Lines wholly inside this chunk: one scan decides for all of them, and when they need
       // the exact parse, one more quotes the risky numbers of all of them.
-      const exact = nl !== -1 && hasRiskyNumber(text.slice(start), "lines");
-      const last = text.lastIndexOf(NEWLINE);
-      const quotedLines = exact ? quoteRiskyLines(text.slice(start, last + 1)) : undefined;
+      const whole = nl === -1 ? "" : text.slice(start, text.lastIndexOf(NEWLINE) + 1);
+      const exact = whole !== "" && hasRiskyNumber(whole, "lines");
+      const quotedLines = exact ? quoteRiskyLines(whole) : undefined;
       let quotedStart = 0;
       for (; nl !== -1; nl = text.indexOf(NEWLINE, start)) {
         if (quotedLines === undefined) parse(text.slice(start, nl), exact);

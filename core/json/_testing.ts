@@ -264,7 +264,7 @@ function expectedIn(spec: Spec): [unknown, boolean, boolean] {
       if (/^-?\d+$/.test(spec.token)) {
         return Number.isSafeInteger(value)
           ? [value, false, false]
-          : [BigInt(spec.token), true, false];
+          : [BigInt(spec.token), false, false];
       }
       return [value, !Number.isFinite(value) || Number.isInteger(value), Number.isInteger(value)];
     }

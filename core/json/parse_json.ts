@@ -20,7 +20,7 @@ interface ReviverContext {
  *   digits (`9007199254740993` stays `9007199254740993n`, not `9007199254740992`);
  * - floats are numbers; a float token with a whole value (`1.0`, `1e3`) or one too large for
  *   a double (`1e400`, Infinity as in Python) marks its object or array with
- *   {@linkcode NUMBER_MARKS} (see there), as do bigints, so the float is still known as one
+ *   {@linkcode NUMBER_MARKS} (see there), so the float is still known as one
  *   and writers can write every such number back exactly.
  *
  * Texts without such numbers (most pages) take plain `JSON.parse`, after a scan that costs a
@@ -128,37 +128,34 @@ function quoted(text: string, spans: number[]): string {
   return parts.join("");
 }
 
-/** Turns the quoted tokens below `holder` back into numbers; true when there were any. */
+/**
+ * Turns the quoted tokens below `holder` back into numbers; true when `holder` or anything
+ * below it got marks (a whole or infinite float: bigints need none, their type tells).
+ */
 function restore(holder: Holder | unknown[]): boolean {
-  let marked = false;
+  let below = false;
   if (Array.isArray(holder)) {
     for (let i = 0; i < holder.length; i++) {
       const item = holder[i];
       if (typeof item === "string") {
-        if (item.charCodeAt(0) === 0) {
-          holder[i] = tokenValue(item, holder, String(i));
-          marked = true;
-        }
+        if (item.charCodeAt(0) === 0) holder[i] = tokenValue(item, holder, String(i));
       } else if (typeof item === "object" && item !== null && restore(item as Holder)) {
-        marked = true;
+        below = true;
       }
     }
   } else {
     for (const key in holder) {
       const value = holder[key];
       if (typeof value === "string") {
-        if (value.charCodeAt(0) === 0) {
-          // An own property, even `__proto__`: assigning it does not reach the setter.
-          holder[key] = tokenValue(value, holder, key);
-          marked = true;
-        }
+        // An own property, even `__proto__`: assigning it does not reach the setter.
+        if (value.charCodeAt(0) === 0) holder[key] = tokenValue(value, holder, key);
       } else if (typeof value === "object" && value !== null && restore(value as Holder)) {
-        marked = true;
+        below = true;
       }
     }
   }
-  if (marked) marksOf(holder);
-  return marked;
+  if (below) marksOf(holder);
+  return below || (holder as Marked)[NUMBER_MARKS] !== undefined;
 }
 
 /** The marks of `holder`, added (not enumerable, so copies and equality ignore them). */
@@ -183,12 +180,16 @@ function hasFloatSyntax(token: string): boolean {
   return false;
 }
 
-/** The value of a quoted token (`\u0000` + token); marks whole floats on the holder. */
+/**
+ * The value of a quoted token (`\u0000` + token); marks the holder of a whole float (listing
+ * its key) or of an infinite one.
+ */
 function tokenValue(quoted: string, holder: object, key: string): number | bigint {
   const token = quoted.slice(1);
   const value = Number(token);
   if (hasFloatSyntax(token)) {
     if (Number.isInteger(value)) marksOf(holder).push(key);
+    else if (!Number.isFinite(value)) marksOf(holder);
     return value;
   }
   return Number.isSafeInteger(value) ? value : BigInt(token);
@@ -208,11 +209,7 @@ function exactReviver(
   if (typeof value === "number") {
     const source = context?.source;
     if (source === undefined) return value;
-    if (!hasFloatSyntax(source)) {
-      if (Number.isSafeInteger(value)) return value;
-      marksOf(this);
-      return BigInt(source);
-    }
+    if (!hasFloatSyntax(source)) return Number.isSafeInteger(value) ? value : BigInt(source);
     if (Number.isInteger(value)) marksOf(this).push(key);
     else if (!Number.isFinite(value)) marksOf(this);
     return value;

@@ -6,8 +6,10 @@
 
 import { fileOutput, runCli } from "./core/cli/mod.ts";
 import { defaultDeps } from "./core/deps.ts";
+import { tuneMalloc } from "./core/cli/tune_malloc.ts";
 
 if (import.meta.main) {
+  tuneMalloc();
   const controller = new AbortController();
   // The first Ctrl-C stops the run cleanly (rollback, exit 130); a second one exits at once.
   Deno.addSignalListener("SIGINT", () => {
